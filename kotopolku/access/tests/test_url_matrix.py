@@ -1,0 +1,68 @@
+"""Every URL pattern, with every role. A new URL without an entry fails the first test."""
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import kotopolku
+from kotopolku.access.matrix import ROLES
+
+# Django's admin has its own hundreds of patterns; its door (admin:index) is in the matrix
+# and the admin site asks access/ whether the user may enter at all.
+OWN_DOOR_NAMESPACES = {"admin"}
+
+
+def url_names(patterns=None, namespace=""):
+    names = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace in OWN_DOOR_NAMESPACES:
+                names.append(f"{ns}index")
+                continue
+            names.extend(url_names(entry.url_patterns, ns))
+        elif isinstance(entry, URLPattern):
+            names.append(f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
+    return names
+
+
+def collect_matrix():
+    matrix = {}
+    for module in pkgutil.iter_modules(kotopolku.__path__):
+        try:
+            access = importlib.import_module(f"kotopolku.{module.name}.tests.url_access")
+        except ModuleNotFoundError:
+            continue
+        overlap = matrix.keys() & access.URL_ACCESS.keys()
+        assert not overlap, f"URL names listed twice: {overlap}"
+        matrix.update(access.URL_ACCESS)
+    return matrix
+
+
+MATRIX = collect_matrix()
+
+
+def test_every_url_pattern_has_an_access_entry():
+    names = set(url_names())
+    missing = sorted(names - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - names)
+    assert not missing, f"URL patterns missing from the access matrix: {missing}"
+    assert not stale, f"access matrix entries for URLs that no longer exist: {stale}"
+
+
+def test_every_entry_covers_every_role():
+    for name, expect in MATRIX.items():
+        assert set(expect.status) == set(ROLES), name
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_role_as_the_matrix_says(name, role, client_for):
+    expect = MATRIX[name]
+    url = reverse(name, kwargs=expect.kwargs()) + expect.query
+    response = client_for(role).get(url)
+    assert response.status_code == expect.status[role], (
+        f"{name} as {role}: got {response.status_code}, expected {expect.status[role]}"
+    )

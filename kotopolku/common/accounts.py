@@ -1,0 +1,40 @@
+"""Log-in, log-out and the staff home page."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from kotopolku.access.policy import Perm
+from kotopolku.access.views import public, requires
+from kotopolku.organisations.selectors import region_overview
+
+
+class LoginForm(AuthenticationForm):
+    # The same message whether or not the username exists.
+    error_messages = {
+        "invalid_login": _("The username or password is incorrect."),
+        "inactive": _("The username or password is incorrect."),
+    }
+
+
+login = public(
+    never_cache(
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        )
+    )
+)
+logout = public(auth_views.LogoutView.as_view())
+
+
+@requires(Perm.STAFF_HOME)
+def home(request):
+    return render(request, "home.html", {"regions": region_overview()})
+
+
+def no_role(request):
+    return render(request, "no_role.html", status=403)

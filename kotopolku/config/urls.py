@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from kotopolku.access.views import public
+from kotopolku.common import accounts
+from kotopolku.common.views import healthz, readyz
+from kotopolku.organisations import api as organisations_api
+
+api_v1 = [
+    path("organisations/", organisations_api.OrganisationListApi.as_view(),
+         name="organisation-list"),
+    path("organisations/<int:pk>/", organisations_api.OrganisationDetailApi.as_view(),
+         name="organisation-detail"),
+    path("organisations/<int:pk>/memberships/", organisations_api.MembershipListApi.as_view(),
+         name="membership-list"),
+]
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("login/", accounts.login, name="login"),
+    path("logout/", accounts.logout, name="logout"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("healthz", public(healthz), name="healthz"),
+    path("readyz", public(readyz), name="readyz"),
+    path("organisations/", include("kotopolku.organisations.urls")),
+    path("rules/", include("kotopolku.rules.urls")),
+    path("audit/", include("kotopolku.audit.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", public(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", public(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+         name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "kotopolku.common.errors.bad_request"
+handler403 = "kotopolku.common.errors.forbidden"
+handler404 = "kotopolku.common.errors.not_found"
+handler500 = "kotopolku.common.errors.server_error"
