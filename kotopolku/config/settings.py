@@ -78,8 +78,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
+    "default": environ.Env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -125,7 +125,9 @@ LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app may keep its own catalogue in <app>/locale; `make messages` then sorts every string
+# into the catalogue of the app it comes from. The project catalogue holds the shared templates.
+LOCALE_PATHS = [*sorted(PACKAGE_DIR.glob("*/locale")), PACKAGE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
 MODELTRANSLATION_REQUIRED_LANGUAGES = ("fi",)
