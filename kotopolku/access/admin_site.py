@@ -1,7 +1,8 @@
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
-from kotopolku.access.policy import Perm, can
+from kotopolku.access.organisations import ADMIN_SITE
+from kotopolku.access.policy import can
 
 
 class KotopolkuAdminSite(AdminSite):
@@ -9,4 +10,4 @@ class KotopolkuAdminSite(AdminSite):
     site_title = _("Kotopolku administration")
 
     def has_permission(self, request):
-        return can(request.user, Perm.ADMIN_SITE) and request.user.is_staff
+        return can(request.user, ADMIN_SITE) and request.user.is_staff

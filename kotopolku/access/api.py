@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from kotopolku.access.policy import Perm, can
+from kotopolku.access.policy import Permission, can
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 
@@ -14,7 +14,7 @@ class DenyByDefault(BasePermission):
         return False
 
 
-def allows(perm: Perm) -> type[BasePermission]:
+def allows(perm: Permission) -> type[BasePermission]:
     class Allows(BasePermission):
         def has_permission(self, request: Any, view: Any) -> bool:
             if not request.user or not request.user.is_authenticated:
@@ -22,10 +22,13 @@ def allows(perm: Perm) -> type[BasePermission]:
             if can(request.user, perm):
                 return True
             audit_record(
-                actor=request.user, action=AuditEvent.Action.ACCESS_DENIED,
-                reason=str(perm), success=False, path=request.path,
+                actor=request.user,
+                action=AuditEvent.Action.ACCESS_DENIED,
+                reason=str(perm),
+                success=False,
+                path=request.path,
             )
             return False
 
-    Allows.__name__ = f"Allows[{perm}]"
+    Allows.__name__ = f"Allows[{perm.key}]"
     return Allows

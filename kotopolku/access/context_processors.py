@@ -1,13 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kotopolku.access.policy import Perm, allowed
+from kotopolku.access import organisations as org_perms
+from kotopolku.access.policy import can
 
+# (permission, URL name, label). Apps add their entries here as they arrive.
 NAVIGATION = [
-    (Perm.STAFF_HOME, "home", _("Home")),
-    (Perm.ORGANISATION_LIST, "organisations:list", _("Organisations")),
-    (Perm.RULES_VIEW, "rules:list", _("Rules")),
-    (Perm.AUDIT_VIEW, "audit:list", _("Audit log")),
+    (org_perms.STAFF_HOME, "home", _("Home")),
+    (org_perms.ORGANISATION_LIST, "organisations:list", _("Organisations")),
+    (org_perms.RULES_VIEW, "rules:list", _("Rules")),
+    (org_perms.AUDIT_VIEW, "audit:list", _("Audit log")),
 ]
 
 
@@ -15,11 +17,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    perms = allowed(user)
     items = []
     for perm, name, label in NAVIGATION:
-        if perm in perms:
+        if can(user, perm):
             url = reverse(name)
             current = request.path == url if name == "home" else request.path.startswith(url)
             items.append({"url": url, "label": label, "current": current})
-    return {"nav_items": items, "user_perms": {str(p) for p in perms}}
+    return {"nav_items": items}

@@ -1,43 +1,37 @@
 """The one place that decides who may see or do what.
 
-Views, the API, exports and templates ask `can(user, Perm.X, obj)`; nothing else decides.
+A `Permission` names the roles that may hold it anywhere, and optionally an object rule that
+decides for one object (a client, an organisation). Views, the API, exports and templates ask
+`can(user, permission, obj)`; nothing else decides. Each domain keeps its permissions in its own
+module here (`access/organisations.py`, `access/clients.py`, …).
 """
 
-from enum import StrEnum
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 
-from kotopolku.organisations.models import Membership, Organisation
+from kotopolku.organisations.models import Membership
 
 Role = Membership.Role
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
+ObjectRule = Callable[[Any, Any], bool]
+
+ALL_ROLES: frozenset[str] = frozenset(Role)
+PERSONAL_DATA_STAFF: frozenset[str] = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 
 
-class Perm(StrEnum):
-    STAFF_HOME = "staff.home"
-    ORGANISATION_LIST = "organisation.list"
-    ORGANISATION_VIEW = "organisation.view"
-    ORGANISATION_VIEW_MEMBERS = "organisation.view_members"
-    ORGANISATION_MANAGE_MEMBERS = "organisation.manage_members"
-    RULES_VIEW = "rules.view"
-    AUDIT_VIEW = "audit.view"
-    ADMIN_SITE = "admin.site"
+@dataclass(frozen=True)
+class Permission:
+    key: str
+    roles: frozenset[str]
+    object_rule: ObjectRule | None = None
+    """Called as rule(user, obj) when an object is given; the roles must match as well."""
 
-
-ALL_ROLES = frozenset(Role)
-PERSONAL_DATA_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
-
-# Permissions that depend only on the roles a user holds somewhere.
-ROLE_GRANTS: dict[Perm, frozenset[str]] = {
-    Perm.STAFF_HOME: ALL_ROLES,
-    Perm.ORGANISATION_LIST: ALL_ROLES,
-    Perm.ORGANISATION_VIEW: ALL_ROLES,
-    Perm.ORGANISATION_VIEW_MEMBERS: PERSONAL_DATA_STAFF,
-    Perm.RULES_VIEW: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Perm.AUDIT_VIEW: frozenset({Role.ADMIN}),
-    Perm.ADMIN_SITE: frozenset({Role.ADMIN}),
-}
+    def __str__(self) -> str:
+        return self.key
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -46,8 +40,8 @@ def memberships_of(user: User) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_kotopolku_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
-        user._kotopolku_memberships = cached  # type: ignore[union-attr]
+        cached = list(Membership.objects.filter(user_id=user.pk).select_related("organisation"))
+        setattr(user, "_kotopolku_memberships", cached)  # noqa: B010
     return cached
 
 
@@ -58,25 +52,19 @@ def roles_of(user: User) -> frozenset[str]:
     return frozenset(roles)
 
 
-def can(user: User, perm: Perm, obj: Any = None) -> bool:
+def organisation_ids_with_role(user: User, *roles: str) -> frozenset[int]:
+    return frozenset(m.organisation_id for m in memberships_of(user) if m.role in roles)
+
+
+def can(user: User, permission: Permission, obj: Any = None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    roles = roles_of(user)
-    if perm == Perm.ORGANISATION_MANAGE_MEMBERS:
-        return _may_manage_members(user, roles, obj)
-    return bool(roles & ROLE_GRANTS[perm])
-
-
-def _may_manage_members(user: User, roles: frozenset[str], obj: Any) -> bool:
-    if Role.ADMIN in roles:
-        return True
-    if not isinstance(obj, Organisation):
+    if not roles_of(user) & permission.roles:
         return False
-    return any(
-        m.role == Role.COORDINATOR and m.organisation_id == obj.pk for m in memberships_of(user)
-    )
+    if obj is not None and permission.object_rule is not None:
+        return permission.object_rule(user, obj)
+    return True
 
 
-def allowed(user: User) -> frozenset[Perm]:
-    """Every role-level permission the user holds, for navigation."""
-    return frozenset(p for p in ROLE_GRANTS if can(user, p))
+def is_admin(user: User) -> bool:
+    return Role.ADMIN in roles_of(user)

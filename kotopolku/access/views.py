@@ -8,12 +8,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from kotopolku.access.policy import Perm, can
+from kotopolku.access.policy import Permission, can
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 
 
-def enforce(request: HttpRequest, perm: Perm, obj: Any = None) -> None:
+def enforce(request: HttpRequest, perm: Permission, obj: Any = None) -> None:
     """Raise PermissionDenied, with an audit row, when the user may not do `perm` on `obj`."""
     if can(request.user, perm, obj):
         return
@@ -29,16 +29,15 @@ def enforce(request: HttpRequest, perm: Perm, obj: Any = None) -> None:
     raise PermissionDenied(str(perm))
 
 
-def requires(perm: Perm) -> Callable:
-    """Log-in, then a role-level permission check. Object checks call `enforce` with the object."""
+def requires(perm: Permission) -> Callable:
+    """Log-in, then the role-level check. Object checks call `enforce(request, perm, obj)`."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if perm != Perm.ORGANISATION_MANAGE_MEMBERS:
-                enforce(request, perm)
+            enforce(request, perm)
             return view(request, *args, **kwargs)
 
         wrapped.access_perm = perm  # type: ignore[attr-defined]

@@ -9,7 +9,8 @@ def audit_event_list(*, search: str = "", action: str = "") -> QuerySet[AuditEve
         events = events.filter(action=action)
     if search:
         events = events.filter(
-            Q(actor_label__icontains=search) | Q(object_type__icontains=search)
+            Q(actor_label__icontains=search)
+            | Q(object_type__icontains=search)
             | Q(request_id__iexact=search)
         )
     return events.order_by("-at", "-id")

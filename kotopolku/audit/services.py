@@ -1,8 +1,8 @@
 """Writing audit rows. Every read of personal data, and every security event, comes here."""
 
 import re
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from stdnum.fi import hetu
 
 from kotopolku.audit.models import AuditEvent
@@ -24,7 +24,7 @@ def redact(text: str) -> str:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Any,
     action: str,
     object_type: str = "",
     object_id: str | int = "",
@@ -34,7 +34,7 @@ def audit_record(
     path: str = "",
     actor_label: str = "",
 ) -> AuditEvent:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user: Any = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user else "")
     return AuditEvent.objects.create(
         actor=user,

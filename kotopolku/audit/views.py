@@ -1,13 +1,13 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from kotopolku.access.policy import Perm
+from kotopolku.access import organisations as perms
 from kotopolku.access.views import requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.selectors import audit_event_list
 
 
-@requires(Perm.AUDIT_VIEW)
+@requires(perms.AUDIT_VIEW)
 def audit_list(request):
     search = request.GET.get("q", "").strip()[:100]
     action = request.GET.get("action", "")

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from kotopolku.access.policy import Perm
+from kotopolku.access import organisations as perms
 from kotopolku.access.views import public, requires
 from kotopolku.organisations.selectors import region_overview
 
@@ -31,7 +31,7 @@ login = public(
 logout = public(auth_views.LogoutView.as_view())
 
 
-@requires(Perm.STAFF_HOME)
+@requires(perms.STAFF_HOME)
 def home(request):
     return render(request, "home.html", {"regions": region_overview()})
 

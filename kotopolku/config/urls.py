@@ -9,12 +9,19 @@ from kotopolku.common.views import healthz, readyz
 from kotopolku.organisations import api as organisations_api
 
 api_v1 = [
-    path("organisations/", organisations_api.OrganisationListApi.as_view(),
-         name="organisation-list"),
-    path("organisations/<int:pk>/", organisations_api.OrganisationDetailApi.as_view(),
-         name="organisation-detail"),
-    path("organisations/<int:pk>/memberships/", organisations_api.MembershipListApi.as_view(),
-         name="membership-list"),
+    path(
+        "organisations/", organisations_api.OrganisationListApi.as_view(), name="organisation-list"
+    ),
+    path(
+        "organisations/<int:pk>/",
+        organisations_api.OrganisationDetailApi.as_view(),
+        name="organisation-detail",
+    ),
+    path(
+        "organisations/<int:pk>/memberships/",
+        organisations_api.MembershipListApi.as_view(),
+        name="membership-list",
+    ),
 ]
 
 urlpatterns = [
@@ -29,8 +36,9 @@ urlpatterns = [
     path("audit/", include("kotopolku.audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="schema"),
-    path("api/docs/", public(SpectacularSwaggerSplitView.as_view(url_name="schema")),
-         name="api-docs"),
+    path(
+        "api/docs/", public(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"
+    ),
     path("admin/", admin.site.urls),
 ]
 

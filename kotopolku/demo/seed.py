@@ -11,8 +11,12 @@ from kotopolku.rules.seed import load_rules
 
 DEMO_PASSWORD = "kotopolku-demo"  # noqa: S105 (documented demo password, DEBUG only)
 
-REGION = {"slug": "keski-uusimaa", "name_fi": "Keski-Uusimaa", "name_sv": "Mellersta Nyland",
-          "name_en": "Central Uusimaa"}
+REGION = {
+    "slug": "keski-uusimaa",
+    "name_fi": "Keski-Uusimaa",
+    "name_sv": "Mellersta Nyland",
+    "name_en": "Central Uusimaa",
+}
 
 # (code, Finnish, Swedish)
 MUNICIPALITIES = [
@@ -24,28 +28,53 @@ MUNICIPALITIES = [
     ("858", "Tuusula", "Tusby"),
 ]
 
-EMPLOYMENT_AREA = ("employment_area", "Keski-Uudenmaan työllisyysalue",
-                   "Mellersta Nylands sysselsättningsområde", "Central Uusimaa employment area")
-WELLBEING_COUNTY = ("wellbeing_county", "Keski-Uudenmaan hyvinvointialue (Keusote)",
-                    "Mellersta Nylands välfärdsområde (Keusote)",
-                    "Central Uusimaa wellbeing services county (Keusote)")
+EMPLOYMENT_AREA = (
+    "employment_area",
+    "Keski-Uudenmaan työllisyysalue",
+    "Mellersta Nylands sysselsättningsområde",
+    "Central Uusimaa employment area",
+)
+WELLBEING_COUNTY = (
+    "wellbeing_county",
+    "Keski-Uudenmaan hyvinvointialue (Keusote)",
+    "Mellersta Nylands välfärdsområde (Keusote)",
+    "Central Uusimaa wellbeing services county (Keusote)",
+)
 OTHERS = [
-    ("education", "Keski-Uudenmaan koulutuskuntayhtymä Keuda",
-     "Samkommunen för utbildning i Mellersta Nyland Keuda",
-     "Central Uusimaa education consortium Keuda"),
-    ("ngo", "Monikulttuurinen yhdistys Kotiranta ry (demo)",
-     "Mångkulturella föreningen Kotiranta rf (demo)",
-     "Multicultural association Kotiranta (demo)"),
+    (
+        "education",
+        "Keski-Uudenmaan koulutuskuntayhtymä Keuda",
+        "Samkommunen för utbildning i Mellersta Nyland Keuda",
+        "Central Uusimaa education consortium Keuda",
+    ),
+    (
+        "ngo",
+        "Monikulttuurinen yhdistys Kotiranta ry (demo)",
+        "Mångkulturella föreningen Kotiranta rf (demo)",
+        "Multicultural association Kotiranta (demo)",
+    ),
 ]
 
 # username, first name, last name, organisation key, role, title
 DEMO_USERS = [
-    ("coordinator", "Kaisa", "Koordinaattori", "186", "coordinator",
-     "Alueellinen kotoutumiskoordinaattori"),
+    (
+        "coordinator",
+        "Kaisa",
+        "Koordinaattori",
+        "186",
+        "coordinator",
+        "Alueellinen kotoutumiskoordinaattori",
+    ),
     ("caseworker-jarvenpaa", "Jussi", "Järvinen", "186", "caseworker", "Sosiaaliohjaaja"),
     ("caseworker-tuusula", "Tuula", "Tuominen", "858", "caseworker", "Maahanmuuttajatyön ohjaaja"),
-    ("caseworker-employment", "Elias", "Eskola", "employment_area", "caseworker",
-     "Työllisyysasiantuntija"),
+    (
+        "caseworker-employment",
+        "Elias",
+        "Eskola",
+        "employment_area",
+        "caseworker",
+        "Työllisyysasiantuntija",
+    ),
     ("provider", "Paula", "Peltonen", "education", "provider", "Kouluttaja"),
     ("viewer", "Ville", "Valtuutettu", "186", "viewer", "Hyvinvointilautakunnan jäsen"),
     ("admin", "Anna", "Ylläpitäjä", "186", "admin", "Pääkäyttäjä"),
@@ -63,7 +92,8 @@ class SeedResult:
 def _organisation(key: tuple, region: Region, **extra) -> Organisation:
     kind, fi, sv, en = key
     org, _ = Organisation.objects.get_or_create(
-        kind=kind, name_fi=fi,
+        kind=kind,
+        name_fi=fi,
         defaults={"name": fi, "name_sv": sv, "name_en": en, "region": region, **extra},
     )
     return org
@@ -83,8 +113,13 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
         org, _ = Organisation.objects.get_or_create(
             municipality_code=code,
             defaults={
-                "kind": Organisation.Kind.MUNICIPALITY, "name": fi, "name_fi": fi, "name_sv": sv,
-                "name_en": fi, "region": region, "employment_area": employment,
+                "kind": Organisation.Kind.MUNICIPALITY,
+                "name": fi,
+                "name_fi": fi,
+                "name_sv": sv,
+                "name_en": fi,
+                "region": region,
+                "employment_area": employment,
                 "wellbeing_county": county,
             },
         )
@@ -98,9 +133,13 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
         for username, first, last, org_key, role, title in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last,
-                          "email": f"{username}@demo.kotopolku.invalid",
-                          "is_staff": role == "admin", "is_superuser": role == "admin"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.kotopolku.invalid",
+                    "is_staff": role == "admin",
+                    "is_superuser": role == "admin",
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)

@@ -2,16 +2,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
+from kotopolku.access import organisations as perms
 from kotopolku.access.api import allows
-from kotopolku.access.policy import Perm
 from kotopolku.common.serializers import TranslatedField
 from kotopolku.organisations import selectors
 from kotopolku.organisations.models import Membership, Organisation
 
 
 @extend_schema_field(
-    {"type": "object", "properties": {c: {"type": "string", "nullable": True}
-                                       for c in ("fi", "sv", "en")}}
+    {
+        "type": "object",
+        "properties": {c: {"type": "string", "nullable": True} for c in ("fi", "sv", "en")},
+    }
 )
 class _Translated(TranslatedField):
     pass
@@ -24,8 +26,15 @@ class OrganisationOutput(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "kind", "name", "municipality_code", "region",
-            "employment_area", "wellbeing_county", "email", "website",
+            "id",
+            "kind",
+            "name",
+            "municipality_code",
+            "region",
+            "employment_area",
+            "wellbeing_county",
+            "email",
+            "website",
         ]
 
 
@@ -44,7 +53,7 @@ class MembershipOutput(serializers.ModelSerializer):
 
 class OrganisationListApi(generics.ListAPIView):
     serializer_class = OrganisationOutput
-    permission_classes = [allows(Perm.ORGANISATION_LIST)]
+    permission_classes = [allows(perms.ORGANISATION_LIST)]
 
     def get_queryset(self):
         return selectors.organisation_list(
@@ -55,7 +64,7 @@ class OrganisationListApi(generics.ListAPIView):
 
 class OrganisationDetailApi(generics.RetrieveAPIView):
     serializer_class = OrganisationOutput
-    permission_classes = [allows(Perm.ORGANISATION_VIEW)]
+    permission_classes = [allows(perms.ORGANISATION_VIEW)]
 
     def get_queryset(self):
         return selectors.organisation_list()
@@ -63,8 +72,10 @@ class OrganisationDetailApi(generics.RetrieveAPIView):
 
 class MembershipListApi(generics.ListAPIView):
     serializer_class = MembershipOutput
-    permission_classes = [allows(Perm.ORGANISATION_VIEW_MEMBERS)]
+    permission_classes = [allows(perms.ORGANISATION_VIEW_MEMBERS)]
 
     def get_queryset(self):
-        organisation = generics.get_object_or_404(selectors.organisation_list(), pk=self.kwargs["pk"])
+        organisation = generics.get_object_or_404(
+            selectors.organisation_list(), pk=self.kwargs["pk"]
+        )
         return selectors.organisation_members(organisation=organisation)

@@ -32,20 +32,38 @@ class Organisation(TrackedModel):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     municipality_code = models.CharField(
-        _("municipality code"), max_length=3, null=True, blank=True, unique=True,
+        _("municipality code"),
+        max_length=3,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("The official three-digit code of Statistics Finland."),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="organisations", verbose_name=_("region"),
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("region"),
     )
     employment_area = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="member_municipalities",
-        limit_choices_to={"kind": Kind.EMPLOYMENT_AREA}, verbose_name=_("employment area"),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_municipalities",
+        limit_choices_to={"kind": Kind.EMPLOYMENT_AREA},
+        verbose_name=_("employment area"),
     )
     wellbeing_county = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="county_municipalities",
-        limit_choices_to={"kind": Kind.WELLBEING_COUNTY}, verbose_name=_("wellbeing services county"),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="county_municipalities",
+        limit_choices_to={"kind": Kind.WELLBEING_COUNTY},
+        verbose_name=_("wellbeing services county"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -87,11 +105,15 @@ class Membership(TrackedModel):
         VIEWER = "viewer", _("viewer")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

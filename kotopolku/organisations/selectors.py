@@ -10,8 +10,10 @@ def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisat
         rows = rows.filter(kind=kind)
     if search:
         rows = rows.filter(
-            Q(name_fi__icontains=search) | Q(name_sv__icontains=search)
-            | Q(name_en__icontains=search) | Q(municipality_code=search)
+            Q(name_fi__icontains=search)
+            | Q(name_sv__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(municipality_code=search)
         )
     return rows.annotate(member_count=Count("memberships")).order_by("kind", "name_fi")
 

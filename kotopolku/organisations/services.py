@@ -10,22 +10,31 @@ from kotopolku.organisations.models import Membership, Organisation
 
 @transaction.atomic
 def membership_add(
-    *, actor: AbstractBaseUser, organisation: Organisation, user: AbstractBaseUser, role: str,
+    *,
+    actor: AbstractBaseUser,
+    organisation: Organisation,
+    user: AbstractBaseUser,
+    role: str,
     title: str = "",
 ) -> Membership:
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
-        raise ValidationError(
-            {"user": _("This person already has this role in the organisation.")}
-        )
+        raise ValidationError({"user": _("This person already has this role in the organisation.")})
     membership = Membership.objects.create(
-        user=user, organisation=organisation, role=role, title=title,
-        created_by=actor, modified_by=actor,
+        user=user,
+        organisation=organisation,
+        role=role,
+        title=title,
+        created_by=actor,
+        modified_by=actor,
     )
     audit_record(
-        actor=actor, action=AuditEvent.Action.CREATE, object_type="Membership",
-        object_id=membership.pk, reason=f"{organisation.pk}:{role}",
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        object_type="Membership",
+        object_id=membership.pk,
+        reason=f"{organisation.pk}:{role}",
     )
     return membership
 
@@ -36,6 +45,9 @@ def membership_remove(*, actor: AbstractBaseUser, membership: Membership) -> Non
     reason = f"{membership.organisation_id}:{membership.role}:{membership.user_id}"
     membership.delete()
     audit_record(
-        actor=actor, action=AuditEvent.Action.DELETE, object_type="Membership",
-        object_id=pk, reason=reason,
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        object_type="Membership",
+        object_id=pk,
+        reason=reason,
     )

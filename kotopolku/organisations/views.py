@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kotopolku.access.policy import Perm, can
+from kotopolku.access import organisations as perms
+from kotopolku.access.policy import can
 from kotopolku.access.views import enforce, requires
 from kotopolku.organisations import selectors, services
 from kotopolku.organisations.forms import MembershipAddForm
@@ -15,7 +16,7 @@ from kotopolku.organisations.models import Membership, Organisation
 PAGE_SIZE = 25
 
 
-@requires(Perm.ORGANISATION_LIST)
+@requires(perms.ORGANISATION_LIST)
 def organisation_list(request):
     search = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
@@ -38,11 +39,11 @@ def _organisation_or_404(pk: int) -> Organisation:
         raise Http404 from exc
 
 
-@requires(Perm.ORGANISATION_VIEW)
+@requires(perms.ORGANISATION_VIEW)
 def organisation_detail(request, pk: int):
     organisation = _organisation_or_404(pk)
-    show_members = can(request.user, Perm.ORGANISATION_VIEW_MEMBERS, organisation)
-    may_manage = can(request.user, Perm.ORGANISATION_MANAGE_MEMBERS, organisation)
+    show_members = can(request.user, perms.ORGANISATION_VIEW_MEMBERS, organisation)
+    may_manage = can(request.user, perms.ORGANISATION_MANAGE_MEMBERS, organisation)
     members = selectors.organisation_members(organisation=organisation) if show_members else None
     return render(
         request,
@@ -57,11 +58,11 @@ def organisation_detail(request, pk: int):
     )
 
 
-@requires(Perm.ORGANISATION_MANAGE_MEMBERS)
+@requires(perms.ORGANISATION_MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
 def membership_add(request, pk: int):
     organisation = _organisation_or_404(pk)
-    enforce(request, Perm.ORGANISATION_MANAGE_MEMBERS, organisation)
+    enforce(request, perms.ORGANISATION_MANAGE_MEMBERS, organisation)
     form = MembershipAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,16 +77,18 @@ def membership_add(request, pk: int):
             messages.success(request, _("Member added."))
             return redirect("organisations:detail", pk=organisation.pk)
     return render(
-        request, "organisations/membership_add.html", {"organisation": organisation, "form": form},
+        request,
+        "organisations/membership_add.html",
+        {"organisation": organisation, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
 
-@requires(Perm.ORGANISATION_MANAGE_MEMBERS)
+@requires(perms.ORGANISATION_MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
 def membership_remove(request, pk: int, membership_pk: int):
     organisation = _organisation_or_404(pk)
-    enforce(request, Perm.ORGANISATION_MANAGE_MEMBERS, organisation)
+    enforce(request, perms.ORGANISATION_MANAGE_MEMBERS, organisation)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
     )

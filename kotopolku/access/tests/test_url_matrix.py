@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import kotopolku
-from kotopolku.access.matrix import ROLES
+from kotopolku.access.matrix import ROLES, Expect
 
 # Django's admin has its own hundreds of patterns; its door (admin:index) is in the matrix
 # and the admin site asks access/ whether the user may enter at all.
@@ -29,7 +29,7 @@ def url_names(patterns=None, namespace=""):
 
 
 def collect_matrix():
-    matrix = {}
+    matrix: dict[str, Expect] = {}
     for module in pkgutil.iter_modules(kotopolku.__path__):
         try:
             access = importlib.import_module(f"kotopolku.{module.name}.tests.url_access")

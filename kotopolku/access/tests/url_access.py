@@ -17,8 +17,16 @@ URL_ACCESS = {
     "schema": public_page(),
     "api-docs": public_page(),
     # Django's admin sends everyone but admins to its own log-in page.
-    "admin:index": Expect(status={"anonymous": 302, "admin": 200, "coordinator": 302,
-                                  "caseworker": 302, "provider": 302, "viewer": 302}),
+    "admin:index": Expect(
+        status={
+            "anonymous": 302,
+            "admin": 200,
+            "coordinator": 302,
+            "caseworker": 302,
+            "provider": 302,
+            "viewer": 302,
+        }
+    ),
     "api:organisation-list": api(STAFF_ROLES),
     "api:organisation-detail": api(STAFF_ROLES, kwargs=_jarvenpaa),
     "api:membership-list": api({"admin", "coordinator", "caseworker"}, kwargs=_jarvenpaa),

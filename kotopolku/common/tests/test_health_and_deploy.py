@@ -12,11 +12,18 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def run_manage(*args, env_extra, timeout=120):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -36,8 +43,14 @@ def test_readyz_answers_503_json_when_database_is_unreachable():
         "'body': r.content.decode()}))"
     )
     result = run_manage(
-        "shell", "-c", script,
-        env_extra={"DEBUG": "true", "ALLOWED_HOSTS": "testserver", "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing"},
+        "shell",
+        "-c",
+        script,
+        env_extra={
+            "DEBUG": "true",
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+        },
     )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
@@ -48,7 +61,10 @@ def test_readyz_answers_503_json_when_database_is_unreachable():
 
 def test_check_deploy_with_production_settings_prints_no_warnings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env_extra={
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),

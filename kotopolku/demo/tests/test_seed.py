@@ -34,16 +34,22 @@ def test_seed_demo_loads_the_region():
     call_command("seed_demo", clients=0)
     municipalities = Organisation.objects.filter(kind="municipality")
     assert sorted(municipalities.values_list("municipality_code", flat=True)) == [
-        "106", "186", "505", "543", "611", "858",
+        "106",
+        "186",
+        "505",
+        "543",
+        "611",
+        "858",
     ]
     employment = Organisation.objects.get(kind="employment_area")
     county = Organisation.objects.get(kind="wellbeing_county")
-    assert all(m.employment_area == employment and m.wellbeing_county == county
-               for m in municipalities)
+    assert all(
+        m.employment_area == employment and m.wellbeing_county == county for m in municipalities
+    )
     assert Organisation.objects.filter(kind="education").count() == 1
     assert Organisation.objects.filter(kind="ngo").count() == 1
-    assert get_user_model().objects.get(username="caseworker-tuusula").check_password(
-        "kotopolku-demo"
+    assert (
+        get_user_model().objects.get(username="caseworker-tuusula").check_password("kotopolku-demo")
     )
 
 

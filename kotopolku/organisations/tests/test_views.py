@@ -42,7 +42,9 @@ def test_search_by_name_and_code(client_for):
     by_code = client.get(reverse("organisations:list"), {"q": "543"})
     assert [o.municipality_code for o in by_code.context["page"].object_list] == ["543"]
     empty = client.get(reverse("organisations:list"), {"q": "Kerava"})
-    assert "No organisation matches" in empty.content.decode() or "Yksikään" in empty.content.decode()
+    assert (
+        "No organisation matches" in empty.content.decode() or "Yksikään" in empty.content.decode()
+    )
 
 
 def test_list_query_count_does_not_grow_with_rows(client_for):
@@ -75,11 +77,13 @@ def test_coordinator_adds_and_removes_a_member(client_for, user_for):
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user=tuusula_worker, organisation=org)
-    assert AuditEvent.objects.filter(action="create", object_type="Membership",
-                                     object_id=str(membership.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="create", object_type="Membership", object_id=str(membership.pk)
+    ).exists()
 
-    remove_url = reverse("organisations:membership_remove",
-                         kwargs={"pk": org.pk, "membership_pk": membership.pk})
+    remove_url = reverse(
+        "organisations:membership_remove", kwargs={"pk": org.pk, "membership_pk": membership.pk}
+    )
     confirm = client.get(remove_url)
     assert confirm.status_code == 200
     assert Membership.objects.filter(pk=membership.pk).exists()  # GET only asks
@@ -124,7 +128,9 @@ def test_coordinator_cannot_manage_another_organisation(client_for):
 
 def test_membership_of_other_organisation_is_404_not_removed(client_for):
     tuusula_membership = Membership.objects.get(user__username="caseworker-tuusula")
-    url = reverse("organisations:membership_remove",
-                  kwargs={"pk": jarvenpaa().pk, "membership_pk": tuusula_membership.pk})
+    url = reverse(
+        "organisations:membership_remove",
+        kwargs={"pk": jarvenpaa().pk, "membership_pk": tuusula_membership.pk},
+    )
     assert client_for("admin").post(url).status_code == 404
     assert Membership.objects.filter(pk=tuusula_membership.pk).exists()

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from kotopolku.rules.models import StatutoryRule
-from kotopolku.rules.selectors import RuleMissing, rule_value
 from kotopolku.rules.seed import RULES, load_rules
+from kotopolku.rules.selectors import RuleMissing, rule_value
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +44,9 @@ def test_rates_are_decimals_and_confidence_changes_after_2023():
     assert rule_value("compensation_rate_municipality_under_7", on=date(2026, 1, 31)) == Decimal(
         "6503.00"
     )
-    assert rule_value("compensation_rate_wellbeing_county_under_7", on=date(2025, 1, 31)) == Decimal(
-        "342.00"
-    )
+    assert rule_value(
+        "compensation_rate_wellbeing_county_under_7", on=date(2025, 1, 31)
+    ) == Decimal("342.00")
     rows = StatutoryRule.objects.filter(key="compensation_rate_municipality_7_plus")
     assert [r.confidence for r in rows.order_by("effective_from")] == ["V", "U"]
 
