@@ -19,6 +19,11 @@ SECRET_KEY = env.str(
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Identity codes: Fernet key(s) for encryption at rest (comma-separated, newest first, for
+# rotation) and a separate key for the keyed lookup hash. Required unless DEBUG is on
+# (kotopolku/clients/identity.py has the DEBUG-only defaults and the start-up check).
+FIELD_ENCRYPTION_KEY = [k for k in env.list("FIELD_ENCRYPTION_KEY", default=[]) if k]
+HETU_HASH_KEY = env.str("HETU_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "modeltranslation",
@@ -39,6 +44,10 @@ INSTALLED_APPS = [
     "kotopolku.access",
     "kotopolku.audit",
     "kotopolku.demo",
+    "kotopolku.clients",
+    "kotopolku.catalogue",
+    "kotopolku.programme",
+    "kotopolku.documents",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,170 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kotopolku.common.models import TrackedModel
+from kotopolku.organisations.models import Organisation
+
+
+class ServiceCategory(models.Model):
+    """The twelve service category codes of DATA-FORMATS.md; the code is the primary key.
+
+    Other apps refer to a category by its code (`category_id == "guidance"`).
+    """
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    statutory = models.BooleanField(
+        _("statutory minimum"),
+        default=False,
+        help_text=_("Part of the service package the municipality must organise by law."),
+    )
+    statutory_item = models.PositiveSmallIntegerField(
+        _("item of the statutory package"), null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetGroup(models.TextChoices):
+    ALL_IMMIGRANTS = "all_immigrants", _("all immigrants")
+    JOBSEEKERS = "jobseekers", _("jobseekers")
+    OUTSIDE_LABOUR_FORCE = "outside_labour_force", _("people outside the labour force")
+    HOME_CARE_PARENTS = "home_care_parents", _("home-care parents")
+    MINORS = "minors", _("children and young people")
+    PROTECTED = "protected", _("beneficiaries of international protection")
+    SOCIAL_ASSISTANCE = "social_assistance", _("social-assistance clients")
+    SENIORS = "seniors", _("older people")
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(archived=False, active_from__lte=day).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=day)
+        )
+
+
+class Service(TrackedModel):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("category"),
+    )
+    responsible_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_services",
+        verbose_name=_("responsible organisation"),
+    )
+    cooperating_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="cooperating_services",
+        verbose_name=_("cooperating organisations"),
+    )
+    municipalities = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="offered_services",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("municipalities where offered"),
+    )
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Client places per year.")
+    )
+    active_from = models.DateField(_("active from"))
+    active_to = models.DateField(_("active until"), null=True, blank=True)
+    ptv_id = models.CharField(
+        _("national service catalogue id"),
+        max_length=36,
+        blank=True,
+        help_text=_("The service's id in the national service catalogue (PTV), if any."),
+    )
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["category__order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="service_active_period_order",
+                violation_error_message=_("The end of the active period is before its start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: date) -> bool:
+        return (
+            not self.archived
+            and self.active_from <= day
+            and (self.active_to is None or self.active_to >= day)
+        )
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [row.code for row in self.languages.all()]
+
+
+class ServiceLanguage(models.Model):
+    """A language the service is given in: ISO 639-1, or 639-3 where there is no 639-1 code."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(_("language"), max_length=3)
+
+    class Meta:
+        verbose_name = _("language of service")
+        verbose_name_plural = _("languages of service")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="service_language_unique"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[a-z]{2,3}$"), name="service_language_iso639"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ServiceChannel(models.Model):
+    class Kind(models.TextChoices):
+        LOCATION = "location", _("location")
+        PHONE = "phone", _("phone")
+        E_SERVICE = "e_service", _("e-service")
+        WEB = "web", _("web")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("channel"), max_length=20, choices=Kind.choices)
+    value = models.CharField(
+        _("address, number or link"), max_length=300, help_text=_("Street address, phone or URL.")
+    )
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        verbose_name = _("service channel")
+        verbose_name_plural = _("service channels")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
