@@ -1,0 +1,105 @@
+"""Every catalogue is complete in fi, sv and en, and up to date with the code."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+PACKAGE = Path(settings.BASE_DIR) / "kotopolku"
+LANGUAGES = ("fi", "sv", "en")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def catalogues():
+    return sorted(PACKAGE.rglob("locale/*/LC_MESSAGES/django.po"))
+
+
+def locale_dirs():
+    return sorted({p.parents[2] for p in catalogues()})
+
+
+def test_each_locale_dir_has_all_three_languages():
+    assert locale_dirs(), "no catalogues found"
+    for locale_dir in locale_dirs():
+        for lang in LANGUAGES:
+            assert (locale_dir / lang / "LC_MESSAGES" / "django.po").exists(), (locale_dir, lang)
+
+
+@pytest.mark.parametrize("path", catalogues(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_catalogue_is_complete(path):
+    po = polib.pofile(str(path))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert not untranslated, f"untranslated in {path}: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy in {path}: {fuzzy[:10]}"
+    for entry in po.translated_entries():
+        wanted = set(PLACEHOLDER.findall(entry.msgid))
+        got = (
+            set().union(*(PLACEHOLDER.findall(s) for s in entry.msgstr_plural.values()))
+            if entry.msgid_plural
+            else set(PLACEHOLDER.findall(entry.msgstr))
+        )
+        assert wanted <= got | {"%(counter)s"}, f"{path}: placeholders differ in {entry.msgid!r}"
+
+
+def msgids(path: Path) -> set[str]:
+    return {e.msgid for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+def test_catalogues_match_the_strings_in_the_code(tmp_path):
+    """Extract afresh in a copy of the tree; a string missing or no longer used fails."""
+    assert shutil.which("xgettext"), "gettext is needed: `make test` installs it (Debian package)"
+    copy = tmp_path / "tree"
+    shutil.copytree(
+        PACKAGE,
+        copy / "kotopolku",
+        ignore=shutil.ignore_patterns("__pycache__", "*.mo", "vendor", "*.pyc"),
+    )
+    shutil.copy(Path(settings.BASE_DIR) / "manage.py", copy / "manage.py")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        {
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "kotopolku.config.settings",
+            "PYTHONPATH": str(copy),
+        }
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "fi",
+            "-l",
+            "sv",
+            "-l",
+            "en",
+            "--no-location",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    problems = []
+    for original in catalogues():
+        fresh = copy / original.relative_to(PACKAGE.parent)
+        missing = msgids(fresh) - msgids(original)
+        unused = msgids(original) - msgids(fresh)
+        if missing or unused:
+            problems.append(
+                f"{original.relative_to(PACKAGE)}: missing {sorted(missing)[:8]}, "
+                f"no longer used {sorted(unused)[:8]}"
+            )
+    assert not problems, "run `make messages` and translate:\n" + "\n".join(problems)
