@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kotopolku.catalogue",
     "kotopolku.programme",
     "kotopolku.documents",
+    "kotopolku.casework",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,388 @@
+"""The one function that computes a client's statutory deadlines (DOMAIN.md §5, P1–P6).
+
+`compute_deadlines(case, on=day)` takes a frozen snapshot of plain data and a day and returns the
+dates and problems of DATA-FORMATS.md `client_deadlines`. The worklist, the client page, the API,
+the commands and the plan validation in `services.py` all call it; nothing else computes a
+deadline.
+
+Which day decides which rule row (the rule table is effective-dated):
+
+- the plan window (`plan_window_years`, `plan_window_exempt_bases`): the first permit date,
+  because the window opens on that day and its length is fixed then;
+- the first-plan length (`first_plan_max_years`) and the total length, extension cap and
+  extension reasons (`plan_total_base_months`, `plan_extension_cap_months`,
+  `plan_extension_reasons`): the first plan's start, because P2 and P3 are measured from it;
+- `referral_due_months`: the latest plan's start;
+- `review_interval_months`: the day the interval is counted from (the last review on or after
+  the latest plan's start, else the latest plan's start);
+- `assessment_start_target_days`: the day the client relationship began.
+
+All numbers are read from the rule table through a `RuleBook`, which loads the rows of the keys
+it needs once and picks the row in force exactly as `rules.selectors.rule_in_force` does, so that
+a worklist of hundreds of clients costs one query instead of one per client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from kotopolku.common.dates import add_months, period_end
+
+RULE_KEYS = (
+    "plan_window_years",
+    "plan_window_exempt_bases",
+    "first_plan_max_years",
+    "plan_total_base_months",
+    "plan_extension_cap_months",
+    "plan_extension_reasons",
+    "referral_due_months",
+    "review_interval_months",
+    "assessment_start_target_days",
+)
+
+# The problem codes of DATA-FORMATS.md, in the order of its table (and of the output).
+PROBLEM_CODES = (
+    "assessment_outside_window",
+    "plan_outside_window",
+    "first_plan_too_long",
+    "plans_exceed_max_length",
+    "extension_without_reason",
+    "extensions_exceed_cap",
+    "no_service_by_referral_due",
+    "review_overdue",
+)
+
+
+@dataclass(frozen=True)
+class ServiceSnapshot:
+    referred: date | None = None
+    started: date | None = None
+
+
+@dataclass(frozen=True)
+class ExtensionSnapshot:
+    months: int
+    reason: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlanSnapshot:
+    start: date
+    end: date | None = None
+    services: tuple[ServiceSnapshot, ...] = ()
+    reviews: tuple[date, ...] = ()
+    extensions: tuple[ExtensionSnapshot, ...] = ()
+    closed_on: date | None = None
+    """The day a plan was closed early; it has then ended on that day."""
+
+    @property
+    def ended_on(self) -> date | None:
+        ends = [d for d in (self.end, self.closed_on) if d is not None]
+        return min(ends) if ends else None
+
+
+@dataclass(frozen=True)
+class AssessmentSnapshot:
+    started: date
+    completed: date | None = None
+    plan_needed: bool | None = None
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    permit_basis: str
+    first_permit_date: date | None = None
+    client_start: date | None = None
+    """The day the client relationship began (P6)."""
+    assessments: tuple[AssessmentSnapshot, ...] = ()
+    plans: tuple[PlanSnapshot, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something on the worklist: what is due, and by when."""
+
+    code: str
+    due: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    on: date
+    plan_window_end: date | None
+    max_plan_end: date | None
+    referral_due: date | None
+    review_due: date | None
+    assessment_due: date | None
+    problems: tuple[Problem, ...] = ()
+    actions: tuple[Action, ...] = field(default=())
+
+    @property
+    def problem_codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.problems)
+
+    @property
+    def next_due(self) -> date | None:
+        return min((a.due for a in self.actions), default=None)
+
+    @property
+    def overdue(self) -> bool:
+        return any(a.overdue for a in self.actions)
+
+    def as_json(self, *, external_id: str) -> dict[str, Any]:
+        """The `client_deadlines --format json` object of DATA-FORMATS.md, field for field."""
+
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {
+            "external_id": external_id,
+            "on": self.on.isoformat(),
+            "plan_window_end": iso(self.plan_window_end),
+            "max_plan_end": iso(self.max_plan_end),
+            "referral_due": iso(self.referral_due),
+            "review_due": iso(self.review_due),
+            "problems": [{"code": p.code, "message": p.message} for p in self.problems],
+        }
+
+
+class RuleBook:
+    """Rule rows of the deadline keys, read with one query and picked per day in memory.
+
+    The choice of row is the one of `rules.selectors.rule_in_force`: the row with the latest
+    `effective_from` on or before the day whose `effective_to` is empty or on or after it.
+    """
+
+    def __init__(self, rows: Iterable[Any]):
+        from kotopolku.rules.selectors import _typed
+
+        self._rows: dict[str, list[tuple[date, date | None, Any]]] = {}
+        for row in rows:
+            self._rows.setdefault(row.key, []).append(
+                (row.effective_from, row.effective_to, _typed(row.value, row.unit))
+            )
+        for entries in self._rows.values():
+            entries.sort(key=lambda e: e[0], reverse=True)
+
+    @classmethod
+    def load(cls) -> RuleBook:
+        from kotopolku.rules.models import StatutoryRule
+
+        return cls(StatutoryRule.objects.filter(key__in=RULE_KEYS))
+
+    def value(self, key: str, *, on: date) -> Any:
+        from kotopolku.rules.selectors import RuleMissing
+
+        for start, end, value in self._rows.get(key, ()):
+            if start <= on and (end is None or end >= on):
+                return value
+        raise RuleMissing(f"no rule {key!r} in force on {on.isoformat()}")
+
+
+def _d(day: date | None) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else "–"
+
+
+def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = None) -> Deadlines:
+    """P1–P6 for one client on day `on`. Pure apart from reading the rule table."""
+    rules = rules or RuleBook.load()
+    problems: list[Problem] = []
+    actions: list[Action] = []
+
+    # P1: the last day on which an assessment or a plan may start.
+    plan_window_end: date | None = None
+    if case.first_permit_date is not None:
+        exempt = rules.value("plan_window_exempt_bases", on=case.first_permit_date)
+        if case.permit_basis not in exempt:
+            years = rules.value("plan_window_years", on=case.first_permit_date)
+            plan_window_end = period_end(case.first_permit_date, years=years)
+
+    plans = sorted(enumerate(case.plans), key=lambda item: (item[1].start, item[0]))
+    first_plan = plans[0][1] if plans else None
+    latest_plan = plans[-1][1] if plans else None
+
+    # P3: all plans together.
+    max_plan_end: date | None = None
+    extension_months = sum(e.months for p in case.plans for e in p.extensions)
+    if first_plan is not None:
+        base = rules.value("plan_total_base_months", on=first_plan.start)
+        max_plan_end = period_end(first_plan.start, months=base + extension_months)
+
+    # P4 and P5 for the latest plan.
+    referral_due: date | None = None
+    review_due: date | None = None
+    if latest_plan is not None:
+        referral_due = add_months(
+            latest_plan.start, rules.value("referral_due_months", on=latest_plan.start)
+        )
+        reviews = [r for r in latest_plan.reviews if r >= latest_plan.start]
+        counted_from = max(reviews, default=latest_plan.start)
+        review_due = add_months(
+            counted_from, rules.value("review_interval_months", on=counted_from)
+        )
+
+    # P6: a municipal target, not a statute; it is an action, not a problem.
+    assessment_due: date | None = None
+    if case.client_start is not None:
+        days = rules.value("assessment_start_target_days", on=case.client_start)
+        assessment_due = case.client_start + timedelta(days=days)
+
+    # The problems, in the order of the table in DATA-FORMATS.md.
+    if plan_window_end is not None:
+        late = sorted(a.started for a in case.assessments if a.started > plan_window_end)
+        if late:
+            problems.append(
+                Problem(
+                    "assessment_outside_window",
+                    _(
+                        "An assessment started on %(day)s, after the last day of the plan "
+                        "window, %(end)s."
+                    )
+                    % {"day": _d(late[0]), "end": _d(plan_window_end)},
+                )
+            )
+        late = sorted(p.start for p in case.plans if p.start > plan_window_end)
+        if late:
+            problems.append(
+                Problem(
+                    "plan_outside_window",
+                    _("A plan started on %(day)s, after the last day of the plan window, %(end)s.")
+                    % {"day": _d(late[0]), "end": _d(plan_window_end)},
+                )
+            )
+
+    if first_plan is not None and first_plan.end is not None:
+        years = rules.value("first_plan_max_years", on=first_plan.start)
+        first_plan_last_day = period_end(first_plan.start, years=years)
+        if first_plan.end > first_plan_last_day:
+            problems.append(Problem("first_plan_too_long", first_plan_message(first_plan_last_day)))
+
+    if max_plan_end is not None:
+        ends = sorted(p.end for p in case.plans if p.end is not None and p.end > max_plan_end)
+        if ends:
+            problems.append(
+                Problem(
+                    "plans_exceed_max_length",
+                    _(
+                        "A plan ends on %(day)s, after the last day all plans together may "
+                        "last, %(end)s."
+                    )
+                    % {"day": _d(ends[-1]), "end": _d(max_plan_end)},
+                )
+            )
+
+    if first_plan is not None:
+        reasons = rules.value("plan_extension_reasons", on=first_plan.start)
+        if any(e.reason not in reasons for p in case.plans for e in p.extensions):
+            problems.append(
+                Problem(
+                    "extension_without_reason",
+                    _("An extension has no valid reason code (%(codes)s).")
+                    % {"codes": ", ".join(sorted(reasons))},
+                )
+            )
+        cap = rules.value("plan_extension_cap_months", on=first_plan.start)
+        if extension_months > cap:
+            problems.append(
+                Problem(
+                    "extensions_exceed_cap",
+                    _("The extensions add up to %(months)s months; the cap is %(cap)s months.")
+                    % {"months": extension_months, "cap": cap},
+                )
+            )
+
+    if latest_plan is not None and referral_due is not None and review_due is not None:
+        serviced = any(
+            (s.referred is not None and s.referred <= referral_due)
+            or (s.started is not None and s.started <= referral_due)
+            for s in latest_plan.services
+        )
+        if on > referral_due and not serviced:
+            problems.append(
+                Problem(
+                    "no_service_by_referral_due",
+                    _("No service of the plan was referred or started by %(due)s.")
+                    % {"due": _d(referral_due)},
+                )
+            )
+        ended = latest_plan.ended_on
+        # "Has not ended before that day": the plan still runs on the day asked about.
+        running = ended is None or ended >= on
+        if on > review_due and running:
+            problems.append(
+                Problem(
+                    "review_overdue",
+                    _("The plan should have been reviewed by %(due)s.") % {"due": _d(review_due)},
+                )
+            )
+        if running:
+            if not serviced:
+                actions.append(
+                    Action("no_service_by_referral_due", referral_due, on > referral_due)
+                )
+            actions.append(Action("review_due", review_due, on > review_due))
+            if ended is not None:
+                actions.append(Action("plan_ending", ended, on > ended))
+
+    if not case.assessments and assessment_due is not None:
+        actions.append(Action("assessment_not_started", assessment_due, on > assessment_due))
+    if not case.plans:
+        needs_plan = any(a.completed and a.plan_needed for a in case.assessments)
+        if needs_plan:
+            completed = max(a.completed for a in case.assessments if a.completed)
+            due = plan_window_end or completed
+            actions.append(Action("plan_not_drafted", due, on > due))
+        if plan_window_end is not None:
+            actions.append(Action("window_closing", plan_window_end, on > plan_window_end))
+
+    return Deadlines(
+        on=on,
+        plan_window_end=plan_window_end,
+        max_plan_end=max_plan_end,
+        referral_due=referral_due,
+        review_due=review_due,
+        assessment_due=assessment_due,
+        problems=tuple(problems),
+        actions=tuple(sorted(actions, key=lambda a: (a.due, a.code))),
+    )
+
+
+def first_plan_message(last_day: date) -> str:
+    """The P2 message, shown next to the end field of the plan form."""
+    return _(
+        "The first integration plan may last at most one year: its end date may be %(end)s "
+        "at the latest."
+    ) % {"end": _d(last_day)}
+
+
+def first_plan_last_day(start: date, *, rules: RuleBook | None = None) -> date:
+    rules = rules or RuleBook.load()
+    return period_end(start, years=rules.value("first_plan_max_years", on=start))
+
+
+__all__ = [
+    "Action",
+    "AssessmentSnapshot",
+    "CaseSnapshot",
+    "Deadlines",
+    "ExtensionSnapshot",
+    "PlanSnapshot",
+    "Problem",
+    "RuleBook",
+    "ServiceSnapshot",
+    "compute_deadlines",
+]
