@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kotopolku.programme",
     "kotopolku.documents",
     "kotopolku.casework",
+    "kotopolku.compensation",
 ]
 
 MIDDLEWARE = [
