@@ -3,6 +3,8 @@ import uuid
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -55,3 +57,17 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class CookieLocaleMiddleware(LocaleMiddleware):
+    """Finnish unless the user has chosen another language with the switcher.
+
+    The browser's Accept-Language is ignored on purpose: municipal staff share computers whose
+    browser language says little about the language they work in.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

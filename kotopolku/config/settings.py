@@ -20,10 +20,11 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Identity codes: Fernet key(s) for encryption at rest (comma-separated, newest first, for
-# rotation) and a separate key for the keyed lookup hash. Required unless DEBUG is on
-# (kotopolku/clients/identity.py has the DEBUG-only defaults and the start-up check).
-FIELD_ENCRYPTION_KEY = [k for k in env.list("FIELD_ENCRYPTION_KEY", default=[]) if k]
-HETU_HASH_KEY = env.str("HETU_HASH_KEY", default="")
+# rotation) and a separate key for the keyed lookup hash. Required unless DEBUG is on.
+FIELD_ENCRYPTION_KEY = [k for k in env.list("FIELD_ENCRYPTION_KEY", default=[]) if k] or (
+    ["S9_c_hhcjNAcAJ1ERimLVZ8mjQjW7z6QDvTDCxo0mbk="] if DEBUG else []
+)
+HETU_HASH_KEY = env.str("HETU_HASH_KEY", default="") or ("dev-only-hetu-hash" if DEBUG else "")
 
 INSTALLED_APPS = [
     "modeltranslation",

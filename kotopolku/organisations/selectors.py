@@ -1,7 +1,25 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from kotopolku.organisations.models import Membership, Organisation, Region
+
+
+# Municipalities first, then the bodies that serve several of them, then the others.
+KIND_ORDER = [
+    "municipality",
+    "employment_area",
+    "wellbeing_county",
+    "education",
+    "ngo",
+    "state_authority",
+]
+
+
+def _kind_rank():
+    return Case(
+        *(When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)),
+        output_field=IntegerField(),
+    )
 
 
 def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
@@ -15,7 +33,9 @@ def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisat
             | Q(name_en__icontains=search)
             | Q(municipality_code=search)
         )
-    return rows.annotate(member_count=Count("memberships")).order_by("kind", "name_fi")
+    return rows.annotate(member_count=Count("memberships"), kind_rank=_kind_rank()).order_by(
+        "kind_rank", "name_fi"
+    )
 
 
 def organisation_detail(*, pk: int) -> Organisation:
@@ -36,7 +56,11 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
 
 def region_overview() -> list[tuple[Region, list[Organisation]]]:
     regions = Region.objects.filter(archived=False).order_by("name_fi")
-    orgs = list(Organisation.objects.filter(archived=False).order_by("kind", "name_fi"))
+    orgs = list(
+        Organisation.objects.filter(archived=False)
+        .annotate(kind_rank=_kind_rank())
+        .order_by("kind_rank", "name_fi")
+    )
     return [(r, [o for o in orgs if o.region_id == r.pk]) for r in regions]
 
 
