@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= kotopolku.config.settings
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint format messages compile-messages migrate assets install check-deploy bench clean
+.PHONY: help system-packages run test test-fast lint format messages compile-messages migrate assets install check-deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -60,8 +60,11 @@ run: assets migrate ## Build everything and serve the demo at http://127.0.0.1:$
 	DEBUG=true $(VENV)/bin/gunicorn kotopolku.config.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers 2 --access-logfile - --log-level warning
 
-test: assets ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+system-packages: ## Install the Debian packages the tests need (browser, fonts, gettext)
+	bash .ci/install-debian-packages
+
+test: system-packages assets ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 test-fast: $(VENV)/.installed ## Run the suite without the browser tests
 	$(PY) -m pytest -n 2 -q -m "not browser"
