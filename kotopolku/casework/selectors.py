@@ -1,0 +1,218 @@
+"""Reads of casework data. Query shaping (select_related/prefetch_related) lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kotopolku.audit.models import AuditEvent
+from kotopolku.audit.services import audit_record
+from kotopolku.casework.deadlines import (
+    AssessmentSnapshot,
+    CaseSnapshot,
+    Deadlines,
+    ExtensionSnapshot,
+    PlanSnapshot,
+    RuleBook,
+    ServiceSnapshot,
+    compute_deadlines,
+)
+from kotopolku.casework.models import (
+    Assessment,
+    GuidanceContact,
+    IntegrationPlan,
+    PlanService,
+    Referral,
+)
+from kotopolku.clients.models import Client
+from kotopolku.rules.selectors import RuleMissing
+
+CASE_PREFETCH = (
+    Prefetch("assessments", queryset=Assessment.objects.order_by("started", "id")),
+    Prefetch(
+        "plans",
+        queryset=IntegrationPlan.objects.order_by("start", "id").prefetch_related(
+            "services", "reviews", "extensions"
+        ),
+    ),
+)
+
+
+def plan_snapshot(plan: IntegrationPlan) -> PlanSnapshot:
+    return PlanSnapshot(
+        start=plan.start,
+        end=plan.end,
+        closed_on=plan.closed_on,
+        services=tuple(ServiceSnapshot(s.referred, s.started) for s in plan.services.all()),
+        reviews=tuple(r.day for r in plan.reviews.all()),
+        extensions=tuple(
+            ExtensionSnapshot(e.months, e.reason, e.note) for e in plan.extensions.all()
+        ),
+    )
+
+
+def case_snapshot(client: Client, *, plans: list[PlanSnapshot] | None = None) -> CaseSnapshot:
+    """The plain-data view of a client's case; uses prefetched relations when present."""
+    return CaseSnapshot(
+        permit_basis=client.permit_basis,
+        first_permit_date=client.first_permit_date,
+        client_start=client.client_since,
+        assessments=tuple(
+            AssessmentSnapshot(a.started, a.completed, a.plan_needed)
+            for a in client.assessments.all()
+        ),
+        plans=tuple(plans if plans is not None else (plan_snapshot(p) for p in client.plans.all())),
+    )
+
+
+def client_with_case(*, pk: int) -> Client:
+    return (
+        Client.objects.select_related("responsible_organisation")
+        .prefetch_related(*CASE_PREFETCH)
+        .get(pk=pk)
+    )
+
+
+def client_deadlines(
+    client: Client, *, on: date, rules: RuleBook | None = None
+) -> Deadlines | None:
+    """The deadlines of one client, or None when the rule table has no row for the dates."""
+    try:
+        return compute_deadlines(case_snapshot(client), on=on, rules=rules)
+    except RuleMissing:
+        return None
+
+
+@dataclass
+class WorklistRow:
+    client: Client
+    deadlines: Deadlines | None
+
+    @property
+    def next_due(self) -> date | None:
+        return self.deadlines.next_due if self.deadlines else None
+
+
+def caseworker_clients(*, user: Any) -> QuerySet[Client]:
+    """The open clients a case worker works on: those of the organisations they work in, plus
+    those reached through an accepted, open referral."""
+    from kotopolku.access.policy import Role, organisation_ids_with_role
+
+    orgs = organisation_ids_with_role(user, Role.CASEWORKER, Role.COORDINATOR)
+    return Client.objects.filter(closed_at__isnull=True, archived=False).filter(
+        Q(responsible_organisation_id__in=orgs)
+        | Q(
+            pk__in=Referral.objects.filter(
+                to_organisation_id__in=orgs, status=Referral.Status.ACCEPTED
+            ).values("client_id")
+        )
+    )
+
+
+def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
+    """The user's clients sorted by the nearest deadline; a fixed number of queries."""
+    clients = caseworker_clients(user=user)
+    if search:
+        clients = clients.filter(
+            Q(last_name__icontains=search)
+            | Q(first_names__icontains=search)
+            | Q(external_id__iexact=search)
+        )
+    clients = clients.select_related("responsible_organisation").prefetch_related(*CASE_PREFETCH)
+    rules = RuleBook.load()
+    rows = [WorklistRow(c, client_deadlines(c, on=on, rules=rules)) for c in clients]
+    rows.sort(
+        key=lambda r: (
+            r.next_due is None,
+            r.next_due or date.max,
+            r.client.last_name,
+            r.client.pk,
+        )
+    )
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.VIEW,
+        object_type="Worklist",
+        reason=f"{len(rows)} clients",
+    )
+    return rows
+
+
+def contact_list(*, organisation_ids: frozenset[int], search: str = "") -> QuerySet:
+    rows = GuidanceContact.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "client", "organisation", "service"
+    )
+    if search:
+        rows = rows.filter(
+            Q(client__last_name__icontains=search)
+            | Q(client__external_id__iexact=search)
+            | Q(language__iexact=search)
+            | Q(note__icontains=search)
+        )
+    return rows.order_by("-day", "-id")
+
+
+def client_contacts(*, client: Client) -> QuerySet:
+    return GuidanceContact.objects.filter(client=client).select_related("organisation")
+
+
+def assessment_detail(*, pk: int) -> Assessment:
+    return (
+        Assessment.objects.select_related("client", "organisation")
+        .prefetch_related("partner_organisations", "service_needs")
+        .get(pk=pk)
+    )
+
+
+def plan_detail(*, pk: int) -> IntegrationPlan:
+    return (
+        IntegrationPlan.objects.select_related("client", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=PlanService.objects.select_related("category", "service").order_by("id"),
+            ),
+            "reviews",
+            "extensions",
+        )
+        .get(pk=pk)
+    )
+
+
+def referral_list(
+    *, organisation_ids: frozenset[int], search: str = "", status: str = ""
+) -> QuerySet[Referral]:
+    rows = Referral.objects.filter(
+        Q(from_organisation_id__in=organisation_ids) | Q(to_organisation_id__in=organisation_ids)
+    ).select_related("client", "from_organisation", "to_organisation", "service")
+    if status:
+        rows = rows.filter(status=status)
+    if search:
+        rows = rows.filter(
+            Q(client__last_name__icontains=search)
+            | Q(client__first_names__icontains=search)
+            | Q(client__external_id__iexact=search)
+        )
+    return rows.order_by("-sent_on", "-id")
+
+
+def referral_detail(*, pk: int) -> Referral:
+    return Referral.objects.select_related(
+        "client", "from_organisation", "to_organisation", "service", "consent"
+    ).get(pk=pk)
+
+
+def client_referrals(*, client: Client) -> QuerySet[Referral]:
+    return Referral.objects.filter(client=client).select_related(
+        "from_organisation", "to_organisation", "service"
+    )
+
+
+def open_referral_client_ids(*, organisation_ids: frozenset[int]) -> QuerySet:
+    """Clients an organisation reaches through an accepted, open referral."""
+    return Referral.objects.filter(
+        to_organisation_id__in=organisation_ids, status=Referral.Status.ACCEPTED
+    ).values("client_id")
