@@ -4,7 +4,6 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= kotopolku.config.settings
 # pip may print notes about local mirror folders that do not exist; they are harmless.
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
@@ -64,10 +63,10 @@ system-packages: ## Install the Debian packages the tests need (browser, fonts, 
 	bash .ci/install-debian-packages
 
 test: system-packages assets ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=kotopolku.config.settings_test $(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 test-fast: $(VENV)/.installed ## Run the suite without the browser tests
-	$(PY) -m pytest -n 2 -q -m "not browser"
+	DJANGO_SETTINGS_MODULE=kotopolku.config.settings_test $(PY) -m pytest -n 2 -q -m "not browser"
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .
