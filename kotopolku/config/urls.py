@@ -4,11 +4,15 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kotopolku.access.views import public
+from kotopolku.clients import api as clients_api
 from kotopolku.common import accounts
 from kotopolku.common.views import healthz, readyz
 from kotopolku.organisations import api as organisations_api
 
 api_v1 = [
+    path("clients/", clients_api.ClientListApi.as_view(), name="client-list"),
+    path("clients/search/", clients_api.ClientSearchApi.as_view(), name="client-search"),
+    path("clients/<int:pk>/", clients_api.ClientDetailApi.as_view(), name="client-detail"),
     path(
         "organisations/", organisations_api.OrganisationListApi.as_view(), name="organisation-list"
     ),
@@ -32,6 +36,7 @@ urlpatterns = [
     path("healthz", public(healthz), name="healthz"),
     path("readyz", public(readyz), name="readyz"),
     path("organisations/", include("kotopolku.organisations.urls")),
+    path("clients/", include("kotopolku.clients.urls")),
     path("rules/", include("kotopolku.rules.urls")),
     path("audit/", include("kotopolku.audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
