@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.access import clients as client_perms
+from kotopolku.access import compensation as compensation_perms
 from kotopolku.access import organisations as org_perms
 from kotopolku.access.policy import can
 
@@ -10,6 +11,7 @@ NAVIGATION = [
     (org_perms.STAFF_HOME, "home", _("Home")),
     (client_perms.CLIENT_LIST, "clients:list", _("Clients")),
     (org_perms.ORGANISATION_LIST, "organisations:list", _("Organisations")),
+    (compensation_perms.COMPENSATION_VIEW, "compensation:forecast", _("State compensation")),
     (org_perms.RULES_VIEW, "rules:list", _("Rules")),
     (org_perms.AUDIT_VIEW, "audit:list", _("Audit log")),
 ]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
@@ -123,8 +123,20 @@ def claims(*, municipality: Organisation, search: str = "", status: str = "") ->
         rows = rows.filter(status=status)
     if search:
         rows = rows.filter(description__icontains=search)
-    return rows.select_related("municipality", "created_by").order_by("-period_start", "-id")
+    return (
+        rows.select_related("municipality", "created_by")
+        .annotate(claimed=Sum("lines__amount"))
+        .order_by("-period_start", "-id")
+    )
 
 
 def claim_detail(*, pk: int) -> ActualCostClaim:
     return ActualCostClaim.objects.select_related("municipality").get(pk=pk, archived=False)
+
+
+def claim_lines(*, claim: ActualCostClaim) -> QuerySet:
+    return claim.lines.select_related("client").order_by("date", "id")
+
+
+def claim_attachments(*, claim: ActualCostClaim) -> QuerySet:
+    return claim.attachments.defer("content").order_by("id")

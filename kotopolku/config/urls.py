@@ -36,6 +36,7 @@ urlpatterns = [
     path("healthz", public(healthz), name="healthz"),
     path("readyz", public(readyz), name="readyz"),
     path("organisations/", include("kotopolku.organisations.urls")),
+    path("compensation/", include("kotopolku.compensation.urls")),
     path("clients/", include("kotopolku.clients.urls")),
     path("rules/", include("kotopolku.rules.urls")),
     path("audit/", include("kotopolku.audit.urls")),

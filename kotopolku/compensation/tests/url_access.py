@@ -1,0 +1,84 @@
+from datetime import date
+
+from kotopolku.access.matrix import STAFF_ROLES, Expect, staff_page
+from kotopolku.compensation.models import ActualCostClaim, ClaimAttachment, PaymentList
+from kotopolku.compensation.uploads import ATTACHMENT_TYPES
+from kotopolku.organisations.models import Organisation
+
+# The demo coordinator and admin belong to Järvenpää (186); nobody else sees compensation.
+HANDLERS = {"admin", "coordinator"}
+
+
+def _jarvenpaa():
+    return Organisation.objects.get(municipality_code="186")
+
+
+def _payment_list():
+    payment_list = PaymentList.objects.filter(municipality__municipality_code="186").first()
+    if payment_list is None:
+        payment_list = PaymentList.objects.create(
+            municipality=_jarvenpaa(), month=date(2025, 3, 1), file_name="demo.csv"
+        )
+    return {"pk": payment_list.pk}
+
+
+def _claim():
+    claim = ActualCostClaim.objects.filter(municipality__municipality_code="186").first()
+    if claim is None:
+        claim = ActualCostClaim.objects.create(
+            municipality=_jarvenpaa(),
+            cost_type=ActualCostClaim.CostType.INTERPRETING,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 6, 30),
+        )
+    return claim
+
+
+def _claim_pk():
+    return {"pk": _claim().pk}
+
+
+def _attachment():
+    claim = _claim()
+    attachment = claim.attachments.first() or ClaimAttachment.objects.create(
+        claim=claim,
+        file_name="receipt.pdf",
+        content_type=ATTACHMENT_TYPES["pdf"][0],
+        size=9,
+        content=b"%PDF-1.4\n",
+    )
+    return {"pk": claim.pk, "attachment_pk": attachment.pk}
+
+
+def _with(expect: Expect, **status) -> Expect:
+    expect.status.update(status)
+    return expect
+
+
+def _post_only(kwargs) -> Expect:
+    """A POST-only view: the allowed roles get 405 for a GET, the others 403 first."""
+    return staff_page(HANDLERS, kwargs=kwargs, ok=405)
+
+
+URL_ACCESS = {
+    "compensation:forecast": staff_page(HANDLERS),
+    "compensation:forecast_export": staff_page(HANDLERS, kwargs=lambda: {"fmt": "csv"}),
+    "compensation:payment_lists": staff_page(HANDLERS),
+    "compensation:payment_list_upload": staff_page(HANDLERS),
+    "compensation:payment_list_detail": staff_page(HANDLERS, kwargs=_payment_list),
+    "compensation:payment_list_missing_export": staff_page(HANDLERS, kwargs=_payment_list),
+    "compensation:payment_list_decide": _post_only(_payment_list),
+    "compensation:payment_list_archive": staff_page(HANDLERS, kwargs=_payment_list),
+    "compensation:claims": staff_page(HANDLERS),
+    "compensation:claim_create": staff_page(HANDLERS),
+    "compensation:claim_detail": staff_page(HANDLERS, kwargs=_claim_pk),
+    "compensation:claim_line_add": _post_only(_claim_pk),
+    "compensation:claim_attachment_add": _post_only(_claim_pk),
+    "compensation:claim_attachment": staff_page(HANDLERS, kwargs=_attachment),
+    "compensation:claim_submit": staff_page(HANDLERS, kwargs=_claim_pk),
+    "compensation:claim_decide": _post_only(_claim_pk),
+    "compensation:claim_export": staff_page(
+        HANDLERS, kwargs=lambda: {**_claim_pk(), "fmt": "xlsx"}
+    ),
+}
+assert set(next(iter(URL_ACCESS.values())).status) == STAFF_ROLES | {"anonymous"}
