@@ -167,6 +167,12 @@ class Client(TrackedModel):
     def responsible_overridden(self) -> bool:
         return bool(self.responsible_override_reason)
 
+    @property
+    def latest_home_period(self) -> "HomeMunicipalityPeriod | None":
+        """The period that started last (uses prefetched periods when there are some)."""
+        periods = list(self.home_periods.all())
+        return max(periods, key=lambda p: p.start) if periods else None
+
 
 class HomeMunicipalityPeriod(TrackedModel):
     """A period of residence in a home municipality; `start` and `end` are inclusive days.
