@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kotopolku.compensation.demo import seed_compensation_demo
 from kotopolku.organisations.models import Membership, Organisation, Region
 from kotopolku.rules.models import StatutoryRule
 from kotopolku.rules.seed import load_rules
@@ -149,4 +150,6 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
                 user=user, organisation=by_key[org_key], role=role, defaults={"title": title}
             )
             result.usernames.append(username)
+    if clients:
+        seed_compensation_demo()
     return result

@@ -1,0 +1,178 @@
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from kotopolku.audit.models import AuditEvent
+from kotopolku.compensation.demo import (
+    DEMO_MAPPING,
+    demo_hetu,
+    demo_payment_list_csv,
+    seed_compensation_demo,
+)
+from kotopolku.compensation.exports import expected_not_paid_xlsx
+from kotopolku.compensation.models import PaymentList, PaymentListMapping, PaymentListRow
+from kotopolku.compensation.reconciliation import reconcile, reconciliation_for
+from kotopolku.compensation.services import payment_list_upload, reconciliation_decide
+from kotopolku.compensation.tests.factories import municipality
+
+
+@pytest.fixture
+def demo_list(demo):
+    return seed_compensation_demo()
+
+
+def _kinds(result):
+    return {
+        kind: sorted(
+            (i.person.external_id if i.person else f"row {i.rows[0].line}")
+            for i in result.of_kind(kind)
+        )
+        for kind in ("equal", "difference", "paid_not_expected", "expected_not_paid")
+    }
+
+
+def test_the_demo_list_shows_every_kind_of_difference(demo_list):
+    result = reconcile(payment_list=demo_list)
+    assert _kinds(result) == {
+        "equal": ["KOR-DEMO-001", "KOR-DEMO-003", "KOR-DEMO-009"],
+        "difference": ["KOR-DEMO-002", "KOR-DEMO-005"],
+        "paid_not_expected": ["KOR-DEMO-007", "KOR-DEMO-008", "row 9"],
+        "expected_not_paid": ["KOR-DEMO-004", "KOR-DEMO-006"],
+    }
+    by_id = {i.person.external_id: i for i in result.items if i.person}
+    assert by_id["KOR-DEMO-002"].expected == Decimal("541.92")  # a 4-year-old: under-7 rate
+    assert by_id["KOR-DEMO-002"].difference == Decimal("-379.00")
+    assert by_id["KOR-DEMO-005"].difference == Decimal("162.92")
+    assert by_id["KOR-DEMO-007"].reason == "basis_not_eligible"
+    assert by_id["KOR-DEMO-008"].reason == "outside_period"
+    assert [i.reason for i in result.items if not i.person] == ["not_in_registry"]
+    assert by_id["KOR-DEMO-003"].rows[0].match == PaymentListRow.Match.NAME_AND_BIRTH
+    assert by_id["KOR-DEMO-001"].rows[0].match == PaymentListRow.Match.IDENTITY_CODE
+    assert result.paid_total == demo_list.total == Decimal("1466.28")
+
+
+def test_seeding_twice_changes_nothing(demo_list):
+    assert seed_compensation_demo() == demo_list
+    assert PaymentList.objects.count() == 1
+
+
+def test_no_clear_identity_code_is_stored_or_audited(demo_list):
+    code = demo_hetu(date(1994, 5, 1), 202)
+    rows = PaymentListRow.objects.filter(payment_list=demo_list)
+    assert all(code not in (r.hetu_hash + r.last_name + r.first_names) for r in rows)
+    assert rows.exclude(hetu_hash="").count() == 7
+    assert not AuditEvent.objects.filter(reason__contains=code).exists()
+
+
+def test_the_column_mapping_is_saved_per_municipality(demo_list):
+    mapping = PaymentListMapping.objects.get(municipality__municipality_code="186")
+    assert mapping.amount == "Korvaus (EUR)"
+    assert mapping.identity_code == "Henkilötunnus"
+
+
+def test_a_changed_layout_is_refused_with_the_columns_it_has(demo):
+    content = demo_payment_list_csv().replace(b"Korvaus (EUR)", b"Summa")
+    with pytest.raises(ValidationError) as exc:
+        payment_list_upload(
+            actor=None,
+            municipality=municipality("186"),
+            month=date(2025, 3, 1),
+            file_name="list.csv",
+            content=content,
+            mapping=DEMO_MAPPING,
+        )
+    assert "Summa" in str(exc.value)
+    assert not PaymentList.objects.exists()
+
+
+def test_a_bad_row_refuses_the_whole_file(demo):
+    content = demo_payment_list_csv().replace(b"325,84", b"kolme")
+    with pytest.raises(ValidationError, match="line 5: amount"):
+        payment_list_upload(
+            actor=None,
+            municipality=municipality("186"),
+            month=date(2025, 3, 1),
+            file_name="list.csv",
+            content=content,
+            mapping=DEMO_MAPPING,
+        )
+    assert not PaymentList.objects.exists()
+    assert not PaymentListRow.objects.exists()
+
+
+def test_the_same_list_as_xlsx_gives_the_same_result(demo_list):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in demo_payment_list_csv().decode().splitlines():
+        cells = line.split(";")
+        if cells[-1][0].isdigit():
+            cells[-1] = float(cells[-1].replace(",", "."))  # a spreadsheet keeps numbers as floats
+        sheet.append(cells)
+    out = BytesIO()
+    book.save(out)
+    second = payment_list_upload(
+        actor=None,
+        municipality=municipality("186"),
+        month=date(2025, 3, 1),
+        file_name="list.xlsx",
+        content=out.getvalue(),
+        mapping=DEMO_MAPPING,
+    )
+    assert second.total == demo_list.total
+    assert _kinds(reconcile(payment_list=second)) == _kinds(reconcile(payment_list=demo_list))
+
+
+def test_expected_but_not_paid_export_is_ready_for_the_e_form(demo_list, user_for):
+    coordinator = user_for("coordinator")
+    result = reconciliation_for(actor=coordinator, payment_list=demo_list)
+    book = load_workbook(BytesIO(expected_not_paid_xlsx(actor=coordinator, reconciliation=result)))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = rows[3]
+    assert header[:4] == ("Last name", "First names", "Identity code", "Date of birth")
+    people = [r for r in rows[4:] if r and r[0] and r[11]]
+    assert [(r[0], r[1]) for r in people] == [("Kovalenko", "Taras"), ("Ahmadi", "Maryam")]
+    taras = people[0]
+    assert taras[2] == demo_hetu(date(2019, 11, 30), 415)
+    assert taras[3].date() == date(2019, 11, 30)
+    assert taras[8] == "03/2025"
+    assert Decimal(str(taras[10])) == Decimal("541.92")
+    assert rows[-1][0] == "Total"
+    assert Decimal(str(rows[-1][10])) == Decimal("704.84")
+    exports = AuditEvent.objects.filter(
+        action="export", object_type="PaymentList", actor=coordinator
+    )
+    assert exports.count() == 2
+    assert all(e.client_id for e in exports)
+
+
+def test_decisions_are_recorded_with_a_note_and_who(demo_list, user_for):
+    coordinator = user_for("coordinator")
+    result = reconcile(payment_list=demo_list)
+    item = result.of_kind("difference")[0]
+    reconciliation_decide(
+        actor=coordinator,
+        payment_list=demo_list,
+        subject=item.subject,
+        decision="disputed",
+        note="Lapsen ikäluokka väärin",
+    )
+    reconciliation_decide(
+        actor=coordinator, payment_list=demo_list, subject=item.subject, decision="resolved"
+    )
+    again = {i.subject: i for i in reconcile(payment_list=demo_list).items}
+    decision = again[item.subject].decision
+    assert (decision.decision, decision.note, decision.modified_by) == ("resolved", "", coordinator)
+    with pytest.raises(ValidationError):
+        reconciliation_decide(
+            actor=coordinator, payment_list=demo_list, subject="row:999", decision="resolved"
+        )
+    with pytest.raises(ValidationError):
+        reconciliation_decide(
+            actor=coordinator, payment_list=demo_list, subject=item.subject, decision="ignored"
+        )
