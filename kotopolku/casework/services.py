@@ -50,6 +50,21 @@ class RuleBreach(ValidationError):
         super().__init__({"override_reason": [p.message for p in self.problems]})
 
 
+# P1–P3 judge the dates and extensions a user enters. P4 (a service within 6 months) and P5
+# (reviews) judge what happens after the plan is made, so a plan cannot break them when it is
+# saved; the deadline function reports them on the worklist and the client page instead.
+RULE_CODES_OF_A_CHANGE = frozenset(
+    {
+        "assessment_outside_window",
+        "plan_outside_window",
+        "first_plan_too_long",
+        "plans_exceed_max_length",
+        "extension_without_reason",
+        "extensions_exceed_cap",
+    }
+)
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -69,7 +84,7 @@ def _new_problems(client: Client, *, plans: list[PlanSnapshot] | None, assessmen
         raise ValidationError(
             _("The rule table has no rule for these dates; ask an administrator.")
         ) from exc
-    return [p for p in after if p.code not in before]
+    return [p for p in after if p.code not in before and p.code in RULE_CODES_OF_A_CHANGE]
 
 
 def _judge(

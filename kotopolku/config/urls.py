@@ -38,6 +38,7 @@ urlpatterns = [
     path("organisations/", include("kotopolku.organisations.urls")),
     path("compensation/", include("kotopolku.compensation.urls")),
     path("clients/", include("kotopolku.clients.urls")),
+    path("casework/", include("kotopolku.casework.urls")),
     path("rules/", include("kotopolku.rules.urls")),
     path("audit/", include("kotopolku.audit.urls")),
     path("api/v1/", include((api_v1, "api"))),

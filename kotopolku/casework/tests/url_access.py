@@ -1,0 +1,53 @@
+from kotopolku.access.matrix import STAFF_ROLES, api, staff_page
+
+VIEWERS = {"admin", "coordinator", "caseworker"}  # all Järvenpää in the demo
+WORKERS = {"coordinator", "caseworker"}
+
+
+def _case():
+    from kotopolku.casework.tests.factories import make_case
+
+    return make_case("MATRIX-CASE")
+
+
+def _client():
+    return {"pk": _case()[0].pk}
+
+
+def _assessment():
+    return {"pk": _case()[1].pk}
+
+
+def _plan():
+    return {"pk": _case()[2].pk}
+
+
+def _referral():
+    return {"pk": _case()[3].pk}
+
+
+def _answer():
+    return {"pk": _case()[3].pk, "answer": "accept"}
+
+
+URL_ACCESS = {
+    "casework:worklist": staff_page(WORKERS),
+    "casework:contact_list": staff_page(VIEWERS),
+    "casework:contact_add": staff_page(WORKERS),
+    "casework:case": staff_page(VIEWERS, kwargs=_client),
+    "casework:assessment_add": staff_page(WORKERS, kwargs=_client),
+    "casework:plan_add": staff_page(WORKERS, kwargs=_client),
+    "casework:referral_add": staff_page(WORKERS, kwargs=_client),
+    "casework:assessment_edit": staff_page(WORKERS, kwargs=_assessment),
+    "casework:plan_detail": staff_page(VIEWERS, kwargs=_plan),
+    "casework:plan_edit": staff_page(WORKERS, kwargs=_plan),
+    "casework:plan_service_add": staff_page(WORKERS, kwargs=_plan),
+    "casework:plan_review_add": staff_page(WORKERS, kwargs=_plan),
+    "casework:plan_extend": staff_page(WORKERS, kwargs=_plan),
+    "casework:plan_close": staff_page(WORKERS, kwargs=_plan),
+    "casework:referral_list": staff_page(VIEWERS),
+    "casework:referral_detail": staff_page(VIEWERS, kwargs=_referral),
+    # Only the receiving organisation (the employment area) answers.
+    "casework:referral_answer": staff_page(set(), kwargs=_answer),
+}
+_ = (STAFF_ROLES, api)
