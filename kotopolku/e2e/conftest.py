@@ -38,7 +38,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    drop = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         {
             "DEBUG": "true",

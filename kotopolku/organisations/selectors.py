@@ -3,7 +3,6 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from kotopolku.organisations.models import Membership, Organisation, Region
 
-
 # Municipalities first, then the bodies that serve several of them, then the others.
 KIND_ORDER = [
     "municipality",
