@@ -13,7 +13,9 @@ ROOT = Path(settings.BASE_DIR)
 
 def run_manage(*args, env_extra, timeout=120):
     env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(env_extra)
     return subprocess.run(
