@@ -1,6 +1,6 @@
 from datetime import date
 
-from kotopolku.access.matrix import STAFF_ROLES, Expect, staff_page
+from kotopolku.access.matrix import STAFF_ROLES, Expect, api, staff_page
 from kotopolku.compensation.models import ActualCostClaim, ClaimAttachment, PaymentList
 from kotopolku.compensation.uploads import ATTACHMENT_TYPES
 from kotopolku.organisations.models import Organisation
@@ -81,4 +81,30 @@ URL_ACCESS = {
         HANDLERS, kwargs=lambda: {**_claim_pk(), "fmt": "xlsx"}
     ),
 }
-assert set(next(iter(URL_ACCESS.values())).status) == STAFF_ROLES | {"anonymous"}
+
+
+def _with_query(expect: Expect, query: str) -> Expect:
+    expect.query = query
+    return expect
+
+
+def _api_post_only(kwargs=None) -> Expect:
+    """A POST-only API view: the allowed roles get 405 for a GET, others 403, anonymous 401."""
+    status = {role: (405 if role in HANDLERS else 403) for role in STAFF_ROLES}
+    status["anonymous"] = 401
+    return Expect(status=status, kwargs=kwargs or (lambda: {}))
+
+
+URL_ACCESS.update(
+    {
+        "api:compensation-forecast": _with_query(api(HANDLERS), "?year=2025"),
+        "api:compensation-payment-lists": api(HANDLERS),
+        "api:compensation-reconciliation": api(HANDLERS, kwargs=_payment_list),
+        "api:compensation-decisions": _api_post_only(_payment_list),
+        "api:compensation-claims": api(HANDLERS),
+        "api:compensation-claim": api(HANDLERS, kwargs=_claim_pk),
+        "api:compensation-claim-lines": _api_post_only(_claim_pk),
+        "api:compensation-claim-attachments": _api_post_only(_claim_pk),
+        "api:compensation-claim-status": _api_post_only(_claim_pk),
+    }
+)
