@@ -57,8 +57,21 @@ def consent_condition(user: Any, on: date) -> Q:
 
 def referral_condition(user: Any, on: date) -> Q:
     """Clients referred to one of the user's caseworker organisations by an accepted, open
-    referral. Casework fills this in; until then no client is shared through a referral."""
-    return _NOTHING
+    referral. Completing (closing) the referral ends the access."""
+    from kotopolku.casework.models import Referral
+
+    org_ids = organisation_ids_with_role(user, Role.CASEWORKER)
+    if not org_ids:
+        return _NOTHING
+    return Q(
+        Exists(
+            Referral.objects.filter(
+                client=OuterRef("pk"),
+                to_organisation_id__in=org_ids,
+                status=Referral.Status.ACCEPTED,
+            )
+        )
+    )
 
 
 def shared_condition(user: Any, on: date) -> Q:

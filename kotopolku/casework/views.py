@@ -525,7 +525,7 @@ def referral_answer(request, pk: int, answer: str):
         raise Http404
     referral = _referral(request, pk)
     enforce(request, perms.REFERRAL_ANSWER, referral)
-    form = ReferralAnswerForm(request.POST or None)
+    form = ReferralAnswerForm(request.POST if request.method == "POST" else None)
     expected, service, text_arg = ANSWERS[answer]
     if request.method == "POST" and form.is_valid():
         kwargs = {text_arg: form.cleaned_data["text"]} if text_arg else {}

@@ -1,0 +1,130 @@
+"""The casework journey over HTTP, access through referrals, and query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kotopolku.audit.models import AuditEvent
+from kotopolku.casework.models import IntegrationPlan, Referral
+from kotopolku.casework.tests.factories import caseworker, make_case, make_client
+
+pytestmark = pytest.mark.django_db
+
+
+def login(username):
+    http = HttpClient()
+    http.force_login(caseworker(username))
+    return http
+
+
+def test_plan_one_day_too_long_shows_the_finnish_p2_message_then_saves(demo):
+    client = make_client("JP-1", first_permit=timezone.localdate() - timedelta(days=60))
+    http = login("caseworker-jarvenpaa")
+    start = timezone.localdate()
+    last = (
+        start.replace(year=start.year + 1) - timedelta(days=1)
+        if not (start.month == 2 and start.day == 29)
+        else start.replace(year=start.year + 1, day=28) - timedelta(days=1)
+    )
+    url = reverse("casework:plan_add", kwargs={"pk": client.pk})
+    too_long = {"start": start.isoformat(), "end": (last + timedelta(days=1)).isoformat()}
+    response = http.post(url, too_long, HTTP_ACCEPT_LANGUAGE="fi")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ensimmäinen kotoutumissuunnitelma voi kestää enintään vuoden" in body
+    assert not IntegrationPlan.objects.exists()
+    response = http.post(url, {"start": start.isoformat(), "end": last.isoformat()})
+    assert response.status_code == 302
+    assert IntegrationPlan.objects.get().end == last
+
+
+def test_override_with_reason_saves_and_is_audited(demo):
+    client = make_client("JP-2", first_permit=timezone.localdate() - timedelta(days=60))
+    http = login("caseworker-jarvenpaa")
+    start = timezone.localdate()
+    data = {
+        "start": start.isoformat(),
+        "end": (start + timedelta(days=500)).isoformat(),
+        "override_reason": "Tulkin saatavuus",
+    }
+    response = http.post(reverse("casework:plan_add", kwargs={"pk": client.pk}), data)
+    assert response.status_code == 302
+    plan = IntegrationPlan.objects.get()
+    assert plan.override_codes == ["first_plan_too_long"]
+    assert AuditEvent.objects.filter(
+        object_type="IntegrationPlan", reason__startswith="override first_plan_too_long"
+    ).exists()
+
+
+def test_accepted_referral_gives_access_until_it_is_closed(demo):
+    client, _, _, referral = make_case("JP-3")
+    assert AuditEvent.objects.filter(
+        action="disclose", object_type="Referral", client_id=client.pk
+    ).exists()
+    employment = login("caseworker-employment")
+    case_url = reverse("casework:case", kwargs={"pk": client.pk})
+    assert employment.get(case_url).status_code == 404
+    answer = reverse("casework:referral_answer", kwargs={"pk": referral.pk, "answer": "accept"})
+    assert employment.get(answer).status_code == 200  # the confirmation step
+    assert employment.post(answer).status_code == 302
+    assert employment.get(case_url).status_code == 200
+    assert client.external_id in employment.get(reverse("casework:worklist")).content.decode()
+    complete = reverse("casework:referral_answer", kwargs={"pk": referral.pk, "answer": "complete"})
+    assert employment.post(complete, {"text": ""}).status_code == 400
+    assert employment.post(complete, {"text": "Työkokeilu alkoi"}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.COMPLETED
+    assert employment.get(case_url).status_code == 404
+    assert AuditEvent.objects.filter(action="access_denied", client_id=client.pk).exists()
+
+
+def test_other_municipality_gets_404_and_cannot_answer(demo):
+    client, _, plan, referral = make_case("JP-4")
+    tuusula = login("caseworker-tuusula")
+    assert tuusula.get(reverse("casework:case", kwargs={"pk": client.pk})).status_code == 404
+    assert tuusula.get(reverse("casework:plan_detail", kwargs={"pk": plan.pk})).status_code == 404
+    answer = reverse("casework:referral_answer", kwargs={"pk": referral.pk, "answer": "accept"})
+    assert tuusula.post(answer).status_code == 404
+    assert Referral.objects.get().status == Referral.Status.SENT
+
+
+def test_worklist_queries_do_not_grow_with_clients(demo):
+    http = login("caseworker-jarvenpaa")
+    make_case("W-1")
+    with CaptureQueriesContext(connection) as few:
+        assert http.get(reverse("casework:worklist")).status_code == 200
+    for n in range(2, 12):
+        make_case(f"W-{n}")
+    with CaptureQueriesContext(connection) as many:
+        response = http.get(reverse("casework:worklist"))
+    assert response.status_code == 200
+    assert "W-11" in response.content.decode()
+    assert len(many) == len(few)
+
+
+def test_contact_anonymous_and_known(demo):
+    client = make_client("JP-5")
+    http = login("caseworker-jarvenpaa")
+    data = {
+        "day": timezone.localdate().isoformat(),
+        "persons": "3",
+        "language": "ar",
+        "topics": ["housing", "work"],
+        "channel": "in_person",
+        "outcome": "information",
+    }
+    assert http.post(reverse("casework:contact_add"), data).status_code == 302
+    known = dict(data)
+    known.pop("persons")
+    url = reverse("casework:contact_add") + f"?client={client.pk}"
+    assert http.post(url, known).status_code == 302
+    bad = dict(data, outcome="referred")
+    assert http.post(reverse("casework:contact_add"), bad).status_code == 400
+    listing = http.get(reverse("casework:contact_list"))
+    assert listing.status_code == 200
+    assert listing.context["page"].paginator.count == 2
