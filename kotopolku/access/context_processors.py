@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.access import casework as casework_perms
 from kotopolku.access import clients as client_perms
 from kotopolku.access import compensation as compensation_perms
 from kotopolku.access import organisations as org_perms
@@ -9,6 +10,7 @@ from kotopolku.access.policy import can
 # (permission, URL name, label). Apps add their entries here as they arrive.
 NAVIGATION = [
     (org_perms.STAFF_HOME, "home", _("Home")),
+    (casework_perms.WORKLIST, "casework:worklist", _("Worklist")),
     (client_perms.CLIENT_LIST, "clients:list", _("Clients")),
     (org_perms.ORGANISATION_LIST, "organisations:list", _("Organisations")),
     (compensation_perms.COMPENSATION_VIEW, "compensation:forecast", _("State compensation")),
