@@ -1,0 +1,244 @@
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kotopolku.audit.models import AuditEvent
+from kotopolku.compensation.demo import DEMO_MAPPING, demo_payment_list_csv, seed_compensation_demo
+from kotopolku.compensation.models import ActualCostClaim, ClaimAttachment, PaymentList
+from kotopolku.compensation.services import claim_create
+from kotopolku.compensation.tests.factories import municipality, protected_person
+from kotopolku.compensation.uploads import ATTACHMENT_MAX_BYTES
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def coordinator(client_for):
+    return client_for("coordinator")
+
+
+@pytest.fixture
+def claim(demo, user_for):
+    return claim_create(
+        actor=user_for("coordinator"),
+        municipality=municipality("186"),
+        cost_type="interpreting",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+
+
+def test_forecast_page_shows_chart_table_and_totals(demo, coordinator):
+    protected_person("JP-2024-0001")
+    response = coordinator.get(
+        reverse("compensation:forecast"), {"municipality": "186", "year": 2025}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in html
+    assert '<title id="forecast-by-month-t">' in html
+    assert "<desc" in html
+    assert "JP-2024-0001" in html
+    assert "1\u00a0955,04" in html or "1955,04" in html or "1 955,04" in html
+    assert AuditEvent.objects.filter(object_type="CompensationForecast", action="view").exists()
+
+
+def test_forecast_page_query_count_does_not_grow_with_persons(demo, coordinator):
+    protected_person("JP-2024-0001")
+    url = reverse("compensation:forecast")
+    with CaptureQueriesContext(connection) as few:
+        coordinator.get(url, {"municipality": "186", "year": 2025})
+    for n in range(2, 8):
+        protected_person(f"JP-2024-{n:04d}", last_name=f"Nimi{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert coordinator.get(url, {"municipality": "186", "year": 2025}).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_empty_forecast_and_search(demo, coordinator):
+    response = coordinator.get(
+        reverse("compensation:forecast"), {"municipality": "611", "year": 2025}
+    )
+    assert response.status_code == 403  # the demo coordinator is not Pornainen's coordinator
+    response = coordinator.get(reverse("compensation:forecast"), {"year": 2025})
+    assert "Nobody in the registry" in response.content.decode()
+
+
+def test_admin_may_see_any_municipality(demo, client_for):
+    response = client_for("admin").get(reverse("compensation:forecast"), {"municipality": "611"})
+    assert response.status_code == 200
+
+
+def test_coordinator_cannot_open_another_municipalitys_payment_list(demo, coordinator):
+    other = PaymentList.objects.create(
+        municipality=municipality("858"), month=date(2025, 3, 1), file_name="x.csv"
+    )
+    response = coordinator.get(reverse("compensation:payment_list_detail", args=[other.pk]))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access_denied", reason="compensation.view").exists()
+
+
+def test_forecast_csv_export_is_audited(demo, coordinator):
+    protected_person("JP-2024-0001")
+    response = coordinator.get(
+        reverse("compensation:forecast_export", args=["csv"]), {"municipality": "186", "year": 2025}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert b"JP-2024-0001,2025-12,7_plus,162.92" in response.content
+    assert AuditEvent.objects.filter(object_type="CompensationForecast", action="export").exists()
+
+
+def test_upload_a_payment_list_over_http(demo, coordinator):
+    seed_compensation_demo()
+    PaymentList.objects.all().delete()
+    response = coordinator.post(
+        reverse("compensation:payment_list_upload") + "?municipality=186",
+        {
+            "month": "2025-03",
+            "file": SimpleUploadedFile("list.csv", demo_payment_list_csv()),
+            **DEMO_MAPPING,
+        },
+    )
+    payment_list = PaymentList.objects.get()
+    assert response.status_code == 302
+    page = coordinator.get(reverse("compensation:payment_list_detail", args=[payment_list.pk]))
+    html = page.content.decode()
+    for heading in (
+        "Amount differences",
+        "Paid but not expected",
+        "Expected but not paid",
+        "Paid as expected",
+    ):
+        assert heading in html
+    assert "not in the client registry" in html
+    export = coordinator.get(
+        reverse("compensation:payment_list_missing_export", args=[payment_list.pk])
+    )
+    assert export.status_code == 200
+    assert export["Content-Disposition"].endswith('.xlsx"')
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("list.pdf", PDF, "CSV or XLSX"),
+        ("list.csv", b"\x00\x01binary", "not a UTF-8 CSV"),
+        ("list.xlsx", b"PK\x03\x04not really a workbook", "not a valid XLSX"),
+        ("list.csv", b"a;b\n", "no column"),
+    ],
+)
+def test_bad_payment_list_files_are_refused_and_nothing_is_stored(
+    demo, coordinator, name, content, message
+):
+    response = coordinator.post(
+        reverse("compensation:payment_list_upload") + "?municipality=186",
+        {"month": "2025-03", "file": SimpleUploadedFile(name, content), **DEMO_MAPPING},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not PaymentList.objects.exists()
+
+
+def test_claim_flow_with_evidence_and_exports(demo, coordinator, claim):
+    url = reverse("compensation:claim_detail", args=[claim.pk])
+    assert (
+        coordinator.post(
+            reverse("compensation:claim_line_add", args=[claim.pk]),
+            {"date": "2025-02-03", "amount": "120.50", "description": "Tulkkaus, arabia"},
+        ).status_code
+        == 302
+    )
+    assert (
+        coordinator.post(
+            reverse("compensation:claim_attachment_add", args=[claim.pk]),
+            {"file": SimpleUploadedFile("lasku.pdf", PDF)},
+        ).status_code
+        == 302
+    )
+    assert coordinator.get(url).status_code == 200
+    assert (
+        coordinator.post(reverse("compensation:claim_submit", args=[claim.pk])).status_code == 302
+    )
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    assert (
+        coordinator.post(
+            reverse("compensation:claim_decide", args=[claim.pk]),
+            {"decided_amount": "100.00", "decided_on": "2025-09-01"},
+        ).status_code
+        == 302
+    )
+    claim.refresh_from_db()
+    assert (claim.status, str(claim.decided_amount)) == ("decided", "100.00")
+    xlsx = coordinator.get(reverse("compensation:claim_export", args=[claim.pk, "xlsx"]))
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert any(r[2] == "Tulkkaus, arabia" for r in rows if len(r) > 2)
+    pdf = coordinator.get(reverse("compensation:claim_export", args=[claim.pk, "pdf"]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.pdf", b"%PDF-" + b"0" * ATTACHMENT_MAX_BYTES, "too large"),
+        ("script.pdf", b"<script>alert(1)</script>", "Only PDF, PNG and JPEG"),
+        ("photo.gif", b"GIF89a....", "Only PDF, PNG and JPEG"),
+        ("renamed.png", PDF, "Only PDF, PNG and JPEG"),
+    ],
+)
+def test_bad_evidence_is_refused_and_nothing_is_stored(
+    demo, coordinator, claim, name, content, message
+):
+    response = coordinator.post(
+        reverse("compensation:claim_attachment_add", args=[claim.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ClaimAttachment.objects.exists()
+
+
+def test_a_claim_cannot_be_submitted_without_lines_or_evidence(demo, coordinator, claim):
+    coordinator.post(reverse("compensation:claim_submit", args=[claim.pk]))
+    claim.refresh_from_db()
+    assert claim.status == ActualCostClaim.Status.DRAFT
+
+
+def test_claim_line_outside_the_period_is_refused(demo, coordinator, claim):
+    response = coordinator.post(
+        reverse("compensation:claim_line_add", args=[claim.pk]),
+        {"date": "2025-08-01", "amount": "10.00", "description": "x"},
+    )
+    assert response.status_code == 400
+    assert "within the claim" in response.content.decode()
+    assert not claim.lines.exists()
+
+
+def test_api_forecast_and_reconciliation(demo, coordinator):
+    payment_list = seed_compensation_demo()
+    data = coordinator.get(
+        "/api/v1/compensation/forecast/", {"municipality": "186", "year": 2025}
+    ).json()
+    assert data["currency"] == "EUR"
+    assert data["persons"] == sorted(data["persons"], key=lambda p: p["external_id"])
+    result = coordinator.get(
+        f"/api/v1/compensation/payment-lists/{payment_list.pk}/reconciliation/"
+    ).json()
+    assert result["counts"] == {
+        "difference": 2,
+        "paid_not_expected": 3,
+        "expected_not_paid": 2,
+        "equal": 3,
+    }
+    bad = coordinator.get("/api/v1/compensation/forecast/", {"municipality": "186", "year": "x"})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    other = coordinator.get("/api/v1/compensation/forecast/", {"municipality": "858", "year": 2025})
+    assert other.status_code == 403
