@@ -2,9 +2,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.access import casework as casework_perms
+from kotopolku.access import catalogue as catalogue_perms
 from kotopolku.access import clients as client_perms
 from kotopolku.access import compensation as compensation_perms
 from kotopolku.access import organisations as org_perms
+from kotopolku.access import programme as programme_perms
 from kotopolku.access.policy import can
 
 # (permission, URL name, label). Apps add their entries here as they arrive.
@@ -13,6 +15,8 @@ NAVIGATION = [
     (casework_perms.WORKLIST, "casework:worklist", _("Worklist")),
     (client_perms.CLIENT_LIST, "clients:list", _("Clients")),
     (org_perms.ORGANISATION_LIST, "organisations:list", _("Organisations")),
+    (catalogue_perms.CATALOGUE_VIEW, "catalogue:list", _("Services")),
+    (programme_perms.PROGRAMME_VIEW, "programme:list", _("Programme")),
     (compensation_perms.COMPENSATION_VIEW, "compensation:forecast", _("State compensation")),
     (org_perms.RULES_VIEW, "rules:list", _("Rules")),
     (org_perms.AUDIT_VIEW, "audit:list", _("Audit log")),

@@ -41,6 +41,8 @@ urlpatterns = [
     path("clients/", include("kotopolku.clients.urls")),
     path("casework/", include("kotopolku.casework.urls")),
     path("rules/", include("kotopolku.rules.urls")),
+    path("catalogue/", include("kotopolku.catalogue.urls")),
+    path("programme/", include("kotopolku.programme.urls")),
     path("audit/", include("kotopolku.audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="schema"),

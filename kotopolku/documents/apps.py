@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "kotopolku.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        import logging
+
+        # WeasyPrint reports every layout step at INFO; only its warnings matter to operators.
+        for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+            logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,20 @@
+from kotopolku.access.matrix import STAFF_ROLES, public_page, staff_page
+
+
+def _service():
+    from kotopolku.catalogue.models import Service
+
+    return {"pk": Service.objects.filter(archived=False).order_by("pk").first().pk}
+
+
+MANAGERS = {"coordinator"}
+
+URL_ACCESS = {
+    "catalogue:list": staff_page(STAFF_ROLES),
+    "catalogue:public": public_page(),
+    "catalogue:completeness": staff_page(STAFF_ROLES),
+    "catalogue:create": staff_page(MANAGERS),
+    "catalogue:detail": staff_page(STAFF_ROLES, kwargs=_service),
+    "catalogue:edit": staff_page(MANAGERS, kwargs=_service),
+    "catalogue:archive": staff_page(MANAGERS, kwargs=_service),
+}
