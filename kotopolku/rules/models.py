@@ -48,5 +48,11 @@ class StatutoryRule(TimeStampedModel):
         return f"{self.code} {self.key} ({self.effective_from})"
 
     @property
+    def display_value(self) -> str:
+        if isinstance(self.value, list):
+            return ", ".join(str(v) for v in self.value)
+        return str(self.value)
+
+    @property
     def to_verify(self) -> bool:
         return self.confidence == self.Confidence.UNVERIFIED
