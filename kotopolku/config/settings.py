@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kotopolku.documents",
     "kotopolku.casework",
     "kotopolku.compensation",
+    "kotopolku.governance",
 ]
 
 MIDDLEWARE = [
