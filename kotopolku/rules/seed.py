@@ -6,6 +6,8 @@ administrators change them in the table, never here, once the system runs.
 
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 LAW = "Laki kotoutumisen edistämisestä 681/2023"
 OLD_LAW = "Laki kotoutumisen edistämisestä 1386/2010"
 HISTORY = date(2011, 9, 1)  # 1386/2010 came into force; lets historical cases be checked
@@ -47,7 +49,7 @@ RULES = [
         "years",
         f"{LAW} § 15; same window in {OLD_LAW} § 12",
         "V",
-        "An assessment or plan may start only before first permit date + N years.",
+        gettext_noop("An assessment or plan may start only before first permit date + N years."),
     ),
     _rule(
         "P1",
@@ -56,7 +58,7 @@ RULES = [
         "codes",
         f"{LAW} § 15.3",
         "V",
-        "Permit bases with no plan window.",
+        gettext_noop("Permit bases with no plan window."),
     ),
     _rule(
         "P2",
@@ -65,7 +67,7 @@ RULES = [
         "years",
         f"{LAW} § 15.2",
         "V",
-        "The first integration plan lasts at most N years.",
+        gettext_noop("The first integration plan lasts at most N years."),
     ),
     _rule(
         "P3",
@@ -74,7 +76,7 @@ RULES = [
         "months",
         f"{LAW} § 15.2",
         "V",
-        "All plans together last at most N months before extensions.",
+        gettext_noop("All plans together last at most N months before extensions."),
     ),
     _rule(
         "P3",
@@ -83,7 +85,7 @@ RULES = [
         "months",
         f"{LAW} § 15.2",
         "U",
-        "Default cap on all extensions together.",
+        gettext_noop("Default cap on all extensions together."),
     ),
     _rule(
         "P3",
@@ -92,7 +94,7 @@ RULES = [
         "codes",
         f"{LAW} § 15.2",
         "U",
-        "Reason codes an extension may carry.",
+        gettext_noop("Reason codes an extension may carry."),
     ),
     _rule(
         "P4",
@@ -101,7 +103,9 @@ RULES = [
         "months",
         f"{LAW} § 16",
         "V",
-        "A service in the plan must be referred or started within N months of the plan start.",
+        gettext_noop(
+            "A service in the plan must be referred or started within N months of the plan start."
+        ),
     ),
     _rule(
         "P5",
@@ -110,7 +114,7 @@ RULES = [
         "months",
         f"{OLD_LAW} § 16 (old law)",
         "U",
-        "A plan is reviewed at least every N months.",
+        gettext_noop("A plan is reviewed at least every N months."),
     ),
     _rule(
         "P6",
@@ -119,7 +123,7 @@ RULES = [
         "days",
         "Keski-Uusimaa regional programme (municipal target, not statute)",
         "U",
-        "Assessment starts within N days of the client relationship.",
+        gettext_noop("Assessment starts within N days of the client relationship."),
     ),
     _rule(
         "P7",
@@ -128,7 +132,7 @@ RULES = [
         "hours",
         "Valtioneuvoston asetus 24.10.2024 (monikielinen yhteiskuntaorientaatio)",
         "V",
-        "Social orientation is completed at N attended hours.",
+        gettext_noop("Social orientation is completed at N attended hours."),
         start=LAW_START,
     ),
     _rule(
@@ -138,7 +142,7 @@ RULES = [
         "cefr",
         f"{LAW} § 21",
         "V",
-        "Integration training's language target in each tested skill.",
+        gettext_noop("Integration training's language target in each tested skill."),
     ),
     _rule(
         "C1",
@@ -147,7 +151,7 @@ RULES = [
         "codes",
         f"{LAW} § 2.3–4 and § 49; list verified for {OLD_LAW}, assumed unchanged",
         "U",
-        "Permit bases for which computational compensation is paid.",
+        gettext_noop("Permit bases for which computational compensation is paid."),
     ),
     _rule(
         "C3",
@@ -156,7 +160,7 @@ RULES = [
         "codes",
         f"{LAW} § 49",
         "V",
-        "Bases with the longer compensation period.",
+        gettext_noop("Bases with the longer compensation period."),
     ),
     _rule(
         "C3",
@@ -165,7 +169,7 @@ RULES = [
         "years",
         f"{OLD_LAW} § 45",
         "V",
-        "Compensation period for quota refugees and their family.",
+        gettext_noop("Compensation period for quota refugees and their family."),
         end=date(2024, 12, 31),
     ),
     _rule(
@@ -175,7 +179,7 @@ RULES = [
         "years",
         "HE 21/2024",
         "U",
-        "Compensation period for quota refugees and their family.",
+        gettext_noop("Compensation period for quota refugees and their family."),
         start=LAW_START,
     ),
     _rule(
@@ -185,7 +189,7 @@ RULES = [
         "years",
         f"{OLD_LAW} § 45",
         "V",
-        "Compensation period for other eligible persons.",
+        gettext_noop("Compensation period for other eligible persons."),
         end=date(2024, 12, 31),
     ),
     _rule(
@@ -195,7 +199,7 @@ RULES = [
         "years",
         "HE 21/2024",
         "U",
-        "Compensation period for other eligible persons.",
+        gettext_noop("Compensation period for other eligible persons."),
         start=LAW_START,
     ),
     _rule(
@@ -205,7 +209,7 @@ RULES = [
         "years",
         "Valtioneuvoston asetus 1393/2010",
         "V",
-        "Below this age the under-7 rate applies.",
+        gettext_noop("Below this age the under-7 rate applies."),
     ),
 ]
 
@@ -213,6 +217,26 @@ _RATES = {
     "municipality": ("1955.00", "6503.00"),
     "wellbeing_county": ("345.00", "342.00"),
     "aland_municipality": ("2300.00", "6845.00"),
+}
+_RATE_DESCRIPTIONS = {
+    ("municipality", "7_plus"): gettext_noop(
+        "Annual computational compensation to a municipality, age 7 or over."
+    ),
+    ("municipality", "under_7"): gettext_noop(
+        "Annual computational compensation to a municipality, under 7."
+    ),
+    ("wellbeing_county", "7_plus"): gettext_noop(
+        "Annual computational compensation to a wellbeing services county or Helsinki, age 7 or over."
+    ),
+    ("wellbeing_county", "under_7"): gettext_noop(
+        "Annual computational compensation to a wellbeing services county or Helsinki, under 7."
+    ),
+    ("aland_municipality", "7_plus"): gettext_noop(
+        "Annual computational compensation to an Åland municipality, age 7 or over."
+    ),
+    ("aland_municipality", "under_7"): gettext_noop(
+        "Annual computational compensation to an Åland municipality, under 7."
+    ),
 }
 for _kind, (_seven_plus, _under_seven) in _RATES.items():
     for _band, _amount in (("7_plus", _seven_plus), ("under_7", _under_seven)):
@@ -228,7 +252,7 @@ for _kind, (_seven_plus, _under_seven) in _RATES.items():
                     "eur_per_year",
                     _source,
                     _confidence,
-                    f"Annual computational compensation, {_kind}, age band {_band}.",
+                    _RATE_DESCRIPTIONS[(_kind, _band)],
                     start=_start,
                     end=_end,
                 )
@@ -242,7 +266,9 @@ RULES += [
         "persons",
         "Tilastokeskus disclosure-control practice",
         "U",
-        "Figures resting on fewer than N persons are suppressed outside the personal-data boundary.",
+        gettext_noop(
+            "Figures resting on fewer than N persons are suppressed outside the personal-data boundary."
+        ),
     ),
     _rule(
         "R1",
@@ -251,7 +277,7 @@ RULES += [
         "years",
         "Arkistolaitos retention practice for social-welfare client records",
         "U",
-        "Closed cases are anonymised after N years.",
+        gettext_noop("Closed cases are anonymised after N years."),
     ),
 ]
 
