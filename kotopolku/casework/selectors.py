@@ -24,6 +24,8 @@ from kotopolku.casework.models import (
     Assessment,
     GuidanceContact,
     IntegrationPlan,
+    PlanExtension,
+    PlanReview,
     PlanService,
     Referral,
 )
@@ -86,9 +88,20 @@ def client_deadlines(
         return None
 
 
+@dataclass(frozen=True)
+class WorklistClient:
+    pk: int
+    external_id: str
+    first_names: str
+    last_name: str
+    permit_basis: str
+    first_permit_date: date | None
+    client_since: date | None
+
+
 @dataclass
 class WorklistRow:
-    client: Client
+    client: WorklistClient
     deadlines: Deadlines | None
 
     @property
@@ -113,7 +126,12 @@ def caseworker_clients(*, user: Any) -> QuerySet[Client]:
 
 
 def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
-    """The user's clients sorted by the nearest deadline; a fixed number of queries."""
+    """The user's clients sorted by the nearest deadline.
+
+    Seven queries whatever the number of clients: the case data is read as plain values (no
+    model instances, no per-object prefetch machinery), because the worklist must stay fast for
+    hundreds of clients; the snapshots are the same ones `case_snapshot` builds.
+    """
     clients = caseworker_clients(user=user)
     if search:
         clients = clients.filter(
@@ -121,9 +139,75 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
             | Q(first_names__icontains=search)
             | Q(external_id__iexact=search)
         )
-    clients = clients.select_related("responsible_organisation").prefetch_related(*CASE_PREFETCH)
+    heads = list(
+        clients.values(
+            "pk",
+            "external_id",
+            "first_names",
+            "last_name",
+            "permit_basis",
+            "first_permit_date",
+            "client_since",
+        )
+    )
+    ids = [h["pk"] for h in heads]
+    assessments: dict[int, list[AssessmentSnapshot]] = {}
+    for client_id, started, completed, plan_needed in (
+        Assessment.objects.filter(client_id__in=ids)
+        .order_by("started", "id")
+        .values_list("client_id", "started", "completed", "plan_needed")
+    ):
+        assessments.setdefault(client_id, []).append(
+            AssessmentSnapshot(started, completed, plan_needed)
+        )
+    plan_rows = list(
+        IntegrationPlan.objects.filter(client_id__in=ids)
+        .order_by("start", "id")
+        .values_list("id", "client_id", "start", "end", "closed_on")
+    )
+    plan_ids = [row[0] for row in plan_rows]
+    services: dict[int, list[ServiceSnapshot]] = {}
+    for plan_id, referred, started in PlanService.objects.filter(plan_id__in=plan_ids).values_list(
+        "plan_id", "referred", "started"
+    ):
+        services.setdefault(plan_id, []).append(ServiceSnapshot(referred, started))
+    reviews: dict[int, list[date]] = {}
+    for plan_id, day in PlanReview.objects.filter(plan_id__in=plan_ids).values_list(
+        "plan_id", "day"
+    ):
+        reviews.setdefault(plan_id, []).append(day)
+    extensions: dict[int, list[ExtensionSnapshot]] = {}
+    for plan_id, months, reason, note in PlanExtension.objects.filter(
+        plan_id__in=plan_ids
+    ).values_list("plan_id", "months", "reason", "note"):
+        extensions.setdefault(plan_id, []).append(ExtensionSnapshot(months, reason, note))
+    plans: dict[int, list[PlanSnapshot]] = {}
+    for plan_id, client_id, start, end, closed_on in plan_rows:
+        plans.setdefault(client_id, []).append(
+            PlanSnapshot(
+                start=start,
+                end=end,
+                closed_on=closed_on,
+                services=tuple(services.get(plan_id, ())),
+                reviews=tuple(reviews.get(plan_id, ())),
+                extensions=tuple(extensions.get(plan_id, ())),
+            )
+        )
     rules = RuleBook.load()
-    rows = [WorklistRow(c, client_deadlines(c, on=on, rules=rules)) for c in clients]
+    rows = []
+    for head in heads:
+        case = CaseSnapshot(
+            permit_basis=head["permit_basis"],
+            first_permit_date=head["first_permit_date"],
+            client_start=head["client_since"],
+            assessments=tuple(assessments.get(head["pk"], ())),
+            plans=tuple(plans.get(head["pk"], ())),
+        )
+        try:
+            deadlines = compute_deadlines(case, on=on, rules=rules)
+        except RuleMissing:
+            deadlines = None
+        rows.append(WorklistRow(WorklistClient(**head), deadlines))
     rows.sort(
         key=lambda r: (
             r.next_due is None,

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kotopolku.casework.demo import seed_casework
 from kotopolku.catalogue.demo import seed_catalogue
 from kotopolku.compensation.demo import seed_compensation_demo
+from kotopolku.governance.demo import seed_governance
 from kotopolku.organisations.models import Membership, Organisation, Region
 from kotopolku.programme.demo import seed_programme
 from kotopolku.rules.models import StatutoryRule
@@ -154,6 +156,8 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
             result.usernames.append(username)
     if clients:
         seed_compensation_demo()
+        seed_casework()
     seed_catalogue()
     seed_programme()
+    seed_governance()
     return result

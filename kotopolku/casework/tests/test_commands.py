@@ -266,3 +266,16 @@ def test_dry_run_stores_nothing(demo, tmp_path):
     assert status == 0
     assert "dry run" in out
     assert Client.objects.count() == 0
+
+
+def test_daily_digest_mails_due_deadlines_without_names(demo, tmp_path, mailoutbox, settings):
+    from kotopolku.casework.tests.factories import make_client
+
+    settings.DEBUG = False  # the locmem backend of the tests, not the console
+    make_client("DIG-1")  # no assessment: the P6 target is long past
+    status, out, _ = run("casework_digest", "--on", "2026-01-15")
+    assert status == 0
+    mails = [m for m in mailoutbox if "caseworker-jarvenpaa" in m.to[0]]
+    assert len(mails) == 1
+    assert "DIG-1" in mails[0].body
+    assert "Testi" not in mails[0].body

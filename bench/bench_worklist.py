@@ -1,0 +1,243 @@
+"""Benchmark: the case worker's worklist (issue 4, acceptance 6).
+
+A case worker whose organisation is responsible for 300 open clients, in a database of 100,000
+clients and about 1,000,000 related rows (home periods, languages, assessments, plans, plan
+services, reviews, referrals). Times GET /casework/ through Django's test client (the whole
+server side: middleware, access, selectors, the deadline function, the template) and counts its
+queries. Targets: median ≤ 30 ms, and a query count that does not grow with the client count.
+
+    DEBUG=true .venv/bin/python bench/bench_worklist.py                      # SQLite (temp file)
+    DEBUG=true .venv/bin/python bench/bench_worklist.py --postgres \\
+        postgres://postgres@127.0.0.1:5432/test      # creates and drops kotopolku_bench there
+
+Options: --clients N (default 100000), --mine N (default 300), --runs N (default 21).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "kotopolku_bench"
+
+
+def _postgres(url: str) -> str:
+    """Create a fresh benchmark database next to the one in `url` and return its URL."""
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def _drop_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+
+def load(total: int, mine: int) -> int:
+    """Bulk-load synthetic clients; returns the number of related rows."""
+    from django.db import transaction
+
+    from kotopolku.casework.models import (
+        Assessment,
+        IntegrationPlan,
+        PlanReview,
+        PlanService,
+        Referral,
+    )
+    from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
+    from kotopolku.organisations.models import Organisation
+
+    rng = random.Random(4)
+    jarvenpaa = Organisation.objects.get(municipality_code="186")
+    others = list(
+        Organisation.objects.filter(kind="municipality").exclude(pk=jarvenpaa.pk).order_by("pk")
+    )
+    employment = Organisation.objects.get(kind="employment_area")
+    categories = ["social_orientation", "integration_training", "language_studies", "guidance"]
+    bases = ["asylum", "work", "family", "quota_refugee", "study", "trafficking_victim"]
+    related = 0
+    batch = 5000
+    for offset in range(0, total, batch):
+        with transaction.atomic():
+            clients = []
+            for n in range(offset, min(offset + batch, total)):
+                org = jarvenpaa if n < mine else others[n % len(others)]
+                since = date(2023, 1, 1) + timedelta(days=rng.randrange(1200))
+                clients.append(
+                    Client(
+                        external_id=f"BW-{n:06d}",
+                        first_names="Bench",
+                        last_name=f"Person {n:06d}",
+                        date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randrange(20000)),
+                        permit_basis=rng.choice(bases),
+                        first_permit_date=since - timedelta(days=rng.randrange(200)),
+                        client_since=since,
+                        responsible_organisation=org,
+                    )
+                )
+            clients = Client.objects.bulk_create(clients)
+            periods, languages, assessments, plans = [], [], [], []
+            for c in clients:
+                org = c.responsible_organisation
+                periods.append(
+                    HomeMunicipalityPeriod(client=c, municipality=org, start=c.client_since)
+                )
+                languages.append(ClientLanguage(client=c, code="ar", mother_tongue=True))
+                languages.append(ClientLanguage(client=c, code="fi", level="A1.2"))
+                started = c.client_since + timedelta(days=rng.randrange(60))
+                assessments.append(
+                    Assessment(
+                        client=c,
+                        organisation=org,
+                        started=started,
+                        completed=started + timedelta(days=14),
+                        status="completed",
+                        plan_needed=True,
+                    )
+                )
+                start = started + timedelta(days=30)
+                plans.append(
+                    IntegrationPlan(
+                        client=c, organisation=org, start=start, end=start + timedelta(days=364)
+                    )
+                )
+            HomeMunicipalityPeriod.objects.bulk_create(periods)
+            ClientLanguage.objects.bulk_create(languages)
+            Assessment.objects.bulk_create(assessments)
+            plans = IntegrationPlan.objects.bulk_create(plans)
+            services, reviews, referrals = [], [], []
+            for p in plans:
+                for k in range(3):
+                    referred = p.start + timedelta(days=rng.randrange(250)) if k < 2 else None
+                    services.append(
+                        PlanService(
+                            plan=p,
+                            category_id=categories[(p.pk + k) % len(categories)],
+                            status="referred" if referred else "planned",
+                            referred=referred,
+                        )
+                    )
+                reviews.append(PlanReview(plan=p, day=p.start + timedelta(days=180)))
+                referrals.append(
+                    Referral(
+                        client_id=p.client_id,
+                        from_organisation_id=p.organisation_id,
+                        to_organisation=employment,
+                        reason="bench",
+                        consent_reference="bench",
+                        sent_on=p.start,
+                        response_due=p.start + timedelta(days=14),
+                        status="completed",
+                        outcome="bench",
+                    )
+                )
+            PlanService.objects.bulk_create(services)
+            PlanReview.objects.bulk_create(reviews)
+            Referral.objects.bulk_create(referrals)
+            related += (
+                len(periods)
+                + len(languages)
+                + len(assessments)
+                + len(plans)
+                + len(services)
+                + len(reviews)
+                + len(referrals)
+            )
+        print(f"\rloaded {offset + len(clients)}/{total} clients", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    return related
+
+
+def measure(runs: int) -> tuple[float, int, int]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext
+
+    http = HttpClient()
+    http.force_login(get_user_model().objects.get(username="caseworker-jarvenpaa"))
+    http.get("/casework/")  # warm caches (templates, translations, connection)
+    times = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = http.get("/casework/")
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"worklist answered {response.status_code}")
+        queries = len(captured)
+
+    from kotopolku.casework.selectors import caseworker_clients
+
+    user = get_user_model().objects.get(username="caseworker-jarvenpaa")
+    rows = caseworker_clients(user=user).count()
+    return statistics.median(times), queries, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--mine", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--postgres", metavar="DATABASE_URL", default="")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    if args.postgres:
+        os.environ["DATABASE_URL"] = _postgres(args.postgres)
+        engine = "PostgreSQL"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+        engine = "SQLite"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotopolku.config.settings")
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kotopolku.demo.seed import seed_demo
+
+    settings.ALLOWED_HOSTS = ["*"]
+    try:
+        call_command("migrate", verbosity=0)
+        seed_demo(with_users=True, clients=0)
+        started = time.perf_counter()
+        related = load(args.clients, args.mine)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        load_seconds = time.perf_counter() - started
+        median, queries, rows = measure(args.runs)
+        print(
+            f"{engine}: {args.clients} clients, {related} related rows (loaded in "
+            f"{load_seconds:.0f} s); worklist of {rows} clients: median {median:.1f} ms over "
+            f"{args.runs} requests, {queries} queries"
+        )
+    finally:
+        connection.close()
+        if args.postgres:
+            _drop_postgres(args.postgres)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
