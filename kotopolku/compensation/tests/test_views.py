@@ -18,11 +18,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def coordinator(client_for):
-    return client_for("coordinator")
-
-
-@pytest.fixture
 def claim(demo, user_for):
     return claim_create(
         actor=user_for("coordinator"),
@@ -44,7 +39,7 @@ def test_forecast_page_shows_chart_table_and_totals(demo, coordinator):
     assert '<title id="forecast-by-month-t">' in html
     assert "<desc" in html
     assert "JP-2024-0001" in html
-    assert "1\u00a0955,04" in html or "1955,04" in html or "1 955,04" in html
+    assert "1,955.04" in html  # English number format: 12 × 162.92
     assert AuditEvent.objects.filter(object_type="CompensationForecast", action="view").exists()
 
 
@@ -67,6 +62,12 @@ def test_empty_forecast_and_search(demo, coordinator):
     assert response.status_code == 403  # the demo coordinator is not Pornainen's coordinator
     response = coordinator.get(reverse("compensation:forecast"), {"year": 2025})
     assert "Nobody in the registry" in response.content.decode()
+
+
+def test_the_page_is_in_finnish_by_default(demo, client_for):
+    html = client_for("coordinator").get(reverse("compensation:forecast")).content.decode()
+    assert "Laskennallisen korvauksen ennuste" in html
+    assert "Maksulistat" in html
 
 
 def test_admin_may_see_any_municipality(demo, client_for):
