@@ -185,3 +185,48 @@ def test_reading_the_forecast_is_audited(people, user_for):
     bands = {row["age_band"]: row for row in forecast.by_age_band()}
     assert bands["under_7"]["months"] == 5
     assert bands["under_7"]["amount"] == Decimal("2709.60")
+
+
+def _case(external_id, dob, periods, basis="asylum"):
+    return {
+        "external_id": external_id,
+        "first_names": "Testi",
+        "last_name": external_id,
+        "date_of_birth": dob,
+        "permit_basis": basis,
+        "home_municipality_periods": [
+            {"municipality": m, "start": s, "end": e} for m, s, e in periods
+        ],
+    }
+
+
+def test_forecast_of_imported_case_files_matches_the_contract(demo, tmp_path):
+    """Acceptance 2: import_cases, then compensation_forecast --municipality 186 --year 2025."""
+    cases = [
+        _case("JP-2024-0002", "2018-06-15", [("186", "2024-01-10", None)]),
+        _case("JP-2024-0001", "1990-05-01", [("186", "2024-04-01", None)]),
+        _case(
+            "JP-2024-0003",
+            "1990-05-01",
+            [("186", "2024-06-01", "2025-04-15"), ("858", "2025-04-16", None)],
+        ),
+        _case("JP-2024-0004", "1990-05-01", [("186", "2024-04-01", None)], basis="work"),
+        _case("TU-2024-0001", "1990-05-01", [("858", "2024-02-01", None)]),
+        _case("JP-2021-0001", "1990-05-01", [("186", "2021-03-01", None)]),
+        _case("JP-2025-0001", "1990-05-01", [("186", "2025-03-15", None)], "quota_refugee"),
+    ]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(c) for c in cases) + "\n", encoding="utf-8")
+    call_command("import_cases", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command(
+        "compensation_forecast",
+        "--municipality",
+        "186",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue()) == EXPECTED_2025_186
