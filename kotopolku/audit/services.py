@@ -36,7 +36,7 @@ def audit_record(
 ) -> AuditEvent:
     user: Any = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user else "")
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=user,
         actor_label=redact(label)[:150],
         action=action,
@@ -48,3 +48,9 @@ def audit_record(
         request_id=current_request_id(),
         path=redact(path)[:300],
     )
+    if action == AuditEvent.Action.VIEW and client_id is not None and user is not None:
+        # Bulk-extraction detector (security app); it runs after the read commits.
+        from kotopolku.security.services import schedule_bulk_read_check
+
+        schedule_bulk_read_check(user.pk)
+    return event

@@ -1,5 +1,6 @@
 """One settings module, driven by the environment (see .env.example)."""
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kotopolku.common",
     "kotopolku.rules",
     "kotopolku.organisations",
@@ -52,10 +55,12 @@ INSTALLED_APPS = [
     "kotopolku.casework",
     "kotopolku.compensation",
     "kotopolku.governance",
+    "kotopolku.security",
 ]
 
 MIDDLEWARE = [
     "kotopolku.common.middleware.RequestIdMiddleware",
+    "kotopolku.common.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kotopolku.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,8 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kotopolku.common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kotopolku.access.middleware.SessionLimitsMiddleware",
+    "kotopolku.access.otp.AdminOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -232,3 +240,35 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Optional single sign-on with the municipality's identity provider (docs/security.md, V2).
+# On only when the client id and the provider's endpoints are set. Users are matched by e-mail;
+# roles come from memberships unless OIDC_ROLE_CLAIM and OIDC_ROLE_MAP are set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="") or "RS256"
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="") or "openid email"
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="")
+OIDC_ROLE_MAP = json.loads(env.str("OIDC_ROLE_MAP", default="") or "{}")
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "security:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+# Two-factor: TOTP devices for administrators (django-otp), issuer name shown in the app.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kotopolku")
+# Re-authentication: how old a log-in may be before sensitive actions ask for it again.
+REAUTH_MAX_AGE_SECONDS = env.int("REAUTH_MAX_AGE_SECONDS", default=5 * 60)
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kotopolku@localhost")

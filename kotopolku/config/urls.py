@@ -44,6 +44,7 @@ urlpatterns = [
     path("catalogue/", include("kotopolku.catalogue.urls")),
     path("programme/", include("kotopolku.programme.urls")),
     path("audit/", include("kotopolku.audit.urls")),
+    path("security/", include("kotopolku.security.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="schema"),
     path(

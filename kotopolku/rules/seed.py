@@ -281,6 +281,20 @@ RULES += [
     ),
 ]
 
+RULES += [
+    _rule(
+        "SEC1",
+        "bulk_read_alert_per_hour",
+        50,
+        "persons",
+        "Local security policy: use-log monitoring (906/2019 § 17, ASVS V7)",
+        "U",
+        gettext_noop(
+            "More distinct clients than N read by one user within an hour raises an alert."
+        ),
+    ),
+]
+
 
 def load_rules(rule_model) -> int:
     """Insert missing default rows; never overwrite a row an administrator has edited."""

@@ -1,0 +1,246 @@
+"""Writes made by the security features: SSO users and memberships, bulk-read alerts."""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kotopolku.access.oidc import grants_from_claims
+from kotopolku.audit.models import AuditEvent
+from kotopolku.audit.services import audit_record
+from kotopolku.organisations.models import Membership, Organisation
+from kotopolku.organisations.services import membership_add, membership_remove
+from kotopolku.rules.selectors import rule_value
+
+logger = logging.getLogger(__name__)
+
+ALERT = "alert"
+"""Audit action of security alerts (bulk extraction)."""
+BULK_READ = "BulkRead"
+
+
+@transaction.atomic
+def user_create_from_sso(*, claims: dict[str, Any]) -> Any:
+    """A user for a first single sign-on log-in, when OIDC_CREATE_USERS is on.
+
+    The user has no usable password and no memberships: roles are given in Kotopolku (or by the
+    configured role claim), never assumed.
+    """
+    user_model = get_user_model()
+    email = str(claims["email"]).strip()
+    username = email.lower()[:150]
+    if user_model.objects.filter(username=username).exists():
+        username = f"sso-{claims.get('sub', '')}"[:150]
+    user = user_model(
+        username=username,
+        email=email,
+        first_name=str(claims.get("given_name", ""))[:150],
+        last_name=str(claims.get("family_name", ""))[:150],
+    )
+    user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.CREATE,
+        object_type="User",
+        object_id=user.pk,
+        reason="created at first single sign-on",
+    )
+    return user
+
+
+@transaction.atomic
+def memberships_sync_from_claims(*, user: Any, claims: dict[str, Any]) -> tuple[int, int]:
+    """Make the user's map-expressible memberships equal to the role claim; (added, removed)."""
+    granted, expressible = grants_from_claims(claims)
+    current = {
+        (m.organisation_id, m.role): m
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+    }
+    added = removed = 0
+    organisations = Organisation.objects.in_bulk({org for org, _role in granted})
+    for organisation_id, role in sorted(granted - current.keys()):
+        membership_add(
+            actor=user, organisation=organisations[organisation_id], user=user, role=role
+        )
+        added += 1
+    for grant in sorted((expressible - granted) & current.keys()):
+        membership_remove(actor=user, membership=current[grant])
+        removed += 1
+    return added, removed
+
+
+class _BulkReadCheck:
+    """The after-commit callback; carries the user id so one transaction schedules it once."""
+
+    def __init__(self, user_id: int):
+        self.bulk_user_id = user_id
+
+    def __call__(self) -> None:
+        bulk_read_alert_check(user_id=self.bulk_user_id)
+
+
+def schedule_bulk_read_check(user_id: int) -> None:
+    """Called by audit_record for each client read; the check runs after the read commits.
+
+    Running after the commit keeps the reader's transaction short and lets a failing check
+    never break a read (robust=True logs it instead).
+    """
+    if connection.in_atomic_block and any(
+        getattr(func, "bulk_user_id", None) == user_id
+        for _ids, func, _r in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_BulkReadCheck(user_id), robust=True)
+
+
+def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
+    """Alert when one user has read more distinct clients in the past hour than the rule allows.
+
+    Writes one `alert` audit row per user per hour and e-mails the administrators. The limit is
+    rule data (`bulk_read_alert_per_hour`), so a municipality can tune it without a release.
+    """
+    now = timezone.now()
+    since = now - timedelta(hours=1)
+    limit = rule_value("bulk_read_alert_per_hour", on=timezone.localdate())
+    reads = (
+        AuditEvent.objects.filter(
+            actor_id=user_id,
+            action=AuditEvent.Action.VIEW,
+            client_id__isnull=False,
+            success=True,
+            at__gte=since,
+        )
+        .values("client_id")
+        .distinct()
+        .count()
+    )
+    if reads <= limit:
+        return None
+    with transaction.atomic():
+        already = AuditEvent.objects.filter(
+            action=ALERT, object_type=BULK_READ, object_id=str(user_id), at__gte=since
+        ).exists()
+        if already:
+            return None
+        user = get_user_model().objects.get(pk=user_id)
+        row = audit_record(
+            actor=user,
+            action=ALERT,
+            object_type=BULK_READ,
+            object_id=user_id,
+            reason=f"{reads} clients read within one hour; the limit is {limit}",
+        )
+    _notify_admins(user=user, reads=reads, limit=limit, at=now)
+    return row
+
+
+def admin_emails() -> list[str]:
+    user_model = get_user_model()
+    admins = (
+        user_model.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(memberships__role=Membership.Role.ADMIN))
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sorted(set(admins))
+
+
+def _notify_admins(*, user: Any, reads: int, limit: int, at: Any) -> None:
+    recipients = admin_emails()
+    if not recipients:
+        logger.warning("bulk-read alert for user %s: no administrator has an e-mail", user.pk)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Kotopolku: unusual number of client reads")
+        body = _(
+            "User %(user)s read %(reads)s clients within one hour (limit %(limit)s), "
+            "last at %(at)s. See the audit log for details."
+        ) % {
+            "user": user.get_username(),
+            "reads": reads,
+            "limit": limit,
+            "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+        }
+    send_mail(subject, body, None, recipients, fail_silently=True)
+
+
+@transaction.atomic
+def otp_device_start(*, actor: Any) -> Any:
+    """A new unconfirmed TOTP device; an earlier unconfirmed one is discarded."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=actor, name="Kotopolku", confirmed=False)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        object_type="TOTPDevice",
+        object_id=device.pk,
+        reason="two-factor enrolment started",
+    )
+    return device
+
+
+@transaction.atomic
+def otp_device_confirm(*, actor: Any, device: Any, token: str) -> bool:
+    ok = bool(device.verify_token(token))
+    if ok:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="TOTPDevice",
+        object_id=device.pk,
+        reason="two-factor enrolment confirmed" if ok else "two-factor enrolment: wrong code",
+        success=ok,
+    )
+    return ok
+
+
+@transaction.atomic
+def otp_device_remove(*, actor: Any, device: Any, token: str) -> bool:
+    """Removing needs a valid code, so a stolen session alone cannot switch two-factor off."""
+    if not device.verify_token(token):
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.DELETE,
+            object_type="TOTPDevice",
+            object_id=device.pk,
+            reason="two-factor removal: wrong code",
+            success=False,
+        )
+        return False
+    pk = device.pk
+    device.delete()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        object_type="TOTPDevice",
+        object_id=pk,
+        reason="two-factor removed",
+    )
+    return True
+
+
+def otp_verify(*, actor: Any, device: Any, token: str) -> bool:
+    """Check a code (django-otp throttles repeated failures) and audit the outcome."""
+    ok = bool(device.verify_token(token))
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.LOGIN if ok else AuditEvent.Action.LOGIN_FAILED,
+        object_type="TOTPDevice",
+        object_id=device.pk,
+        reason="two-factor code",
+        success=ok,
+    )
+    return ok
