@@ -69,6 +69,11 @@ def service_list(
     return _shaped(rows.distinct()).order_by("category__order", "name_fi", "id")
 
 
+def service_queryset() -> QuerySet[Service]:
+    """Every service, archived ones too, shaped for the API's detail view."""
+    return _shaped(Service.objects.all())
+
+
 def service_detail(*, pk: int) -> Service:
     return _shaped(Service.objects.all()).get(pk=pk)
 

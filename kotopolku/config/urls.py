@@ -11,6 +11,8 @@ from kotopolku.organisations import api as organisations_api
 
 api_v1 = [
     path("", include("kotopolku.compensation.api_urls")),
+    path("", include("kotopolku.catalogue.api_urls")),
+    path("", include("kotopolku.programme.api_urls")),
     path("clients/", clients_api.ClientListApi.as_view(), name="client-list"),
     path("clients/search/", clients_api.ClientSearchApi.as_view(), name="client-search"),
     path("clients/<int:pk>/", clients_api.ClientDetailApi.as_view(), name="client-detail"),

@@ -281,7 +281,7 @@ def _goals(ctx: Context) -> Section:
                     caption=_("Indicators"),
                 )
             )
-        section.subsections.append(Section(f"{goal['number']}. {ctx.t(goal['title'])}", blocks))
+        section.subsections.append(Section(ctx.t(goal["title"]), blocks))
     return section
 
 
@@ -316,7 +316,6 @@ def _monitoring(ctx: Context) -> Section:
                     [e["period"], f"{ctx.number(e['value'])} {unit}", e["comment"] or ""]
                     for e in entries
                 ],
-                caption=name,
             )
             svg = bar_chart(
                 title=name,

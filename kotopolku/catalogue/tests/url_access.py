@@ -1,4 +1,4 @@
-from kotopolku.access.matrix import STAFF_ROLES, public_page, staff_page
+from kotopolku.access.matrix import STAFF_ROLES, Expect, api, public_page, staff_page
 
 
 def _service():
@@ -17,4 +17,13 @@ URL_ACCESS = {
     "catalogue:detail": staff_page(STAFF_ROLES, kwargs=_service),
     "catalogue:edit": staff_page(MANAGERS, kwargs=_service),
     "catalogue:archive": staff_page(MANAGERS, kwargs=_service),
+    "api:category-list": public_page(),
+    "api:public-service-list": public_page(),
+    "api:service-list": api(STAFF_ROLES),
+    "api:service-detail": api(STAFF_ROLES, kwargs=_service),
+    "api:completeness": api(STAFF_ROLES),
+    # POST only: GET is refused after the permission check.
+    "api:service-archive": Expect(
+        status={**api(MANAGERS).status, "coordinator": 405}, kwargs=_service
+    ),
 }

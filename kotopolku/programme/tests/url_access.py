@@ -1,4 +1,4 @@
-from kotopolku.access.matrix import STAFF_ROLES, staff_page
+from kotopolku.access.matrix import STAFF_ROLES, Expect, api, staff_page
 
 
 def _programme():
@@ -46,6 +46,27 @@ def _archive_goal():
 
 MANAGERS = {"coordinator"}
 
+
+def _post_only(kwargs):
+    return Expect(status={**api(MANAGERS).status, "coordinator": 405}, kwargs=kwargs)
+
+
+def _goal_pk():
+    return {"pk": _programme().goals.order_by("number").first().pk}
+
+
+def _indicator_pk():
+    return {"pk": _programme().goals.order_by("number").first().indicators.first().pk}
+
+
+def _measure_pk():
+    return {"pk": _programme().goals.order_by("number").first().measures.first().pk}
+
+
+def _policy_line_pk():
+    return {"pk": _programme().policy_lines.order_by("number").first().pk}
+
+
 URL_ACCESS = {
     "programme:list": staff_page(STAFF_ROLES),
     "programme:create": staff_page(MANAGERS),
@@ -69,4 +90,22 @@ URL_ACCESS = {
     # POST only: a GET is refused with 405 after the permission check.
     "programme:entry_add": staff_page(MANAGERS, kwargs=_indicator, ok=405),
     "programme:archive": staff_page(MANAGERS, kwargs=_archive_goal),
+    "api:programme-list": api(STAFF_ROLES),
+    "api:programme-detail": api(STAFF_ROLES, kwargs=_pk),
+    "api:programme-compare": Expect(
+        status=api(STAFF_ROLES).status, kwargs=_pk, query="?from=1&to=current"
+    ),
+    "api:programme-version-list": api(STAFF_ROLES, kwargs=_pk),
+    "api:programme-version-detail": api(STAFF_ROLES, kwargs=_version(1)),
+    "api:programme-version-submit": _post_only(_version(2)),
+    "api:programme-version-approve": _post_only(_version(2)),
+    "api:policy-line-list": api(STAFF_ROLES, kwargs=_pk),
+    "api:policy-line-detail": api(STAFF_ROLES, kwargs=_policy_line_pk),
+    "api:goal-list": api(STAFF_ROLES, kwargs=_pk),
+    "api:goal-detail": api(STAFF_ROLES, kwargs=_goal_pk),
+    "api:measure-list": api(STAFF_ROLES, kwargs=_goal_pk),
+    "api:measure-detail": api(STAFF_ROLES, kwargs=_measure_pk),
+    "api:indicator-list": api(STAFF_ROLES, kwargs=_goal_pk),
+    "api:indicator-detail": api(STAFF_ROLES, kwargs=_indicator_pk),
+    "api:monitoring-entry-list": api(STAFF_ROLES, kwargs=_indicator_pk),
 }

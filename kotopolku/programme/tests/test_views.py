@@ -1,0 +1,134 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kotopolku.audit.models import AuditEvent
+from kotopolku.programme.models import Goal, Measure, PolicyLine, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def _programme():
+    return Programme.objects.get(name_fi="Keski-Uudenmaan kotoutumisohjelma")
+
+
+def test_programme_page_shows_policy_lines_goals_and_versions(client_for):
+    page = client_for("viewer").get(reverse("programme:detail", kwargs={"pk": _programme().pk}))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert body.count('class="policy-lines"') == 1
+    assert "Osana kaupungin riskien arviointiprosessia" in body
+    assert "Palvelutarpeen arviointi käynnistyy nopeasti" in body
+    assert "Edit" not in body
+    assert "Muokkaa" not in body
+
+
+def test_version_page_previews_the_document_and_links_downloads(client_for):
+    programme = _programme()
+    page = client_for("viewer").get(
+        reverse("programme:version", kwargs={"pk": programme.pk, "number": 1}), {"language": "sv"}
+    )
+    body = page.content.decode()
+    assert 'lang="sv"' in body
+    assert "Integrationsprogrammet för Mellersta Nyland" in body
+    assert "format=docx" in body
+    assert "format=pdf" in body
+
+
+def test_document_download_is_audited(client_for):
+    programme = _programme()
+    url = reverse("programme:document", kwargs={"pk": programme.pk, "number": 1})
+    response = client_for("viewer").get(url, {"language": "fi", "format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(
+        action="export", object_type="ProgrammeVersion", actor__username="viewer"
+    ).exists()
+    bad = client_for("viewer").get(url, {"language": "de", "format": "exe"})
+    assert bad.status_code == 400
+
+
+def test_coordinator_adds_goal_measure_and_figure(client_for):
+    programme = _programme()
+    client = client_for("coordinator")
+    line = PolicyLine.objects.get(programme=programme, number=4)
+    response = client.post(
+        reverse("programme:goal_create", kwargs={"pk": programme.pk}),
+        {
+            "title_fi": "Peruspalvelut saavutettaviksi",
+            "title_sv": "Tillgänglig basservice",
+            "policy_lines": [line.pk],
+            "welfare_plan": "on",
+        },
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(title_fi="Peruspalvelut saavutettaviksi")
+    assert goal.welfare_plan
+    assert list(goal.policy_lines.all()) == [line]
+    response = client.post(
+        reverse("programme:measure_create", kwargs={"pk": programme.pk, "goal_pk": goal.pk}),
+        {
+            "title_fi": "Selkokieliset asiointiohjeet",
+            "responsible_unit_fi": "Asiakaspalvelu",
+            "starts": "2025-03-01",
+            "ends": "2025-12-31",
+            "status": "planned",
+            "operating_plan": "KS 2025, konsernipalvelut",
+        },
+    )
+    assert response.status_code == 302
+    assert Measure.objects.filter(goal=goal, title_fi="Selkokieliset asiointiohjeet").exists()
+    bad = client.post(
+        reverse("programme:measure_create", kwargs={"pk": programme.pk, "goal_pk": goal.pk}),
+        {
+            "title_fi": "Väärin päin",
+            "responsible_unit_fi": "X",
+            "starts": "2025-03-01",
+            "ends": "2025-01-01",
+            "status": "planned",
+        },
+    )
+    assert bad.status_code == 400
+    assert not Measure.objects.filter(title_fi="Väärin päin").exists()
+
+
+def test_bad_monitoring_figure_is_an_error_not_a_crash(client_for):
+    programme = _programme()
+    goal = programme.goals.get(number=1)
+    indicator = goal.indicators.get()
+    url = reverse(
+        "programme:entry_add", kwargs={"pk": programme.pk, "goal_pk": goal.pk, "item": indicator.pk}
+    )
+    response = client_for("coordinator").post(url, {"period": "viime vuosi", "value": "abc"})
+    assert response.status_code == 400
+    assert indicator.entries.count() == 3
+
+
+def test_archive_asks_first(client_for):
+    programme = _programme()
+    goal = programme.goals.get(number=3)
+    url = reverse("programme:archive", kwargs={"pk": programme.pk, "kind": "goal", "item": goal.pk})
+    client = client_for("coordinator")
+    assert client.get(url).status_code == 200
+    goal.refresh_from_db()
+    assert not goal.archived
+    assert client.post(url).status_code == 302
+    goal.refresh_from_db()
+    assert goal.archived
+    assert (
+        client.get(
+            reverse("programme:archive", kwargs={"pk": programme.pk, "kind": "client", "item": 1})
+        ).status_code
+        == 404
+    )
+
+
+def test_programme_list_query_count(client_for):
+    client = client_for("viewer")
+    client.get(reverse("programme:list"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("programme:list"))
+    assert len(queries) <= 10
