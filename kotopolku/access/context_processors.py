@@ -5,6 +5,7 @@ from kotopolku.access import casework as casework_perms
 from kotopolku.access import catalogue as catalogue_perms
 from kotopolku.access import clients as client_perms
 from kotopolku.access import compensation as compensation_perms
+from kotopolku.access import governance as governance_perms
 from kotopolku.access import organisations as org_perms
 from kotopolku.access import programme as programme_perms
 from kotopolku.access.policy import can
@@ -17,6 +18,7 @@ NAVIGATION = [
     (org_perms.ORGANISATION_LIST, "organisations:list", _("Organisations")),
     (catalogue_perms.CATALOGUE_VIEW, "catalogue:list", _("Services")),
     (programme_perms.PROGRAMME_VIEW, "programme:list", _("Programme")),
+    (governance_perms.GOVERNANCE_VIEW, "governance:groups", _("Working groups")),
     (compensation_perms.COMPENSATION_VIEW, "compensation:forecast", _("State compensation")),
     (org_perms.RULES_VIEW, "rules:list", _("Rules")),
     (org_perms.AUDIT_VIEW, "audit:list", _("Audit log")),

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from kotopolku.access import organisations as perms
 from kotopolku.access.views import public, requires
+from kotopolku.governance.selectors import home_tasks
 from kotopolku.organisations.selectors import region_overview
 
 
@@ -33,7 +34,9 @@ logout = public(auth_views.LogoutView.as_view())
 
 @requires(perms.STAFF_HOME)
 def home(request):
-    return render(request, "home.html", {"regions": region_overview()})
+    return render(
+        request, "home.html", {"regions": region_overview(), **home_tasks(user=request.user)}
+    )
 
 
 def no_role(request):

@@ -11,6 +11,7 @@ from kotopolku.organisations import api as organisations_api
 
 api_v1 = [
     path("", include("kotopolku.compensation.api_urls")),
+    path("", include("kotopolku.governance.api_urls")),
     path("", include("kotopolku.catalogue.api_urls")),
     path("", include("kotopolku.programme.api_urls")),
     path("clients/", clients_api.ClientListApi.as_view(), name="client-list"),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("rules/", include("kotopolku.rules.urls")),
     path("catalogue/", include("kotopolku.catalogue.urls")),
     path("programme/", include("kotopolku.programme.urls")),
+    path("governance/", include("kotopolku.governance.urls")),
     path("audit/", include("kotopolku.audit.urls")),
     path("security/", include("kotopolku.security.urls")),
     path("api/v1/", include((api_v1, "api"))),

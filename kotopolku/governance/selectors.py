@@ -408,3 +408,9 @@ def state_figures(*, content: dict[str, Any]) -> dict[str, int]:
         "meetings_total": len(content["meetings"]),
         "open_tasks": len(content["open_tasks"]),
     }
+
+
+def home_tasks(*, user: Any) -> dict[str, Any]:
+    """The home page's block of the user's open follow-up tasks (None hides the block)."""
+    tasks = list(tasks_of(user=user)[:20])
+    return {"governance_tasks": tasks, "today": timezone.localdate()}

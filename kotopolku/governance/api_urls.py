@@ -1,0 +1,33 @@
+from django.urls import path
+
+from kotopolku.governance import api
+
+urlpatterns = [
+    path("governance/groups/", api.GroupListApi.as_view(), name="governance-group-list"),
+    path(
+        "governance/groups/<int:pk>/", api.GroupDetailApi.as_view(), name="governance-group-detail"
+    ),
+    path(
+        "governance/groups/<int:pk>/memberships/",
+        api.GroupMembershipListApi.as_view(),
+        name="governance-membership-list",
+    ),
+    path("governance/meetings/", api.MeetingListApi.as_view(), name="governance-meeting-list"),
+    path(
+        "governance/meetings/<int:pk>/",
+        api.MeetingDetailApi.as_view(),
+        name="governance-meeting-detail",
+    ),
+    path("governance/tasks/", api.TaskListApi.as_view(), name="governance-task-list"),
+    path(
+        "governance/tasks/<int:pk>/complete/",
+        api.TaskCompleteApi.as_view(),
+        name="governance-task-complete",
+    ),
+    path("governance/reports/", api.ReportListApi.as_view(), name="governance-report-list"),
+    path(
+        "governance/reports/<int:pk>/",
+        api.ReportDetailApi.as_view(),
+        name="governance-report-detail",
+    ),
+]
