@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kotopolku.documents",
     "kotopolku.casework",
     "kotopolku.compensation",
+    "kotopolku.courses",
     "kotopolku.governance",
     "kotopolku.security",
 ]

@@ -12,6 +12,7 @@ from kotopolku.organisations import api as organisations_api
 api_v1 = [
     path("", include("kotopolku.compensation.api_urls")),
     path("", include("kotopolku.governance.api_urls")),
+    path("", include("kotopolku.courses.api_urls")),
     path("", include("kotopolku.catalogue.api_urls")),
     path("", include("kotopolku.programme.api_urls")),
     path("clients/", clients_api.ClientListApi.as_view(), name="client-list"),
@@ -43,6 +44,7 @@ urlpatterns = [
     path("compensation/", include("kotopolku.compensation.urls")),
     path("clients/", include("kotopolku.clients.urls")),
     path("casework/", include("kotopolku.casework.urls")),
+    path("courses/", include("kotopolku.courses.urls")),
     path("rules/", include("kotopolku.rules.urls")),
     path("catalogue/", include("kotopolku.catalogue.urls")),
     path("programme/", include("kotopolku.programme.urls")),

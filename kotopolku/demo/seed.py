@@ -8,6 +8,7 @@ from django.db import transaction
 from kotopolku.casework.demo import seed_casework
 from kotopolku.catalogue.demo import seed_catalogue
 from kotopolku.compensation.demo import seed_compensation_demo
+from kotopolku.courses.demo import seed_courses_demo
 from kotopolku.governance.demo import seed_governance
 from kotopolku.organisations.models import Membership, Organisation, Region
 from kotopolku.programme.demo import seed_programme
@@ -160,4 +161,6 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
     seed_catalogue()
     seed_programme()
     seed_governance()
+    if clients:
+        seed_courses_demo()
     return result

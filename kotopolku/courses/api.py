@@ -1,0 +1,343 @@
+"""The courses API: /api/v1/courses/…, sessions, enrolments, attendance, placements, results.
+
+Participants are shown with the minimum fields (name, languages, contact, attendance); every
+read of them is audited per client in the selectors.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kotopolku.access import courses as perms
+from kotopolku.access.api import allows
+from kotopolku.access.policy import can
+from kotopolku.casework.models import PlanService
+from kotopolku.common.api import problem
+from kotopolku.courses import progress, selectors, services
+from kotopolku.courses.models import (
+    Course,
+    CourseSession,
+    Enrolment,
+    LanguageTestResult,
+    WorkPlacement,
+)
+
+
+class CourseOutput(serializers.ModelSerializer):
+    provider = serializers.CharField(source="provider.name")
+    municipality = serializers.CharField(source="municipality.municipality_code")
+    service = serializers.IntegerField(source="service_id")
+    category = serializers.CharField(source="category_code")
+    waiting = serializers.IntegerField(source="waiting_count", default=None)
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "category",
+            "provider",
+            "service",
+            "language",
+            "municipality",
+            "location",
+            "start",
+            "end",
+            "capacity",
+            "planned_hours",
+            "places_taken",
+            "waiting",
+        ]
+
+
+class SessionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = CourseSession
+        fields = ["id", "day", "start_time", "hours", "topic", "description"]
+
+
+class ParticipantOutput(serializers.Serializer):
+    """The minimum fields of DESIGN.md: name, language, contact, attendance."""
+
+    id = serializers.IntegerField(source="enrolment.pk")
+    status = serializers.CharField(source="enrolment.status")
+    first_names = serializers.CharField(source="client.first_names")
+    last_name = serializers.CharField(source="client.last_name")
+    mother_tongue = serializers.CharField()
+    phone = serializers.CharField(source="client.phone")
+    email = serializers.CharField(source="client.email")
+    attended_hours = serializers.DecimalField(source="attended", max_digits=7, decimal_places=1)
+    orientation_completed = serializers.BooleanField(
+        source="completed_orientation", allow_null=True
+    )
+
+
+class PlacementOutput(serializers.ModelSerializer):
+    class Meta:
+        model = WorkPlacement
+        fields = [
+            "id",
+            "employer",
+            "start",
+            "end",
+            "supervisor",
+            "supervisor_contact",
+            "outcome",
+            "note",
+        ]
+
+
+class ResultOutput(serializers.ModelSerializer):
+    target = serializers.SerializerMethodField()
+    meets_target = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LanguageTestResult
+        fields = [
+            "id",
+            "day",
+            "test_name",
+            "listening",
+            "reading",
+            "speaking",
+            "writing",
+            "target",
+            "meets_target",
+        ]
+
+    def get_target(self, obj) -> str | None:
+        return progress.language_target(obj.day)
+
+    def get_meets_target(self, obj) -> dict[str, bool | None]:
+        target = progress.language_target(obj.day)
+        return {s.skill: s.meets for s in progress.skill_results(obj, target=target)}
+
+
+def _course_or_404(request, pk: int) -> Course:
+    course = selectors.course_get(pk=pk)
+    if course is None or not can(request.user, perms.COURSE_VIEW, course):
+        raise Http404
+    return course
+
+
+def _enrolment_or_404(request, pk: int) -> Enrolment:
+    enrolment = selectors.enrolment_get(pk=pk)
+    if enrolment is None or not can(request.user, perms.PARTICIPANT_VIEW, enrolment):
+        raise Http404
+    return enrolment
+
+
+class CourseListApi(generics.ListAPIView):
+    serializer_class = CourseOutput
+    permission_classes = [allows(perms.COURSE_LIST)]
+
+    def get_queryset(self):
+        kind = self.request.query_params.get("kind", "")
+        return selectors.course_list(
+            user=self.request.user,
+            search=self.request.query_params.get("search", "")[:100],
+            kind=kind if kind in Course.Kind.values else "",
+        )
+
+
+class CourseDetailApi(APIView):
+    permission_classes = [allows(perms.COURSE_VIEW)]
+
+    @extend_schema(responses=CourseOutput)
+    def get(self, request, pk: int):
+        return Response(CourseOutput(_course_or_404(request, pk)).data)
+
+
+class SessionListApi(generics.ListAPIView):
+    serializer_class = SessionOutput
+    permission_classes = [allows(perms.COURSE_VIEW)]
+
+    def get_queryset(self):
+        course = _course_or_404(self.request, self.kwargs["pk"])
+        return course.sessions.order_by("day", "start_time", "id")
+
+
+class ParticipantListApi(APIView):
+    permission_classes = [allows(perms.COURSE_VIEW)]
+
+    @extend_schema(responses=ParticipantOutput(many=True))
+    def get(self, request, pk: int):
+        course = _course_or_404(request, pk)
+        rows = selectors.participants(user=request.user, course=course, path=request.path)
+        return Response(ParticipantOutput(rows, many=True).data)
+
+
+class EnrolInput(serializers.Serializer):
+    course = serializers.IntegerField()
+    plan_service = serializers.IntegerField()
+    invite = serializers.BooleanField(required=False, default=False)
+
+
+class EnrolmentCreateApi(APIView):
+    permission_classes = [allows(perms.ENROL)]
+
+    @extend_schema(request=EnrolInput, responses={201: ParticipantOutput})
+    def post(self, request):
+        data = EnrolInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = _course_or_404(request, data.validated_data["course"])
+        row = (
+            PlanService.objects.select_related("plan__client")
+            .filter(pk=data.validated_data["plan_service"])
+            .first()
+        )
+        if row is None or not can(request.user, perms.ENROL, row.plan):
+            raise Http404
+        try:
+            enrolment = services.enrolment_create(
+                actor=request.user,
+                course=course,
+                plan_service=row,
+                invite=data.validated_data["invite"],
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+        return Response(
+            {"id": enrolment.pk, "status": enrolment.status, "course": course.pk},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _messages(exc: DjangoValidationError):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
+class AttendanceRow(serializers.Serializer):
+    enrolment = serializers.IntegerField()
+    hours = serializers.CharField()
+
+
+class AttendanceInput(serializers.Serializer):
+    attendance = AttendanceRow(many=True)
+
+
+class AttendanceApi(APIView):
+    """GET the session's group with recorded hours; POST the whole group's hours at once."""
+
+    permission_classes = [allows(perms.COURSE_DELIVER)]
+
+    def _session(self, request, pk: int) -> CourseSession:
+        session = selectors.session_get(pk=pk)
+        if session is None or not can(request.user, perms.COURSE_VIEW, session.course):
+            raise Http404
+        if not can(request.user, perms.COURSE_DELIVER, session.course):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return session
+
+    @extend_schema(responses=AttendanceRow(many=True))
+    def get(self, request, pk: int):
+        session = self._session(request, pk)
+        roster = selectors.session_roster(user=request.user, session=session, path=request.path)
+        return Response(
+            [
+                {
+                    "enrolment": row["enrolment"].pk,
+                    "first_names": row["enrolment"].client.first_names,
+                    "last_name": row["enrolment"].client.last_name,
+                    "hours": None if row["hours"] is None else str(row["hours"]),
+                }
+                for row in roster
+            ]
+        )
+
+    @extend_schema(request=AttendanceInput, responses={200: None})
+    def post(self, request, pk: int):
+        session = self._session(request, pk)
+        data = AttendanceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        hours: dict[int, str] = {}
+        duplicates = []
+        for row in data.validated_data["attendance"]:
+            if row["enrolment"] in hours:
+                duplicates.append(row["enrolment"])
+            hours[row["enrolment"]] = row["hours"]
+        if duplicates:
+            raise ValidationError({"attendance": [f"listed twice: {duplicates}"]})
+        try:
+            changed = services.attendance_record(actor=request.user, session=session, hours=hours)
+        except services.AttendanceInvalid as exc:
+            body = problem(
+                400,
+                "invalid_attendance",
+                "Nothing was saved.",
+                [{"enrolment": e.key, "field": e.field, "message": e.message} for e in exc.errors],
+            )
+            return Response(body, status=400)
+        return Response({"changed": changed, "session": session.pk})
+
+
+class PlacementListApi(generics.ListAPIView):
+    serializer_class = PlacementOutput
+    permission_classes = [allows(perms.PARTICIPANT_VIEW)]
+
+    def get_queryset(self):
+        enrolment = _enrolment_or_404(self.request, self.kwargs["pk"])
+        selectors.audit_participants(
+            actor=self.request.user,
+            client_ids=[enrolment.client_id],
+            object_type="WorkPlacement",
+            object_id=enrolment.pk,
+            path=self.request.path,
+        )
+        return enrolment.placements.order_by("start", "id")
+
+
+class ResultListApi(generics.ListAPIView):
+    serializer_class = ResultOutput
+    permission_classes = [allows(perms.PARTICIPANT_VIEW)]
+
+    def get_queryset(self):
+        enrolment = _enrolment_or_404(self.request, self.kwargs["pk"])
+        selectors.audit_participants(
+            actor=self.request.user,
+            client_ids=[enrolment.client_id],
+            object_type="LanguageTestResult",
+            object_id=enrolment.pk,
+            path=self.request.path,
+        )
+        return enrolment.test_results.order_by("day", "id")
+
+
+class ClientProgressApi(APIView):
+    """A client's courses with attended hours against P7, placements and results against P8."""
+
+    permission_classes = [allows(perms.PROGRESS_VIEW)]
+
+    def get(self, request, pk: int):
+        from kotopolku.access.clients import deny_unless_visible
+        from kotopolku.clients.selectors import client_get
+
+        client = client_get(pk=pk)
+        deny_unless_visible(request.user, client, path=request.path, object_id=pk)
+        items = selectors.client_progress(user=request.user, client=client, path=request.path)
+        today = timezone.localdate()
+        return Response(
+            [
+                {
+                    "enrolment": item.enrolment.pk,
+                    "course": CourseOutput(item.course).data,
+                    "status": item.enrolment.status,
+                    "attended_hours": str(item.attended),
+                    "required_hours": None if item.required is None else str(item.required),
+                    "orientation_completed": item.completed_orientation,
+                    "placements": PlacementOutput(item.placements, many=True).data,
+                    "results": ResultOutput([r.result for r in item.results], many=True).data,
+                    "as_of": today,
+                }
+                for item in items
+            ]
+        )
