@@ -7,6 +7,7 @@ from django.db import transaction
 
 from kotopolku.casework.demo import seed_casework
 from kotopolku.catalogue.demo import seed_catalogue
+from kotopolku.clients.demo import seed_clients
 from kotopolku.compensation.demo import seed_compensation_demo
 from kotopolku.courses.demo import seed_courses_demo
 from kotopolku.governance.demo import seed_governance
@@ -155,6 +156,8 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
                 user=user, organisation=by_key[org_key], role=role, defaults={"title": title}
             )
             result.usernames.append(username)
+    if clients:
+        seed_clients(clients)
     if clients:
         seed_compensation_demo()
         seed_casework()
