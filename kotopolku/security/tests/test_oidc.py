@@ -87,7 +87,9 @@ def test_sso_login_matches_the_user_by_email_case_insensitively(sso, staff):
     # The request carried state, nonce and a PKCE challenge.
     sent = sso.authorize_requests[-1]
     assert sent["client_id"] == CLIENT_ID
-    assert sent["nonce"] and sent["state"] and sent["code_challenge_method"] == "S256"
+    assert sent["nonce"]
+    assert sent["state"]
+    assert sent["code_challenge_method"] == "S256"
 
 
 def test_roles_come_from_memberships_not_from_claims(sso, staff):
