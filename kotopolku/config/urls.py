@@ -11,6 +11,7 @@ from kotopolku.organisations import api as organisations_api
 
 api_v1 = [
     path("", include("kotopolku.compensation.api_urls")),
+    path("", include("kotopolku.casework.api_urls")),
     path("", include("kotopolku.governance.api_urls")),
     path("", include("kotopolku.courses.api_urls")),
     path("", include("kotopolku.catalogue.api_urls")),

@@ -1,4 +1,4 @@
-from kotopolku.access.matrix import STAFF_ROLES, api, staff_page
+from kotopolku.access.matrix import api, staff_page
 
 VIEWERS = {"admin", "coordinator", "caseworker"}  # all Järvenpää in the demo
 WORKERS = {"coordinator", "caseworker"}
@@ -50,4 +50,16 @@ URL_ACCESS = {
     # Only the receiving organisation (the employment area) answers.
     "casework:referral_answer": staff_page(set(), kwargs=_answer),
 }
-_ = (STAFF_ROLES, api)
+
+API_VIEWERS = {"admin", "coordinator", "caseworker"}
+
+URL_ACCESS.update(
+    {
+        "api:client-deadlines": api(API_VIEWERS, kwargs=_client),
+        "api:client-assessments": api(API_VIEWERS, kwargs=_client),
+        "api:client-plans": api(API_VIEWERS, kwargs=_client),
+        "api:worklist": api(WORKERS),
+        "api:contact-list": api(API_VIEWERS),
+        "api:referral-list": api(API_VIEWERS),
+    }
+)

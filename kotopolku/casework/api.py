@@ -1,0 +1,317 @@
+"""Casework API: deadlines, worklist, guidance contacts, assessments, plans and referrals.
+
+A client the user may not see answers 404 (audited), as in the registry API. Writes go through
+the same services as the UI, so a plan that breaks P1–P3 is refused (400, code `rule_breach`,
+with the problem codes) unless it carries `override_reason`.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from kotopolku.access import casework as perms
+from kotopolku.access.api import allows
+from kotopolku.access.clients import deny_unless_visible
+from kotopolku.access.views import enforce
+from kotopolku.audit.models import AuditEvent
+from kotopolku.audit.services import audit_record
+from kotopolku.casework import selectors, services
+from kotopolku.casework.models import (
+    Assessment,
+    GuidanceContact,
+    IntegrationPlan,
+    PlanExtension,
+    PlanReview,
+    PlanService,
+    Referral,
+)
+from kotopolku.clients.models import Client
+from kotopolku.common.api import problem
+
+
+def _client(request, pk: int) -> Client:
+    try:
+        client = selectors.client_with_case(pk=pk)
+    except Client.DoesNotExist:
+        client = None
+    deny_unless_visible(request.user, client, path=request.path, object_id=pk)
+    return client
+
+
+def _on(request) -> date:
+    raw = request.query_params.get("on", "")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError({"on": ["Use YYYY-MM-DD."]}) from exc
+
+
+def _raise(exc: DjangoValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    raise ValidationError(detail) from exc
+
+
+class DeadlinesOutput(serializers.Serializer):
+    external_id = serializers.CharField()
+    on = serializers.DateField()
+    plan_window_end = serializers.DateField(allow_null=True)
+    max_plan_end = serializers.DateField(allow_null=True)
+    referral_due = serializers.DateField(allow_null=True)
+    review_due = serializers.DateField(allow_null=True)
+    problems = serializers.ListField(child=serializers.DictField())
+
+
+class DeadlinesApi(generics.GenericAPIView):
+    """The client's deadlines, exactly as `client_deadlines --format json` prints them."""
+
+    permission_classes = [allows(perms.DEADLINES_VIEW)]
+    serializer_class = DeadlinesOutput
+
+    @extend_schema(parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")])
+    def get(self, request, pk: int):
+        client = _client(request, pk)
+        on = _on(request)
+        deadlines = selectors.client_deadlines(client, on=on)
+        if deadlines is None:
+            return Response(
+                problem(409, "rule_missing", "No rule in force for these dates."), status=409
+            )
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="Deadlines",
+            object_id=client.pk,
+            client_id=client.pk,
+        )
+        return Response(deadlines.as_json(external_id=client.external_id))
+
+
+class WorklistRowOutput(serializers.Serializer):
+    client = serializers.IntegerField(source="client.pk")
+    external_id = serializers.CharField(source="client.external_id")
+    first_names = serializers.CharField(source="client.first_names")
+    last_name = serializers.CharField(source="client.last_name")
+    next_due = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField(source="deadlines.overdue", default=False)
+    actions = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+
+    def get_actions(self, row) -> list[dict]:
+        if row.deadlines is None:
+            return []
+        return [
+            {"code": a.code, "due": a.due.isoformat(), "overdue": a.overdue}
+            for a in row.deadlines.actions
+        ]
+
+    def get_problems(self, row) -> list[str]:
+        return list(row.deadlines.problem_codes) if row.deadlines else []
+
+
+class WorklistApi(generics.ListAPIView):
+    serializer_class = WorklistRowOutput
+    permission_classes = [allows(perms.WORKLIST)]
+
+    def get_queryset(self):
+        return selectors.worklist(
+            user=self.request.user,
+            on=_on(self.request),
+            search=self.request.query_params.get("search", "")[:100],
+        )
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    topics = serializers.ListField(
+        child=serializers.ChoiceField(choices=GuidanceContact.Topic.choices), allow_empty=True
+    )
+
+    class Meta:
+        model = GuidanceContact
+        fields = [
+            "id",
+            "organisation",
+            "client",
+            "day",
+            "persons",
+            "language",
+            "topics",
+            "channel",
+            "interpreter",
+            "outcome",
+            "service",
+            "note",
+        ]
+        read_only_fields = ["id", "organisation"]
+
+
+class ContactListApi(generics.ListCreateAPIView):
+    serializer_class = ContactSerializer
+
+    def get_permissions(self):
+        perm = perms.CONTACT_RECORD if self.request.method == "POST" else perms.CONTACT_LIST
+        return [allows(perm)()]
+
+    def get_queryset(self):
+        audit_record(
+            actor=self.request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="GuidanceContact",
+            reason="api list",
+        )
+        return selectors.contact_list(
+            organisation_ids=perms.casework_organisation_ids(self.request.user),
+            search=self.request.query_params.get("search", "")[:100],
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        client = data.pop("client", None)
+        if client is not None:
+            deny_unless_visible(self.request.user, client, path=self.request.path)
+        from kotopolku.organisations.models import Organisation
+
+        organisation = (
+            Organisation.objects.filter(pk__in=perms.casework_organisation_ids(self.request.user))
+            .order_by("pk")
+            .first()
+        )
+        try:
+            serializer.instance = services.contact_record(
+                actor=self.request.user, organisation=organisation, client=client, **data
+            )
+        except DjangoValidationError as exc:
+            _raise(exc)
+
+
+class AssessmentOutput(serializers.ModelSerializer):
+    service_needs = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    partner_organisations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        exclude = ["created_by", "modified_by", "archived"]
+
+
+class ClientAssessmentsApi(generics.ListAPIView):
+    serializer_class = AssessmentOutput
+    permission_classes = [allows(perms.CASE_VIEW)]
+
+    def get_queryset(self):
+        client = _client(self.request, self.kwargs["pk"])
+        return Assessment.objects.filter(client=client).prefetch_related(
+            "service_needs", "partner_organisations"
+        )
+
+
+class PlanServiceOutput(serializers.ModelSerializer):
+    class Meta:
+        model = PlanService
+        fields = ["id", "category", "service", "status", "referred", "started", "ended", "note"]
+
+
+class PlanReviewOutput(serializers.ModelSerializer):
+    class Meta:
+        model = PlanReview
+        fields = ["day", "note"]
+
+
+class PlanExtensionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = PlanExtension
+        fields = ["months", "reason", "note"]
+
+
+class PlanOutput(serializers.ModelSerializer):
+    services = PlanServiceOutput(many=True, read_only=True)
+    reviews = PlanReviewOutput(many=True, read_only=True)
+    extensions = PlanExtensionOutput(many=True, read_only=True)
+
+    class Meta:
+        model = IntegrationPlan
+        exclude = ["created_by", "modified_by", "archived"]
+
+
+class PlanInput(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    long_term_goals = serializers.CharField(required=False, allow_blank=True)
+    period_goals = serializers.CharField(required=False, allow_blank=True)
+    commitments = serializers.CharField(required=False, allow_blank=True)
+    job_search_obligation = serializers.CharField(required=False, allow_blank=True)
+    monitoring = serializers.CharField(required=False, allow_blank=True)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ClientPlansApi(generics.ListCreateAPIView):
+    serializer_class = PlanOutput
+
+    def get_permissions(self):
+        perm = perms.CASE_EDIT if self.request.method == "POST" else perms.CASE_VIEW
+        return [allows(perm)()]
+
+    def get_queryset(self):
+        client = _client(self.request, self.kwargs["pk"])
+        return IntegrationPlan.objects.filter(client=client).prefetch_related(
+            "services", "reviews", "extensions"
+        )
+
+    @extend_schema(request=PlanInput, responses={201: PlanOutput})
+    def post(self, request, pk: int):
+        client = _client(request, pk)
+        enforce(request, perms.CASE_EDIT, client)
+        data = PlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        from kotopolku.organisations.models import Organisation
+
+        organisation = (
+            Organisation.objects.filter(pk__in=perms.casework_organisation_ids(request.user))
+            .order_by("pk")
+            .first()
+        )
+        try:
+            plan = services.plan_create(
+                actor=request.user, client=client, organisation=organisation, **data.validated_data
+            )
+        except services.RuleBreach as exc:
+            body = problem(
+                400,
+                "rule_breach",
+                "The plan breaks a rule; correct it or give override_reason.",
+                [{"code": p.code, "message": p.message} for p in exc.problems],
+            )
+            return Response(body, status=400)
+        except DjangoValidationError as exc:
+            _raise(exc)
+        return Response(PlanOutput(plan).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        exclude = ["created_by", "modified_by", "archived"]
+
+
+class ReferralListApi(generics.ListAPIView):
+    serializer_class = ReferralOutput
+    permission_classes = [allows(perms.REFERRAL_LIST)]
+
+    def get_queryset(self):
+        audit_record(
+            actor=self.request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="Referral",
+            reason="api list",
+        )
+        status_filter = self.request.query_params.get("status", "")
+        return selectors.referral_list(
+            organisation_ids=perms.casework_organisation_ids(self.request.user),
+            search=self.request.query_params.get("search", "")[:100],
+            status=status_filter if status_filter in Referral.Status.values else "",
+        )
