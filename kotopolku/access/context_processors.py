@@ -5,6 +5,7 @@ from kotopolku.access import casework as casework_perms
 from kotopolku.access import catalogue as catalogue_perms
 from kotopolku.access import clients as client_perms
 from kotopolku.access import compensation as compensation_perms
+from kotopolku.access import courses as course_perms
 from kotopolku.access import governance as governance_perms
 from kotopolku.access import organisations as org_perms
 from kotopolku.access import programme as programme_perms
@@ -15,6 +16,7 @@ NAVIGATION = [
     (org_perms.STAFF_HOME, "home", _("Home")),
     (casework_perms.WORKLIST, "casework:worklist", _("Worklist")),
     (client_perms.CLIENT_LIST, "clients:list", _("Clients")),
+    (course_perms.COURSE_LIST, "courses:list", _("Courses")),
     (org_perms.ORGANISATION_LIST, "organisations:list", _("Organisations")),
     (catalogue_perms.CATALOGUE_VIEW, "catalogue:list", _("Services")),
     (programme_perms.PROGRAMME_VIEW, "programme:list", _("Programme")),

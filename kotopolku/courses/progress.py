@@ -26,7 +26,11 @@ def required_orientation_hours(on: date) -> Decimal | None:
 
 def orientation_completed(attended: Decimal, *, on: date) -> bool | None:
     """P7: completed at N attended hours or more (69.5 is not 70). None when no rule applies."""
-    required = required_orientation_hours(on)
+    return hours_reached(attended, required_orientation_hours(on))
+
+
+def hours_reached(attended: Decimal, required: Decimal | None) -> bool | None:
+    """P7 against an already read requirement (for lists that read the rule once)."""
     if required is None:
         return None
     return attended >= required

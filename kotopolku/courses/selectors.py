@@ -135,13 +135,11 @@ def participants(
         .order_by("client__last_name", "client__first_names", "id")
     )
     result = []
-    today = timezone.localdate()
+    required = None
+    if course.kind == Course.Kind.SOCIAL_ORIENTATION:
+        required = progress.required_orientation_hours(min(timezone.localdate(), course.end))
     for enrolment in rows:
-        completed = None
-        if course.kind == Course.Kind.SOCIAL_ORIENTATION:
-            completed = progress.orientation_completed(
-                enrolment.attended, on=min(today, course.end)
-            )
+        completed = progress.hours_reached(enrolment.attended, required)
         result.append(Participant(enrolment, enrolment.attended, completed))
     audit_participants(
         actor=user,

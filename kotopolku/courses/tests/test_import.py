@@ -1,0 +1,138 @@
+"""Attendance from the provider's spreadsheet: all or nothing, errors named by line."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from kotopolku.courses.models import Attendance
+from kotopolku.courses.tests.factories import enrol_client, make_course, today
+
+pytestmark = pytest.mark.django_db
+
+
+def _week(demo):
+    """Keuda's course with five sessions this week and three participants."""
+    course = make_course("IMP-1", sessions=0)
+    from datetime import time
+
+    from kotopolku.courses import services
+
+    monday = today() - timedelta(days=today().weekday() + 7)
+    sessions = [
+        services.session_add(
+            actor=None,
+            course=course,
+            day=monday + timedelta(days=n),
+            start_time=time(9, 0),
+            hours=Decimal("3"),
+            topic="society",
+        )
+        for n in range(5)
+    ]
+    people = [enrol_client(course, f"IMP-{n}") for n in range(3)]
+    return course, sessions, people
+
+
+def _xlsx(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, name, content):
+    return client.post(
+        reverse("courses:attendance_import"), {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_provider_imports_a_week_from_xlsx(demo, client_for):
+    course, sessions, people = _week(demo)
+    rows = [["course_code", "external_id", "session_date", "hours"]]
+    for session in sessions:
+        for n, person in enumerate(people):
+            # A real spreadsheet: date cells, numbers, one id by enrolment number.
+            participant = person.client.external_id if n else person.pk
+            rows.append([course.code, participant, session.day, 3 if n != 2 else 2.5])
+    response = _upload(client_for("provider"), "viikko.xlsx", _xlsx(rows))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Attendance.objects.filter(session__course=course).count() == 15
+    assert Attendance.objects.filter(enrolment=people[2]).values_list("hours", flat=True)[
+        0
+    ] == Decimal("2.5")
+
+
+def test_one_invalid_row_changes_nothing_and_names_the_row(demo, client_for):
+    course, sessions, people = _week(demo)
+    lines = ["kurssikoodi;asiakasnumero;päivä;tunnit"]
+    for session in sessions:
+        for person in people:
+            lines.append(f"{course.code};{person.client.external_id};{session.day:%d.%m.%Y};3")
+    # Line 9 (the header is line 1): more hours than the session has.
+    parts = lines[8].split(";")
+    lines[8] = ";".join([*parts[:3], "4"])
+    content = ("\ufeff" + "\n".join(lines)).encode()
+    response = _upload(client_for("provider"), "viikko.csv", content)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "rivi 9" in text  # Finnish by default: "line 9"
+    assert not Attendance.objects.exists()
+
+
+def test_errors_of_every_kind_are_listed(demo, client_for):
+    course, sessions, people = _week(demo)
+    content = "\n".join(
+        [
+            "course_code,external_id,session_date,hours",
+            f"{course.code},{people[0].client.external_id},{sessions[0].day},3",
+            f"NO-SUCH,{people[0].client.external_id},{sessions[0].day},3",
+            f"{course.code},SOMEONE-ELSE,{sessions[0].day},3",
+            f"{course.code},{people[1].client.external_id},{today() + timedelta(days=400)},3",
+            f"{course.code},{people[1].client.external_id},31.2.2025,3",
+            f"{course.code},{people[2].client.external_id},{sessions[1].day},kolme",
+        ]
+    ).encode()
+    response = _upload(client_for("provider"), "a.csv", content)
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert [e.key for e in errors] == [3, 4, 5, 6, 7]
+    assert [e.field for e in errors] == [
+        "course_code",
+        "participant",
+        "session_date",
+        "session_date",
+        "hours",
+    ]
+    assert not Attendance.objects.exists()
+
+
+def test_a_provider_cannot_import_into_another_providers_course(demo, client_for):
+    from kotopolku.organisations.models import Organisation
+
+    ngo = Organisation.objects.get(kind=Organisation.Kind.NGO)
+    other = make_course("NGO-1", provider=ngo, sessions=1)
+    person = enrol_client(other, "NGO-P-1")
+    session = other.sessions.get()
+    content = (
+        f"course_code,enrolment_id,session_date,hours\n{other.code},{person.pk},{session.day},3\n"
+    ).encode()
+    response = _upload(client_for("provider"), "a.csv", content)
+    assert response.status_code == 400
+    assert not Attendance.objects.exists()
+
+
+def test_unreadable_file_is_a_clear_error(demo, client_for):
+    response = _upload(client_for("provider"), "a.xlsx", b"not a workbook")
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"]
+    response = _upload(client_for("provider"), "a.csv", b"foo,bar\n1,2\n")
+    assert response.status_code == 400
+    assert "course_code" in response.context["form"].errors["file"][0]
