@@ -1,9 +1,10 @@
 """Writes of casework: guidance contacts, assessments, plans and referrals.
 
-New or changed plans and assessments must satisfy P1–P5 as computed by
+New or changed plans, extensions and assessments must satisfy the rules as computed by
 `casework.deadlines.compute_deadlines`, or carry an override with a reason that is audited.
 A change is judged by the problems it *adds*: history that already broke a rule (imported
-cases) does not block unrelated work.
+cases) does not block unrelated work. P1–P3 are judged when a plan is saved; P4 and P5 are
+about what happens later (see RULE_CODES_OF_A_CHANGE) and show up on the worklist.
 """
 
 from __future__ import annotations
