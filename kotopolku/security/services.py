@@ -118,6 +118,7 @@ def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
             success=True,
             at__gte=since,
         )
+        .order_by()
         .values("client_id")
         .distinct()
         .count()
