@@ -266,10 +266,12 @@ def meeting_update(
 
 @transaction.atomic
 def meeting_delete(*, actor: AbstractBaseUser | None, meeting: Meeting) -> None:
-    """Delete a meeting that has no approved minutes. It is archived, not erased (audit trail);
-    it no longer counts towards the group's meetings."""
+    """Delete a meeting. It is archived, not erased, so that the audit trail and any approved
+    minutes stay on record; it no longer counts towards the group's meetings or appears in lists
+    and reports. A meeting in which an annual report was processed cannot be deleted."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _editable(meeting)
+    if meeting.archived:
+        raise ValidationError(_("This meeting has been deleted."))
     if AnnualReport.objects.filter(processed_item__meeting=meeting).exists():
         raise ValidationError(_("An annual report was processed in this meeting."))
     meeting.archived = True
