@@ -105,17 +105,17 @@ def _match(rows: list[PaymentListRow]) -> None:
     by_hash = {c.hetu_hash: c for c in Client.objects.filter(hetu_hash__in=hashes, archived=False)}
     births = {r.date_of_birth for r in rows if r.date_of_birth and not by_hash.get(r.hetu_hash)}
     by_birth: dict[date, list[Client]] = {}
-    for client in Client.objects.filter(date_of_birth__in=births, archived=False):
-        by_birth.setdefault(client.date_of_birth, []).append(client)
+    for candidate in Client.objects.filter(date_of_birth__in=births, archived=False):
+        by_birth.setdefault(candidate.date_of_birth, []).append(candidate)
     for row in rows:
         client = by_hash.get(row.hetu_hash) if row.hetu_hash else None
         if client is not None:
             row.client, row.match = client, PaymentListRow.Match.IDENTITY_CODE
             continue
+        born = by_birth.get(row.date_of_birth, []) if row.date_of_birth else []
         candidates = [
             c
-            for c in by_birth.get(row.date_of_birth, [])
-            if row.date_of_birth
+            for c in born
             if c.last_name.casefold() == row.last_name.casefold()
             and (not row.first_names or c.first_names.casefold() == row.first_names.casefold())
         ]
