@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.casework.models import IntegrationPlan, Referral
-from kotopolku.casework.tests.factories import caseworker, make_case, make_client
+from kotopolku.casework.tests.factories import caseworker, make_case, make_client, org
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,58 @@ def test_contact_anonymous_and_known(demo):
     listing = http.get(reverse("casework:contact_list"))
     assert listing.status_code == 200
     assert listing.context["page"].paginator.count == 2
+
+
+def test_journey_steps_through_the_forms(demo):
+    client = make_client("JP-9", first_permit=timezone.localdate() - timedelta(days=90))
+    http = login("caseworker-jarvenpaa")
+    today = timezone.localdate().isoformat()
+    response = http.post(
+        reverse("casework:assessment_add", kwargs={"pk": client.pk}),
+        {
+            "started": today,
+            "skill_language": "fi",
+            "literacy": "literate",
+            "plan_needed": "unknown",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    edit_url = response["Location"]
+    response = http.post(
+        edit_url,
+        {
+            "skill_language": "fi",
+            "literacy": "literate",
+            "level_speaking": "A1.1",
+            "education": "upper secondary; commerce; SY; 3",
+            "plan_needed": "true",
+            "completed": today,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assessment = client.assessments.get()
+    assert assessment.status == "completed"
+    assert assessment.education == [
+        {"level": "upper secondary", "field": "commerce", "country": "SY", "years": "3"}
+    ]
+    response = http.post(
+        reverse("casework:referral_add", kwargs={"pk": client.pk}),
+        {
+            "to_organisation": org("employment_area").pk,
+            "reason": "Työnhaku",
+            "consent_reference": "Suostumus haastattelussa",
+            "response_due": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    employment = login("caseworker-employment")
+    listing = employment.get(reverse("casework:referral_list"))
+    assert client.last_name in listing.content.decode()
+    case_page = http.get(reverse("casework:case", kwargs={"pk": client.pk}))
+    assert case_page.status_code == 200
+    referral = Referral.objects.get(client=client)
+    assert (
+        reverse("casework:referral_detail", kwargs={"pk": referral.pk})
+        in case_page.content.decode()
+    )
+    assert AuditEvent.objects.filter(action="disclose", client_id=client.pk).exists()
