@@ -86,3 +86,16 @@ bench: install ## Run the benchmarks in bench/ (not part of the test suite)
 
 clean: ## Remove the virtualenv, node_modules and built files (keeps var/db.sqlite3)
 	rm -rf $(VENV) node_modules kotopolku/static/vendor var/static
+
+.PHONY: fuzz load fault drill
+fuzz: install ## schemathesis against the running API as every role (temp SQLite, not in make test)
+	ops/fuzz
+
+load: install ## Load test against gunicorn + PostgreSQL (ops/load; LOAD_STEP_SECONDS=60)
+	ops/load
+
+fault: install ## Restart PostgreSQL under load; check clean 503s, recovery and no lost writes
+	ops/fault
+
+drill: install ## Backup → restore drill of the database in DATABASE_URL (or var/db.sqlite3)
+	ops/drill

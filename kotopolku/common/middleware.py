@@ -150,6 +150,7 @@ def _note_database_error(sender, request=None, **kwargs):
 
 
 def _unavailable(request):
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {

@@ -94,8 +94,7 @@ def schedule_bulk_read_check(user_id: int) -> None:
     never break a read (robust=True logs it instead).
     """
     if connection.in_atomic_block and any(
-        getattr(func, "bulk_user_id", None) == user_id
-        for _ids, func, _r in connection.run_on_commit
+        getattr(entry[1], "bulk_user_id", None) == user_id for entry in connection.run_on_commit
     ):
         return
     transaction.on_commit(_BulkReadCheck(user_id), robust=True)

@@ -1,0 +1,42 @@
+# Sourced by ops/load and ops/fault: a PostgreSQL database of our own, migrated and seeded, and
+# gunicorn on 127.0.0.1. Everything is removed on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PG_HOST=${PG_HOST:-127.0.0.1}
+DB_NAME=${OPS_DB_NAME:-kotopolku_ops_$(basename "$0")}
+PORT=${OPS_PORT:-8766}
+WORKERS=${OPS_WORKERS:-4}
+WORK=$(mktemp -d /tmp/kotopolku-ops.XXXXXX)
+OUT=${OPS_REPORT_DIR:-var/ops}
+mkdir -p "$OUT"
+export DEBUG=true SECRET_KEY=ops-only-secret-key-0123456789abcdef
+export DATABASE_URL="postgres://postgres@$PG_HOST:5432/$DB_NAME"
+SERVER=""
+cleanup() {
+  if [ -n "$SERVER" ] && kill -0 "$SERVER" 2>/dev/null; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; fi
+  for _ in $(seq 1 30); do pg_isready -h "$PG_HOST" -q && break; sleep 1; done
+  dropdb -h "$PG_HOST" -U postgres --if-exists --force "$DB_NAME" || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== database $DB_NAME: create, migrate, seed"
+dropdb -h "$PG_HOST" -U postgres --if-exists --force "$DB_NAME"
+createdb -h "$PG_HOST" -U postgres "$DB_NAME"
+$PY manage.py migrate --noinput -v 0
+. ops/_seed.sh
+seed_demo_data "${OPS_CLIENTS:-200}"
+CLIENTS=$($PY manage.py shell -v 0 -c '
+from django.contrib.auth import get_user_model
+from kotopolku.clients import selectors
+user = get_user_model().objects.get(username="caseworker-jarvenpaa")
+print(",".join(str(pk) for pk in selectors.client_list(user=user).values_list("pk", flat=True)[:20]))
+')
+echo "   clients the load opens: ${CLIENTS:-none}"
+
+echo "== gunicorn on 127.0.0.1:$PORT, $WORKERS workers"
+.venv/bin/gunicorn kotopolku.config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --timeout 60 --log-level warning --error-logfile "$OUT/gunicorn-$(basename "$0").log" &
+SERVER=$!
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
