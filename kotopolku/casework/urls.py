@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_edit, name="assessment_edit"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/print/", views.plan_print, name="plan_print"),
     path("plans/<int:pk>/services/add/", views.plan_service_add, name="plan_service_add"),
     path("plans/<int:pk>/reviews/add/", views.plan_review_add, name="plan_review_add"),
     path("plans/<int:pk>/extend/", views.plan_extend, name="plan_extend"),

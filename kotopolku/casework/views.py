@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -310,6 +310,28 @@ def plan_detail(request, pk: int):
         "casework/plan_detail.html",
         {"plan": plan, "client": plan.client, "may_edit": can(request.user, perms.CASE_EDIT, plan)},
     )
+
+
+@requires(perms.CASE_VIEW)
+def plan_print(request, pk: int):
+    """The plan for the client as a PDF, in Finnish, Swedish or English (`?language=`)."""
+    from kotopolku.casework.documents import LANGUAGES, plan_pdf
+
+    plan = _object(request, selectors.plan_detail, pk)
+    language = request.GET.get("language", "fi")
+    if language not in LANGUAGES:
+        language = "fi"
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type="IntegrationPlan",
+        object_id=plan.pk,
+        client_id=plan.client_id,
+        reason=f"pdf {language}",
+    )
+    response = HttpResponse(plan_pdf(plan, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-{language}.pdf"'
+    return response
 
 
 @requires(perms.CASE_EDIT)

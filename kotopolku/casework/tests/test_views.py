@@ -183,3 +183,25 @@ def test_journey_steps_through_the_forms(demo):
         in case_page.content.decode()
     )
     assert AuditEvent.objects.filter(action="disclose", client_id=client.pk).exists()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_printable_plan_pdf_in_three_languages(demo, language):
+    _, _, plan, _ = make_case("PDF-1")
+    http = login("caseworker-jarvenpaa")
+    response = http.get(
+        reverse("casework:plan_print", kwargs={"pk": plan.pk}), {"language": language}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="export", reason=f"pdf {language}").exists()
+
+
+def test_plan_document_text_is_translated(demo):
+    from kotopolku.casework.documents import plan_document
+
+    _, _, plan, _ = make_case("PDF-2")
+    assert plan_document(plan, language="fi").title == "Kotoutumissuunnitelmasi"
+    assert plan_document(plan, language="sv").title == "Din integrationsplan"
+    assert plan_document(plan, language="en").title == "Your integration plan"

@@ -41,6 +41,7 @@ URL_ACCESS = {
     "casework:assessment_edit": staff_page(WORKERS, kwargs=_assessment),
     "casework:plan_detail": staff_page(VIEWERS, kwargs=_plan),
     "casework:plan_edit": staff_page(WORKERS, kwargs=_plan),
+    "casework:plan_print": staff_page(VIEWERS, kwargs=_plan),
     "casework:plan_service_add": staff_page(WORKERS, kwargs=_plan),
     "casework:plan_review_add": staff_page(WORKERS, kwargs=_plan),
     "casework:plan_extend": staff_page(WORKERS, kwargs=_plan),
