@@ -4,8 +4,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -95,7 +95,7 @@ def _validate(data: ServiceInput) -> None:
         raise ValidationError(errors)
 
 
-def _write(service: Service, data: ServiceInput, actor: AbstractBaseUser) -> None:
+def _write(service: Service, data: ServiceInput, actor: Any) -> None:
     for name in (
         "name_fi",
         "name_sv",
@@ -136,7 +136,7 @@ def _write(service: Service, data: ServiceInput, actor: AbstractBaseUser) -> Non
 
 
 @transaction.atomic
-def service_create(*, actor: AbstractBaseUser, data: ServiceInput) -> Service:
+def service_create(*, actor: Any, data: ServiceInput) -> Service:
     _validate(data)
     service = Service(created_by=actor)
     _write(service, data, actor)
@@ -151,7 +151,7 @@ def service_create(*, actor: AbstractBaseUser, data: ServiceInput) -> Service:
 
 
 @transaction.atomic
-def service_update(*, actor: AbstractBaseUser, service: Service, data: ServiceInput) -> Service:
+def service_update(*, actor: Any, service: Service, data: ServiceInput) -> Service:
     if service.archived:
         raise ValidationError(_("An archived service cannot be changed."))
     _validate(data)
@@ -167,7 +167,7 @@ def service_update(*, actor: AbstractBaseUser, service: Service, data: ServiceIn
 
 
 @transaction.atomic
-def service_archive(*, actor: AbstractBaseUser, service: Service) -> Service:
+def service_archive(*, actor: Any, service: Service) -> Service:
     if service.archived:
         raise ValidationError(_("The service is already archived."))
     service.archived = True
@@ -186,12 +186,12 @@ def service_archive(*, actor: AbstractBaseUser, service: Service) -> Service:
 def service_input_from(service: Service) -> ServiceInput:
     """The current values of a service, as the input a form or the API starts editing from."""
     return ServiceInput(
-        name_fi=service.name_fi or "",
-        name_sv=service.name_sv or "",
-        name_en=service.name_en or "",
-        description_fi=service.description_fi or "",
-        description_sv=service.description_sv or "",
-        description_en=service.description_en or "",
+        name_fi=getattr(service, "name_fi", "") or "",
+        name_sv=getattr(service, "name_sv", "") or "",
+        name_en=getattr(service, "name_en", "") or "",
+        description_fi=getattr(service, "description_fi", "") or "",
+        description_sv=getattr(service, "description_sv", "") or "",
+        description_en=getattr(service, "description_en", "") or "",
         category=service.category,
         responsible_organisation=service.responsible_organisation,
         cooperating_organisations=list(service.cooperating_organisations.all()),
@@ -202,9 +202,9 @@ def service_input_from(service: Service) -> ServiceInput:
             ChannelInput(
                 kind=c.kind,
                 value=c.value,
-                details_fi=c.details_fi or "",
-                details_sv=c.details_sv or "",
-                details_en=c.details_en or "",
+                details_fi=getattr(c, "details_fi", "") or "",
+                details_sv=getattr(c, "details_sv", "") or "",
+                details_en=getattr(c, "details_en", "") or "",
             )
             for c in service.channels.all()
         ],

@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -63,7 +62,7 @@ def _set_translated(obj, data, names: tuple[str, ...]) -> None:
 # ---------------------------------------------------------------- versions
 
 
-def ensure_open_version(*, actor: AbstractBaseUser, programme: Programme) -> ProgrammeVersion:
+def ensure_open_version(*, actor: Any, programme: Programme) -> ProgrammeVersion:
     """The version that edits go into; starts a new draft after an approval."""
     version = selectors.open_version(programme=programme)
     if version is not None:
@@ -117,7 +116,7 @@ def _write_programme(programme: Programme, data: ProgrammeInput, actor) -> None:
 
 
 @transaction.atomic
-def programme_create(*, actor: AbstractBaseUser, data: ProgrammeInput) -> Programme:
+def programme_create(*, actor: Any, data: ProgrammeInput) -> Programme:
     _validate_programme(data)
     programme = Programme(created_by=actor)
     _write_programme(programme, data, actor)
@@ -127,9 +126,7 @@ def programme_create(*, actor: AbstractBaseUser, data: ProgrammeInput) -> Progra
 
 
 @transaction.atomic
-def programme_update(
-    *, actor: AbstractBaseUser, programme: Programme, data: ProgrammeInput
-) -> Programme:
+def programme_update(*, actor: Any, programme: Programme, data: ProgrammeInput) -> Programme:
     _validate_programme(data)
     ensure_open_version(actor=actor, programme=programme)
     _write_programme(programme, data, actor)
@@ -138,7 +135,7 @@ def programme_update(
 
 
 @transaction.atomic
-def version_submit(*, actor: AbstractBaseUser, version: ProgrammeVersion) -> ProgrammeVersion:
+def version_submit(*, actor: Any, version: ProgrammeVersion) -> ProgrammeVersion:
     version = ProgrammeVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for approval."))
@@ -191,7 +188,7 @@ def _decision(programme, version, data: DecisionInput, actor) -> Decision:
 
 @transaction.atomic
 def version_approve(
-    *, actor: AbstractBaseUser, version: ProgrammeVersion, decision: DecisionInput
+    *, actor: Any, version: ProgrammeVersion, decision: DecisionInput
 ) -> ProgrammeVersion:
     """Freeze the version's content, supersede the earlier approval and record the decision."""
     version = ProgrammeVersion.objects.select_for_update().get(pk=version.pk)
@@ -211,7 +208,7 @@ def version_approve(
 @transaction.atomic
 def decision_add(
     *,
-    actor: AbstractBaseUser,
+    actor: Any,
     programme: Programme,
     version: ProgrammeVersion | None,
     data: DecisionInput,
@@ -262,16 +259,12 @@ def _save_policy_line(programme, line: PolicyLine, data: PolicyLineInput, actor)
 
 
 @transaction.atomic
-def policy_line_create(
-    *, actor: AbstractBaseUser, programme: Programme, data: PolicyLineInput
-) -> PolicyLine:
+def policy_line_create(*, actor: Any, programme: Programme, data: PolicyLineInput) -> PolicyLine:
     return _save_policy_line(programme, PolicyLine(), data, actor)
 
 
 @transaction.atomic
-def policy_line_update(
-    *, actor: AbstractBaseUser, line: PolicyLine, data: PolicyLineInput
-) -> PolicyLine:
+def policy_line_update(*, actor: Any, line: PolicyLine, data: PolicyLineInput) -> PolicyLine:
     return _save_policy_line(line.programme, line, data, actor)
 
 
@@ -326,12 +319,12 @@ def _save_goal(programme: Programme, goal: Goal, data: GoalInput, actor) -> Goal
 
 
 @transaction.atomic
-def goal_create(*, actor: AbstractBaseUser, programme: Programme, data: GoalInput) -> Goal:
+def goal_create(*, actor: Any, programme: Programme, data: GoalInput) -> Goal:
     return _save_goal(programme, Goal(), data, actor)
 
 
 @transaction.atomic
-def goal_update(*, actor: AbstractBaseUser, goal: Goal, data: GoalInput) -> Goal:
+def goal_update(*, actor: Any, goal: Goal, data: GoalInput) -> Goal:
     return _save_goal(goal.programme, goal, data, actor)
 
 
@@ -383,12 +376,12 @@ def _save_measure(goal: Goal, measure: Measure, data: MeasureInput, actor) -> Me
 
 
 @transaction.atomic
-def measure_create(*, actor: AbstractBaseUser, goal: Goal, data: MeasureInput) -> Measure:
+def measure_create(*, actor: Any, goal: Goal, data: MeasureInput) -> Measure:
     return _save_measure(goal, Measure(), data, actor)
 
 
 @transaction.atomic
-def measure_update(*, actor: AbstractBaseUser, measure: Measure, data: MeasureInput) -> Measure:
+def measure_update(*, actor: Any, measure: Measure, data: MeasureInput) -> Measure:
     return _save_measure(measure.goal, measure, data, actor)
 
 
@@ -452,21 +445,19 @@ def _save_indicator(goal: Goal, indicator: Indicator, data: IndicatorInput, acto
 
 
 @transaction.atomic
-def indicator_create(*, actor: AbstractBaseUser, goal: Goal, data: IndicatorInput) -> Indicator:
+def indicator_create(*, actor: Any, goal: Goal, data: IndicatorInput) -> Indicator:
     return _save_indicator(goal, Indicator(), data, actor)
 
 
 @transaction.atomic
-def indicator_update(
-    *, actor: AbstractBaseUser, indicator: Indicator, data: IndicatorInput
-) -> Indicator:
+def indicator_update(*, actor: Any, indicator: Indicator, data: IndicatorInput) -> Indicator:
     return _save_indicator(indicator.goal, indicator, data, actor)
 
 
 @transaction.atomic
 def monitoring_entry_record(
     *,
-    actor: AbstractBaseUser,
+    actor: Any,
     indicator: Indicator,
     period: str,
     value: Decimal,
@@ -496,9 +487,7 @@ def monitoring_entry_record(
 
 
 @transaction.atomic
-def planning_archive(
-    *, actor: AbstractBaseUser, obj: PolicyLine | Goal | Measure | Indicator
-) -> None:
+def planning_archive(*, actor: Any, obj: PolicyLine | Goal | Measure | Indicator) -> None:
     """Archive a policy line, goal, measure or indicator; approved versions keep it."""
     programme = obj.goal.programme if isinstance(obj, Measure | Indicator) else obj.programme
     ensure_open_version(actor=actor, programme=programme)
@@ -512,7 +501,7 @@ def input_from(model_obj, input_cls) -> Any:
     """The current values of an object as an input dataclass, for edit forms and PATCH."""
     values = {}
     for f in fields(input_cls):
-        value = getattr(model_obj, f.name, None)
+        value: Any = getattr(model_obj, f.name, None)
         if hasattr(value, "all"):
             value = list(value.all())
         values[f.name] = "" if value is None and f.type is str else value
