@@ -167,10 +167,10 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
     )
     plan_ids = [row[0] for row in plan_rows]
     services: dict[int, list[ServiceSnapshot]] = {}
-    for plan_id, referred, started in PlanService.objects.filter(plan_id__in=plan_ids).values_list(
-        "plan_id", "referred", "started"
-    ):
-        services.setdefault(plan_id, []).append(ServiceSnapshot(referred, started))
+    for plan_id, referred, service_started in PlanService.objects.filter(
+        plan_id__in=plan_ids
+    ).values_list("plan_id", "referred", "started"):
+        services.setdefault(plan_id, []).append(ServiceSnapshot(referred, service_started))
     reviews: dict[int, list[date]] = {}
     for plan_id, day in PlanReview.objects.filter(plan_id__in=plan_ids).values_list(
         "plan_id", "day"
