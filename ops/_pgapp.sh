@@ -10,7 +10,7 @@ WORKERS=${OPS_WORKERS:-4}
 WORK=$(mktemp -d /tmp/kotopolku-ops.XXXXXX)
 OUT=${OPS_REPORT_DIR:-var/ops}
 mkdir -p "$OUT"
-export DEBUG=true SECRET_KEY=ops-only-secret-key-0123456789abcdef
+export DEBUG=true SECRET_KEY=ops-only-secret-key-0123456789abcdef LOG_LEVEL=${LOG_LEVEL:-ERROR}
 export DATABASE_URL="postgres://postgres@$PG_HOST:5432/$DB_NAME"
 SERVER=""
 cleanup() {
