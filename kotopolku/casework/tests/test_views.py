@@ -205,3 +205,22 @@ def test_plan_document_text_is_translated(demo):
     assert plan_document(plan, language="fi").title == "Kotoutumissuunnitelmasi"
     assert plan_document(plan, language="sv").title == "Din integrationsplan"
     assert plan_document(plan, language="en").title == "Your integration plan"
+
+
+def test_referral_and_contact_lists_have_constant_queries(demo):
+    http = login("caseworker-jarvenpaa")
+    make_case("Q-1")
+    with CaptureQueriesContext(connection) as few:
+        assert http.get(reverse("casework:referral_list")).status_code == 200
+        assert http.get(reverse("casework:contact_list")).status_code == 200
+    for n in range(2, 8):
+        make_case(f"Q-{n}")
+    with CaptureQueriesContext(connection) as many:
+        response = http.get(reverse("casework:referral_list"))
+        assert http.get(reverse("casework:contact_list")).status_code == 200
+    assert response.context["page"].paginator.count == 7
+    assert len(many) == len(few)
+    searched = http.get(reverse("casework:referral_list"), {"q": "Q-3"})
+    assert searched.context["page"].paginator.count == 1
+    empty = http.get(reverse("casework:referral_list"), {"q": "nobody"})
+    assert "Haulla ei löytynyt ohjauksia." in empty.content.decode()
