@@ -349,14 +349,16 @@ def check_record(line: int, raw: Any, refs: References) -> CaseRecord | list[str
         problems.add("permit_basis", f"unknown code {basis!r}")
 
     client: dict[str, Any] = {
-        "first_names": _str(raw.get("first_names"), "first_names", problems) or UNKNOWN_NAME,
-        "last_name": _str(raw.get("last_name"), "last_name", problems) or UNKNOWN_NAME,
         "date_of_birth": dob,
         "permit_basis": basis,
         "first_permit_date": _date(raw.get("first_permit_date"), "first_permit_date", problems),
         "arrival_date": _date(raw.get("arrival_date"), "arrival_date", problems),
         "jobseeker": _bool(raw.get("jobseeker", False), "jobseeker", problems),
     }
+    # Names are optional in the file: a re-import without them keeps the stored names.
+    for key in ("first_names", "last_name"):
+        if raw.get(key) not in (None, ""):
+            client[key] = _str(raw.get(key), key, problems)
     for key in ("first_permit_date", "arrival_date"):
         if client[key] and dob and client[key] < dob:
             problems.add(key, "cannot be before the date of birth")

@@ -749,6 +749,7 @@ def case_import(*, actor: Any, records: Iterable[Any], progress: Any = None) -> 
     that client. Assessments and plans, when the record has them, replace the stored ones: the
     file is the record of that history. Statutory rules are not checked here, on purpose.
     """
+    from kotopolku.casework.importing import UNKNOWN_NAME
     from kotopolku.catalogue.models import ServiceCategory
     from kotopolku.clients import services as client_services
     from kotopolku.organisations.models import Organisation
@@ -767,12 +768,13 @@ def case_import(*, actor: Any, records: Iterable[Any], progress: Any = None) -> 
     for record in records:
         client = existing.get(record.external_id)
         if client is None:
+            values = {"first_names": UNKNOWN_NAME, "last_name": UNKNOWN_NAME, **record.client}
             client = client_services.client_create(
                 actor=actor,
                 external_id=record.external_id,
                 hetu=record.hetu or "",
                 languages=record.languages or (),
-                **record.client,
+                **values,
             )
             counts["created"] += 1
         else:

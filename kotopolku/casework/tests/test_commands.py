@@ -279,3 +279,19 @@ def test_daily_digest_mails_due_deadlines_without_names(demo, tmp_path, mailoutb
     assert len(mails) == 1
     assert "DIG-1" in mails[0].body
     assert "Testi" not in mails[0].body
+
+
+def test_identity_code_in_a_wrong_field_is_not_echoed(demo, tmp_path):
+    row = dict(record(1), arrival_date="010594Y9032")
+    status, _, err = run("import_cases", str(write_jsonl(tmp_path / "a.jsonl", [row])))
+    assert status == 1
+    assert "line 1: arrival_date:" in err
+    assert "010594Y9032" not in err
+
+
+def test_reimport_without_names_keeps_them(demo, tmp_path):
+    run("import_cases", str(write_jsonl(tmp_path / "a.jsonl", [record(1)])))
+    nameless = {k: v for k, v in record(1).items() if k not in ("first_names", "last_name")}
+    status, _, _ = run("import_cases", str(write_jsonl(tmp_path / "b.jsonl", [nameless])))
+    assert status == 0
+    assert Client.objects.get(external_id="KU-00001").last_name == "Suku1"

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from kotopolku.audit.services import redact
 from kotopolku.casework.importing import FileError, References, check_record, read_case_file
 from kotopolku.casework.services import case_import
 from kotopolku.organisations.models import Organisation
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         check.finish()
         if errors:
             for error in errors:
-                self.stderr.write(error)
+                self.stderr.write(redact(error))  # a misplaced identity code stays out
             self.stderr.write(f"{len(errors)} error(s); nothing was imported.")
             sys.exit(1)
         store = Progress(sys.stderr, len(records), "import")
@@ -92,7 +93,7 @@ class Command(BaseCommand):
             store.finish()
             # A database constraint the checks did not foresee: still all or nothing.
             message = getattr(exc, "message_dict", None) or str(exc)
-            self.stderr.write(f"import failed, nothing was imported: {message}")
+            self.stderr.write(redact(f"import failed, nothing was imported: {message}"))
             sys.exit(1)
         store.finish()
         self.stdout.write(
