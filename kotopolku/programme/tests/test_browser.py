@@ -46,6 +46,6 @@ def test_programme_document_preview_is_accessible(page):  # noqa: F811
     expect(page.get_by_role("heading", name="1 Tarkoitus ja oikeusperusta")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "programme-document-preview")
-    page.get_by_role("link", name="Ruotsi").click()
+    page.get_by_role("link", name="Ruotsi", exact=True).click()
     expect(page.get_by_role("heading", name="1 Syfte och rättslig grund")).to_be_visible()
     assert_accessible(page)
