@@ -295,7 +295,7 @@ def meeting_detail(request, pk: int):
             "may_manage": can(request.user, perms.GOVERNANCE_MANAGE),
             "editable": not meeting.minutes_approved,
             "documents": MEETING_DOCUMENTS,
-            "languages": DOCUMENT_LANGUAGES,
+            "doc_languages": DOCUMENT_LANGUAGES,
         },
     )
 
@@ -590,7 +590,7 @@ def report_detail(request, pk: int):
         {
             "report": report,
             "language": language,
-            "languages": DOCUMENT_LANGUAGES,
+            "doc_languages": DOCUMENT_LANGUAGES,
             "formats": docs.FORMATS,
             "preview": docs.render_html_body(document, heading_offset=1),
             "may_manage": may_manage,

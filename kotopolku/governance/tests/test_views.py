@@ -73,6 +73,7 @@ def test_coordinator_prepares_a_meeting_records_decisions_and_approves_the_minut
 
     page = client.get(reverse("governance:meeting", kwargs={"pk": meeting.pk}))
     assert "Merkittiin tiedoksi." in page.content.decode()
+    assert "?kind=minutes&amp;language=sv&amp;format=docx" in page.content.decode()
 
     document = reverse("governance:meeting_document", kwargs={"pk": meeting.pk})
     pdf = client.get(document, {"kind": "minutes", "language": "fi", "format": "pdf"})
