@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kotopolku.common.dates import add_months, period_end
 
@@ -107,8 +108,17 @@ class CaseSnapshot:
 
 @dataclass(frozen=True)
 class Problem:
+    """A breached rule. The message is translated and formatted only when it is read, so that a
+    worklist of hundreds of clients does not format messages nobody sees."""
+
     code: str
-    message: str
+    text: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def message(self) -> str:
+        values = {k: _d(v) if isinstance(v, date) else v for k, v in self.params}
+        return _(self.text) % values
 
 
 @dataclass(frozen=True)
@@ -248,11 +258,11 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "assessment_outside_window",
-                    _(
+                    gettext_noop(
                         "An assessment started on %(day)s, after the last day of the plan "
                         "window, %(end)s."
-                    )
-                    % {"day": _d(late[0]), "end": _d(plan_window_end)},
+                    ),
+                    (("day", late[0]), ("end", plan_window_end)),
                 )
             )
         late = sorted(p.start for p in case.plans if p.start > plan_window_end)
@@ -260,8 +270,10 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "plan_outside_window",
-                    _("A plan started on %(day)s, after the last day of the plan window, %(end)s.")
-                    % {"day": _d(late[0]), "end": _d(plan_window_end)},
+                    gettext_noop(
+                        "A plan started on %(day)s, after the last day of the plan window, %(end)s."
+                    ),
+                    (("day", late[0]), ("end", plan_window_end)),
                 )
             )
 
@@ -269,7 +281,9 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
         years = rules.value("first_plan_max_years", on=first_plan.start)
         first_plan_last_day = period_end(first_plan.start, years=years)
         if first_plan.end > first_plan_last_day:
-            problems.append(Problem("first_plan_too_long", first_plan_message(first_plan_last_day)))
+            problems.append(
+                Problem("first_plan_too_long", FIRST_PLAN_TEXT, (("end", first_plan_last_day),))
+            )
 
     if max_plan_end is not None:
         ends = sorted(p.end for p in case.plans if p.end is not None and p.end > max_plan_end)
@@ -277,11 +291,11 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "plans_exceed_max_length",
-                    _(
+                    gettext_noop(
                         "A plan ends on %(day)s, after the last day all plans together may "
                         "last, %(end)s."
-                    )
-                    % {"day": _d(ends[-1]), "end": _d(max_plan_end)},
+                    ),
+                    (("day", ends[-1]), ("end", max_plan_end)),
                 )
             )
 
@@ -291,8 +305,8 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "extension_without_reason",
-                    _("An extension has no valid reason code (%(codes)s).")
-                    % {"codes": ", ".join(sorted(reasons))},
+                    gettext_noop("An extension has no valid reason code (%(codes)s)."),
+                    (("codes", ", ".join(sorted(reasons))),),
                 )
             )
         cap = rules.value("plan_extension_cap_months", on=first_plan.start)
@@ -300,8 +314,10 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "extensions_exceed_cap",
-                    _("The extensions add up to %(months)s months; the cap is %(cap)s months.")
-                    % {"months": extension_months, "cap": cap},
+                    gettext_noop(
+                        "The extensions add up to %(months)s months; the cap is %(cap)s months."
+                    ),
+                    (("months", extension_months), ("cap", cap)),
                 )
             )
 
@@ -315,8 +331,8 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "no_service_by_referral_due",
-                    _("No service of the plan was referred or started by %(due)s.")
-                    % {"due": _d(referral_due)},
+                    gettext_noop("No service of the plan was referred or started by %(due)s."),
+                    (("due", referral_due),),
                 )
             )
         ended = latest_plan.ended_on
@@ -326,7 +342,8 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             problems.append(
                 Problem(
                     "review_overdue",
-                    _("The plan should have been reviewed by %(due)s.") % {"due": _d(review_due)},
+                    gettext_noop("The plan should have been reviewed by %(due)s."),
+                    (("due", review_due),),
                 )
             )
         if running:
@@ -361,12 +378,15 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
     )
 
 
+FIRST_PLAN_TEXT = gettext_noop(
+    "The first integration plan may last at most one year: its end date may be %(end)s "
+    "at the latest."
+)
+
+
 def first_plan_message(last_day: date) -> str:
     """The P2 message, shown next to the end field of the plan form."""
-    return _(
-        "The first integration plan may last at most one year: its end date may be %(end)s "
-        "at the latest."
-    ) % {"end": _d(last_day)}
+    return Problem("first_plan_too_long", FIRST_PLAN_TEXT, (("end", last_day),)).message
 
 
 def first_plan_last_day(start: date, *, rules: RuleBook | None = None) -> date:
