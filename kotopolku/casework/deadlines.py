@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -60,14 +60,12 @@ PROBLEM_CODES = (
 )
 
 
-@dataclass(frozen=True)
-class ServiceSnapshot:
+class ServiceSnapshot(NamedTuple):
     referred: date | None = None
     started: date | None = None
 
 
-@dataclass(frozen=True)
-class ExtensionSnapshot:
+class ExtensionSnapshot(NamedTuple):
     months: int
     reason: str = ""
     note: str = ""
@@ -89,8 +87,7 @@ class PlanSnapshot:
         return min(ends) if ends else None
 
 
-@dataclass(frozen=True)
-class AssessmentSnapshot:
+class AssessmentSnapshot(NamedTuple):
     started: date
     completed: date | None = None
     plan_needed: bool | None = None
@@ -106,8 +103,7 @@ class CaseSnapshot:
     plans: tuple[PlanSnapshot, ...] = ()
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A breached rule. The message is translated and formatted only when it is read, so that a
     worklist of hundreds of clients does not format messages nobody sees."""
 
@@ -121,8 +117,7 @@ class Problem:
         return _(self.text) % values
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """Something on the worklist: what is due, and by when."""
 
     code: str
