@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kotopolku.access import casework as casework_perms
 from kotopolku.access import courses as perms
 from kotopolku.access.clients import deny_unless_visible
 from kotopolku.access.policy import can
@@ -366,8 +367,20 @@ def enrolment_detail(request, pk: int):
             ),
             "is_provider": perms.provides(request.user, enrolment),
             "status_form": StatusForm(initial={"day": timezone.localdate()}),
+            **_casework_links(request, enrolment),
         },
     )
+
+
+def _casework_links(request, enrolment: Enrolment) -> dict:
+    """Links to the client's course progress and plan, for staff who may see them."""
+    client = enrolment.client
+    links: dict = {"progress_client": None, "plan_id": None}
+    if can(request.user, perms.PROGRESS_VIEW, client):
+        links["progress_client"] = client
+        if enrolment.plan_service_id and can(request.user, casework_perms.CASE_VIEW, client):
+            links["plan_id"] = enrolment.plan_service.plan_id
+    return links
 
 
 @requires(perms.COURSE_DELIVER)
