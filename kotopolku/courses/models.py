@@ -22,7 +22,7 @@ class Course(TrackedModel):
 
     # The catalogue's service category (DATA-FORMATS.md) each kind of course belongs to; a plan
     # service of this category may enrol its client.
-    CATEGORY_OF_KIND = {
+    CATEGORY_OF_KIND: dict[str, str] = {
         Kind.SOCIAL_ORIENTATION: "social_orientation",
         Kind.INTEGRATION_TRAINING: "integration_training",
         Kind.LITERACY: "literacy",

@@ -315,3 +315,52 @@ def test_course_form_refuses_bad_input_with_400(demo, client_for):
     response = http.post(reverse("courses:create"), {"code": "X", "capacity": "-1"})
     assert response.status_code == 400
     assert not Course.objects.exists()
+
+
+def test_coordinator_creates_a_course_in_own_region_only(demo, client_for):
+    from kotopolku.courses.tests.factories import keuda, service_of
+    from kotopolku.organisations.models import Organisation, Region
+
+    data = {
+        "code": "NEW-1",
+        "name": "Yhteiskuntaorientaatio ukrainaksi",
+        "kind": "social_orientation",
+        "provider": keuda().pk,
+        "service": service_of("social_orientation").pk,
+        "language": "uk",
+        "municipality": Organisation.objects.get(municipality_code="858").pk,
+        "location": "Hyvinkääntie 1",
+        "start": today().isoformat(),
+        "end": (today() + timedelta(days=90)).isoformat(),
+        "capacity": "15",
+        "planned_hours": "72",
+    }
+    http = client_for("coordinator")
+    response = http.post(reverse("courses:create"), data)
+    assert response.status_code == 302
+    course = Course.objects.get(code="NEW-1")
+    assert course.places_taken == 0
+    region = Region.objects.create(slug="muu", name="Muu alue")
+    elsewhere = Organisation.objects.create(
+        kind="municipality", name="Muukunta", municipality_code="998", region=region
+    )
+    response = http.post(
+        reverse("courses:create"), {**data, "code": "NEW-2", "municipality": elsewhere.pk}
+    )
+    assert response.status_code == 400
+    assert not Course.objects.filter(code="NEW-2").exists()
+
+
+def test_session_removal_asks_first_and_keeps_marked_sessions(demo, client_for):
+    course = make_course("DEL", sessions=2)
+    enrolment = enrol_client(course, "DEL-1")
+    first, second = course.sessions.order_by("day")
+    services.attendance_record(actor=None, session=first, hours={enrolment.pk: "3"})
+    http = client_for("provider")
+    assert http.get(reverse("courses:session_delete", args=[second.pk])).status_code == 200
+    assert course.sessions.count() == 2
+    assert http.post(reverse("courses:session_delete", args=[second.pk])).status_code == 302
+    assert course.sessions.count() == 1
+    response = http.post(reverse("courses:session_delete", args=[first.pk]))
+    assert response.status_code == 400
+    assert course.sessions.count() == 1
