@@ -153,13 +153,13 @@ class GroupMembership(TrackedModel):
 
     @property
     def person_name(self) -> str:
-        if self.user_id:
+        if self.user is not None:
             return self.user.get_full_name() or self.user.get_username()
         return self.external_name
 
     @property
     def email(self) -> str:
-        return self.user.email if self.user_id else self.external_email
+        return self.user.email if self.user is not None else self.external_email
 
 
 class Meeting(TrackedModel):

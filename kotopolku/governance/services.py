@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -114,14 +114,12 @@ def _save_group(group: WorkingGroup, data: GroupInput, actor) -> WorkingGroup:
 
 
 @transaction.atomic
-def group_create(*, actor: AbstractBaseUser | None, data: GroupInput) -> WorkingGroup:
+def group_create(*, actor: User | None, data: GroupInput) -> WorkingGroup:
     return _save_group(WorkingGroup(), data, actor)
 
 
 @transaction.atomic
-def group_update(
-    *, actor: AbstractBaseUser | None, group: WorkingGroup, data: GroupInput
-) -> WorkingGroup:
+def group_update(*, actor: User | None, group: WorkingGroup, data: GroupInput) -> WorkingGroup:
     return _save_group(group, data, actor)
 
 
@@ -145,7 +143,7 @@ class MembershipInput:
 
 @transaction.atomic
 def membership_add(
-    *, actor: AbstractBaseUser | None, group: WorkingGroup, data: MembershipInput
+    *, actor: User | None, group: WorkingGroup, data: MembershipInput
 ) -> GroupMembership:
     errors: dict = {}
     if data.user is None and not data.external_name.strip():
@@ -186,9 +184,7 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_end(
-    *, actor: AbstractBaseUser | None, membership: GroupMembership, on: date
-) -> GroupMembership:
+def membership_end(*, actor: User | None, membership: GroupMembership, on: date) -> GroupMembership:
     """End a member's term on the given day (inclusive). The row stays for past minutes."""
     if on < membership.term_start:
         raise ValidationError({"term_end": [_("The term ends before it starts.")]})
@@ -249,23 +245,19 @@ def _editable(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_schedule(
-    *, actor: AbstractBaseUser | None, group: WorkingGroup, data: MeetingInput
-) -> Meeting:
+def meeting_schedule(*, actor: User | None, group: WorkingGroup, data: MeetingInput) -> Meeting:
     return _save_meeting(Meeting(group=group), data, actor)
 
 
 @transaction.atomic
-def meeting_update(
-    *, actor: AbstractBaseUser | None, meeting: Meeting, data: MeetingInput
-) -> Meeting:
+def meeting_update(*, actor: User | None, meeting: Meeting, data: MeetingInput) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _editable(meeting)
     return _save_meeting(meeting, data, actor)
 
 
 @transaction.atomic
-def meeting_delete(*, actor: AbstractBaseUser | None, meeting: Meeting) -> None:
+def meeting_delete(*, actor: User | None, meeting: Meeting) -> None:
     """Delete a meeting. It is archived, not erased, so that the audit trail and any approved
     minutes stay on record; it no longer counts towards the group's meetings or appears in lists
     and reports. A meeting in which an annual report was processed cannot be deleted."""
@@ -328,9 +320,7 @@ def _save_item(item: AgendaItem, data: AgendaItemInput, actor) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_add(
-    *, actor: AbstractBaseUser | None, meeting: Meeting, data: AgendaItemInput
-) -> AgendaItem:
+def agenda_item_add(*, actor: User | None, meeting: Meeting, data: AgendaItemInput) -> AgendaItem:
     meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
     _editable(meeting)
     return _save_item(AgendaItem(meeting=meeting), data, actor)
@@ -338,7 +328,7 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_update(
-    *, actor: AbstractBaseUser | None, item: AgendaItem, data: AgendaItemInput
+    *, actor: User | None, item: AgendaItem, data: AgendaItemInput
 ) -> AgendaItem:
     meeting = Meeting.objects.select_for_update().select_related("group").get(pk=item.meeting_id)
     _editable(meeting)
@@ -348,7 +338,7 @@ def agenda_item_update(
 
 @transaction.atomic
 def agenda_item_record_decision(
-    *, actor: AbstractBaseUser | None, item: AgendaItem, decision: str
+    *, actor: User | None, item: AgendaItem, decision: str
 ) -> AgendaItem:
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _editable(meeting)
@@ -362,7 +352,7 @@ def agenda_item_record_decision(
 
 
 @transaction.atomic
-def minutes_approve(*, actor: AbstractBaseUser | None, meeting: Meeting) -> Meeting:
+def minutes_approve(*, actor: User | None, meeting: Meeting) -> Meeting:
     """Approve the minutes: the meeting has been held and every item has its decision."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _editable(meeting)
@@ -398,9 +388,7 @@ class TaskInput:
 
 
 @transaction.atomic
-def task_create(
-    *, actor: AbstractBaseUser | None, group: WorkingGroup, data: TaskInput
-) -> FollowUpTask:
+def task_create(*, actor: User | None, group: WorkingGroup, data: TaskInput) -> FollowUpTask:
     errors: dict = {}
     _required(errors, title=data.title, owner=data.owner, due=data.due)
     if data.owner is not None and not data.owner.is_active:
@@ -422,9 +410,7 @@ def task_create(
 
 
 @transaction.atomic
-def task_complete(
-    *, actor: AbstractBaseUser | None, task: FollowUpTask, note: str = ""
-) -> FollowUpTask:
+def task_complete(*, actor: User | None, task: FollowUpTask, note: str = "") -> FollowUpTask:
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
     if task.status != FollowUpTask.Status.OPEN:
         raise ValidationError(_("This task is no longer open."))
@@ -444,7 +430,7 @@ def task_complete(
 
 @transaction.atomic
 def report_create(
-    *, actor: AbstractBaseUser | None, region: Region, year: int, summary: str = ""
+    *, actor: User | None, region: Region, year: int, summary: str = ""
 ) -> AnnualReport:
     if year < 2000 or year > 2100:
         raise ValidationError({"year": [_("Give a year between 2000 and 2100.")]})
@@ -469,7 +455,7 @@ def report_create(
 
 @transaction.atomic
 def report_update_summary(
-    *, actor: AbstractBaseUser | None, report: AnnualReport, summary: str
+    *, actor: User | None, report: AnnualReport, summary: str
 ) -> AnnualReport:
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != AnnualReport.Status.DRAFT:
@@ -483,7 +469,7 @@ def report_update_summary(
 
 @transaction.atomic
 def report_mark_processed(
-    *, actor: AbstractBaseUser | None, report: AnnualReport, item: AgendaItem | None
+    *, actor: User | None, report: AnnualReport, item: AgendaItem | None
 ) -> AnnualReport:
     """The cooperation group processed the report: only by linking one of its agenda items."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
@@ -538,7 +524,7 @@ class PresentationInput:
 
 @transaction.atomic
 def report_present(
-    *, actor: AbstractBaseUser | None, report: AnnualReport, data: PresentationInput
+    *, actor: User | None, report: AnnualReport, data: PresentationInput
 ) -> ReportPresentation:
     """Record that an approving body was presented the processed report, with its decision."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
@@ -548,11 +534,8 @@ def report_present(
             _("The cooperation group must process the report before it is presented.")
         )
     _required(errors, body=data.body, decision=data.decision, date=data.date)
-    if (
-        data.date is not None
-        and report.processed_item_id
-        and (data.date < report.processed_item.meeting.date)
-    ):
+    processed = report.processed_item
+    if data.date is not None and processed is not None and data.date < processed.meeting.date:
         errors.setdefault("date", []).append(_("The report was processed later than this date."))
     _raise(errors)
     presentation = ReportPresentation.objects.create(

@@ -111,6 +111,16 @@ def _confirm_page(request, *, act, title: str, question: str, button: str, back:
     )
 
 
+def _approved_redirect(request, meeting):
+    """Edit pages of a meeting whose minutes are approved send the user back with a message."""
+    if meeting.minutes_approved:
+        messages.error(
+            request, _("The minutes of this meeting are approved and cannot be changed.")
+        )
+        return redirect("governance:meeting", pk=meeting.pk)
+    return None
+
+
 def _page(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -304,6 +314,8 @@ def meeting_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk: int):
     meeting = _or_404(selectors.meeting_detail, pk=pk)
+    if refused := _approved_redirect(request, meeting):
+        return refused
     form = MeetingForm(
         request.POST or None, group=meeting.group, initial=MeetingForm.initial_from(meeting)
     )
@@ -345,6 +357,8 @@ def meeting_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def item_add(request, pk: int):
     meeting = _or_404(selectors.meeting_detail, pk=pk)
+    if refused := _approved_redirect(request, meeting):
+        return refused
     form = AgendaItemForm(request.POST or None, region_id=meeting.group.region_id)
     back = reverse("governance:meeting", kwargs={"pk": pk})
     return _form_page(
@@ -365,6 +379,8 @@ def item_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk: int, item: int):
     meeting = _or_404(selectors.meeting_detail, pk=pk)
+    if refused := _approved_redirect(request, meeting):
+        return refused
     agenda_item = _or_404(selectors.item_detail, meeting=meeting, pk=item)
     form = AgendaItemForm(
         request.POST or None,
@@ -390,6 +406,8 @@ def item_edit(request, pk: int, item: int):
 @require_http_methods(["GET", "POST"])
 def item_decision(request, pk: int, item: int):
     meeting = _or_404(selectors.meeting_detail, pk=pk)
+    if refused := _approved_redirect(request, meeting):
+        return refused
     agenda_item = _or_404(selectors.item_detail, meeting=meeting, pk=item)
     form = DecisionForm(request.POST or None, initial={"decision": agenda_item.decision})
     back = reverse("governance:meeting", kwargs={"pk": pk}) + f"#item-{agenda_item.pk}"
