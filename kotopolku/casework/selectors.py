@@ -150,7 +150,9 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
             "client_since",
         )
     )
-    ids = [h["pk"] for h in heads]
+    # The related rows are selected with the client filter as a subquery rather than a list of
+    # hundreds of ids: the database does the join, and Django does not convert every id.
+    ids = clients.values("pk")
     assessments: dict[int, list[AssessmentSnapshot]] = {}
     for client_id, started, completed, plan_needed in (
         Assessment.objects.filter(client_id__in=ids)
@@ -165,7 +167,7 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
         .order_by("start", "id")
         .values_list("id", "client_id", "start", "end", "closed_on")
     )
-    plan_ids = [row[0] for row in plan_rows]
+    plan_ids = IntegrationPlan.objects.filter(client_id__in=ids).values("id")
     services: dict[int, list[ServiceSnapshot]] = {}
     for plan_id, referred, service_started in PlanService.objects.filter(
         plan_id__in=plan_ids
