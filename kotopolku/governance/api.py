@@ -34,7 +34,7 @@ class _Translated(TranslatedField):
     pass
 
 
-class GroupOutput(serializers.ModelSerializer):
+class WorkingGroupOutput(serializers.ModelSerializer):
     name = _Translated("name")
     mandate = _Translated("mandate")
     tasks = _Translated("tasks")
@@ -57,7 +57,7 @@ class GroupOutput(serializers.ModelSerializer):
         ]
 
 
-class MembershipOutput(serializers.ModelSerializer):
+class GroupMembershipOutput(serializers.ModelSerializer):
     name = serializers.CharField(source="person_name", read_only=True)
     username = serializers.SerializerMethodField()
 
@@ -81,14 +81,14 @@ class MembershipOutput(serializers.ModelSerializer):
         return obj.user.get_username() if obj.user_id else None
 
 
-class MembershipWithContactOutput(MembershipOutput):
+class GroupMembershipContactOutput(GroupMembershipOutput):
     email = serializers.CharField(read_only=True)
 
-    class Meta(MembershipOutput.Meta):
-        fields = [*MembershipOutput.Meta.fields, "email"]
+    class Meta(GroupMembershipOutput.Meta):
+        fields = [*GroupMembershipOutput.Meta.fields, "email"]
 
 
-class TaskOutput(serializers.ModelSerializer):
+class FollowUpTaskOutput(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
@@ -96,7 +96,7 @@ class TaskOutput(serializers.ModelSerializer):
         fields = ["id", "group", "agenda_item", "title", "owner", "due", "status", "completed_at"]
 
 
-class ItemOutput(serializers.ModelSerializer):
+class AgendaItemOutput(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
@@ -113,7 +113,7 @@ class ItemOutput(serializers.ModelSerializer):
         ]
 
 
-class MeetingOutput(serializers.ModelSerializer):
+class GovernanceMeetingOutput(serializers.ModelSerializer):
     minutes_approved = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -121,23 +121,28 @@ class MeetingOutput(serializers.ModelSerializer):
         fields = ["id", "group", "date", "start_time", "place", "link", "minutes_approved"]
 
 
-class MeetingDetailOutput(MeetingOutput):
-    items = ItemOutput(many=True, read_only=True)
+class GovernanceMeetingDetailOutput(GovernanceMeetingOutput):
+    items = AgendaItemOutput(many=True, read_only=True)
     participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
-    class Meta(MeetingOutput.Meta):
-        fields = [*MeetingOutput.Meta.fields, "minutes_approved_at", "participants", "items"]
+    class Meta(GovernanceMeetingOutput.Meta):
+        fields = [
+            *GovernanceMeetingOutput.Meta.fields,
+            "minutes_approved_at",
+            "participants",
+            "items",
+        ]
 
 
-class PresentationOutput(serializers.ModelSerializer):
+class ReportPresentationOutput(serializers.ModelSerializer):
     class Meta:
         model = ReportPresentation
         fields = ["body", "organisation", "date", "section", "decision"]
 
 
-class ReportOutput(serializers.ModelSerializer):
+class AnnualReportOutput(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    presentations = PresentationOutput(many=True, read_only=True)
+    presentations = ReportPresentationOutput(many=True, read_only=True)
 
     class Meta:
         model = AnnualReport
@@ -155,7 +160,7 @@ class ReportOutput(serializers.ModelSerializer):
 
 
 class GroupListApi(generics.ListAPIView):
-    serializer_class = GroupOutput
+    serializer_class = WorkingGroupOutput
     permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_queryset(self):
@@ -163,7 +168,7 @@ class GroupListApi(generics.ListAPIView):
 
 
 class GroupDetailApi(generics.RetrieveAPIView):
-    serializer_class = GroupOutput
+    serializer_class = WorkingGroupOutput
     permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_queryset(self):
@@ -177,7 +182,7 @@ class GroupMembershipListApi(generics.ListAPIView):
         return can(self.request.user, perms.MEMBER_CONTACTS)
 
     def get_serializer_class(self):
-        return MembershipWithContactOutput if self._contacts() else MembershipOutput
+        return GroupMembershipContactOutput if self._contacts() else GroupMembershipOutput
 
     def get_queryset(self):
         group = generics.get_object_or_404(selectors.group_list(), pk=self.kwargs["pk"])
@@ -187,7 +192,7 @@ class GroupMembershipListApi(generics.ListAPIView):
 
 
 class MeetingListApi(generics.ListAPIView):
-    serializer_class = MeetingOutput
+    serializer_class = GovernanceMeetingOutput
     permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_queryset(self):
@@ -203,7 +208,7 @@ class MeetingListApi(generics.ListAPIView):
 
 
 class MeetingDetailApi(generics.RetrieveAPIView):
-    serializer_class = MeetingDetailOutput
+    serializer_class = GovernanceMeetingDetailOutput
     permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_object(self):
@@ -218,7 +223,7 @@ class MeetingDetailApi(generics.RetrieveAPIView):
 class TaskListApi(generics.ListAPIView):
     """Managers and viewers get every task; everyone else gets their own."""
 
-    serializer_class = TaskOutput
+    serializer_class = FollowUpTaskOutput
     permission_classes = [allows(perms.TASK_OWN)]
 
     def get_queryset(self):
@@ -231,7 +236,7 @@ class TaskListApi(generics.ListAPIView):
 class TaskCompleteApi(APIView):
     permission_classes = [allows(perms.TASK_COMPLETE)]
 
-    @extend_schema(request=None, responses=TaskOutput)
+    @extend_schema(request=None, responses=FollowUpTaskOutput)
     def post(self, request, pk: int):
         task = generics.get_object_or_404(selectors.task_list(), pk=pk)
         if not can(request.user, perms.TASK_COMPLETE, task):
@@ -245,11 +250,11 @@ class TaskCompleteApi(APIView):
                 problem(409, "task_not_open", "The task is no longer open.", exc.messages),
                 status=409,
             )
-        return Response(TaskOutput(task).data)
+        return Response(FollowUpTaskOutput(task).data)
 
 
 class ReportListApi(generics.ListAPIView):
-    serializer_class = ReportOutput
+    serializer_class = AnnualReportOutput
     permission_classes = [allows(perms.REPORT_VIEW)]
 
     def get_queryset(self):
@@ -257,7 +262,7 @@ class ReportListApi(generics.ListAPIView):
 
 
 class ReportDetailApi(generics.RetrieveAPIView):
-    serializer_class = ReportOutput
+    serializer_class = AnnualReportOutput
     permission_classes = [allows(perms.REPORT_VIEW)]
 
     def get_queryset(self):
