@@ -196,7 +196,7 @@ class ReconciliationApi(APIView):
         )
 
 
-class DecisionInput(serializers.Serializer):
+class ReconciliationDecisionInput(serializers.Serializer):
     subject = serializers.CharField(max_length=40)
     decision = serializers.ChoiceField(choices=ReconciliationDecision.Decision.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -206,10 +206,10 @@ class DecisionApi(APIView):
     permission_classes = [allows(perms.COMPENSATION_MANAGE)]
     parser_classes = [JSONParser, FormParser]
 
-    @extend_schema(request=DecisionInput, responses={200: dict})
+    @extend_schema(request=ReconciliationDecisionInput, responses={200: dict})
     def post(self, request, pk: int):
         payment_list = _payment_list(request, pk, perms.COMPENSATION_MANAGE)
-        data = DecisionInput(data=request.data)
+        data = ReconciliationDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             row = services.reconciliation_decide(

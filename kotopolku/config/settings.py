@@ -220,6 +220,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Choice sets that share a field name across apps get explicit, stable schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "CefrLevelEnum": "kotopolku.casework.models.CefrLevel",
+        "ClosureReasonEnum": "kotopolku.casework.models.IntegrationPlan.Closure",
+        "OrganisationKindEnum": "kotopolku.organisations.models.Organisation.Kind",
+        "ChannelKindEnum": "kotopolku.catalogue.models.ServiceChannel.Kind",
+        "CourseKindEnum": "kotopolku.courses.models.Course.Kind",
+        "WorkingGroupKindEnum": "kotopolku.governance.models.WorkingGroup.Kind",
+        "AssessmentStatusEnum": "kotopolku.casework.models.Assessment.Status",
+        "PlanServiceStatusEnum": "kotopolku.casework.models.PlanService.Status",
+        "ReferralStatusEnum": "kotopolku.casework.models.Referral.Status",
+        "ClaimStatusEnum": "kotopolku.compensation.models.ActualCostClaim.Status",
+        "EnrolmentStatusEnum": "kotopolku.courses.models.Enrolment.Status",
+        "FollowUpStatusEnum": "kotopolku.governance.models.FollowUpTask.Status",
+        "AnnualReportStatusEnum": "kotopolku.governance.models.AnnualReport.Status",
+        "VersionStatusEnum": "kotopolku.programme.models.ProgrammeVersion.Status",
+        "MeasureStatusEnum": "kotopolku.programme.models.Measure.Status",
+    },
 }
 
 LOGGING = {

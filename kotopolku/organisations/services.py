@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,9 +11,9 @@ from kotopolku.organisations.models import Membership, Organisation
 @transaction.atomic
 def membership_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     organisation: Organisation,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     title: str = "",
 ) -> Membership:
@@ -40,7 +40,7 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     pk = membership.pk
     reason = f"{membership.organisation_id}:{membership.role}:{membership.user_id}"
     membership.delete()

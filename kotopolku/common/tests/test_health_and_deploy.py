@@ -95,3 +95,15 @@ def test_pages_have_no_inline_scripts(client):
     assert "<script>" not in page
     assert " onclick=" not in page
     assert " style=" not in page
+
+
+def test_openapi_schema_generates_without_warnings(tmp_path):
+    result = run_manage(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--file",
+        str(tmp_path / "schema.yaml"),
+        env_extra={"DEBUG": "true"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
