@@ -188,6 +188,8 @@ def membership_end(*, actor: User | None, membership: GroupMembership, on: date)
     """End a member's term on the given day (inclusive). The row stays for past minutes."""
     if on < membership.term_start:
         raise ValidationError({"term_end": [_("The term ends before it starts.")]})
+    if membership.term_end is not None and membership.term_end <= on:
+        raise ValidationError({"term_end": [_("The term has already ended.")]})
     membership.term_end = on
     membership.modified_by = actor
     membership.save(update_fields=["term_end", "modified_by", "modified_at"])

@@ -288,3 +288,12 @@ def test_item_may_not_reference_another_regions_programme(demo):
 
 def test_appointing_decision_is_a_programme_decision(demo):
     assert Decision.objects.filter(group_appointments__isnull=False).distinct().count() == 1
+
+
+def test_ending_a_term_never_extends_it(demo):
+    member = factories.cooperation_group().memberships.order_by("pk").first()
+    services.membership_end(actor=None, membership=member, on=date(2026, 1, 31))
+    with pytest.raises(ValidationError, match="already ended"):
+        services.membership_end(actor=None, membership=member, on=date(2026, 6, 30))
+    member.refresh_from_db()
+    assert member.term_end == date(2026, 1, 31)
