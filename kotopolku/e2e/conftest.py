@@ -50,9 +50,17 @@ def live_url(tmp_path_factory):
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
     for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--clients", "30"]):
-        subprocess.run(
-            [*manage, *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+        done = subprocess.run(
+            [*manage, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed for the e2e server:\n{done.stderr[-3000:]}")
     port = _free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(workdir / "server.log", "w")  # noqa: SIM115 (closed at teardown)
