@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/edit/", views.programme_edit, name="edit"),
     path("<int:pk>/compare/", views.version_compare, name="compare"),
+    path("<int:pk>/versions/new/", views.version_start, name="version_start"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
     path("<int:pk>/versions/<int:number>/document/", views.version_document, name="document"),
     path("<int:pk>/versions/<int:number>/submit/", views.version_submit, name="submit"),

@@ -233,6 +233,26 @@ def version_document(request, pk: int, number: int):
     return response
 
 
+@requires(perms.PROGRAMME_MANAGE)
+@require_http_methods(["GET", "POST"])
+def version_start(request, pk: int):
+    """Open a new draft after an approval, for example to take in changed services."""
+    programme = _programme_or_404(pk)
+    open_version = selectors.open_version(programme=programme)
+    if open_version is not None:
+        messages.info(
+            request, _("Version %(number)s is already open.") % {"number": open_version.number}
+        )
+        return redirect("programme:version", pk=pk, number=open_version.number)
+    if request.method == "POST":
+        version = services.ensure_open_version(actor=request.user, programme=programme)
+        messages.success(
+            request, _("Draft version %(number)s started.") % {"number": version.number}
+        )
+        return redirect("programme:version", pk=pk, number=version.number)
+    return render(request, "programme/version_start.html", {"programme": programme})
+
+
 @requires(perms.PROGRAMME_APPROVE)
 @require_http_methods(["GET", "POST"])
 def version_submit(request, pk: int, number: int):

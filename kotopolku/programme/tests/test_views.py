@@ -132,3 +132,49 @@ def test_programme_list_query_count(client_for):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("programme:list"))
     assert len(queries) <= 10
+
+
+def test_new_draft_after_approval_takes_in_changed_services(client_for):
+    programme = _programme()
+    client = client_for("coordinator")
+    client.post(
+        reverse("programme:approve", kwargs={"pk": programme.pk, "number": 2}),
+        {"body_fi": "Lautakunta", "text_fi": "Hyväksytään.", "date": "2026-01-15"},
+    )
+    assert not programme.versions.filter(status__in=["draft", "submitted"]).exists()
+    start = reverse("programme:version_start", kwargs={"pk": programme.pk})
+    assert client.get(start).status_code == 200  # asks first
+    response = client.post(start)
+    assert response.status_code == 302
+    assert programme.versions.get(number=3).status == "draft"
+    again = client.post(start)
+    assert again["Location"].endswith("/versions/3/")
+    assert programme.versions.count() == 3
+
+
+def test_coordinator_creates_and_edits_a_programme(client_for):
+    from kotopolku.organisations.models import Organisation, Region
+
+    client = client_for("coordinator")
+    municipalities = Organisation.objects.filter(kind="municipality")
+    response = client.post(
+        reverse("programme:create"),
+        {
+            "name_fi": "Kotoutumisohjelma 2029–2032",
+            "name_sv": "Integrationsprogrammet 2029–2032",
+            "region": Region.objects.get().pk,
+            "period_start": "2029",
+            "period_end": "2032",
+            "municipalities": [m.pk for m in municipalities],
+        },
+    )
+    assert response.status_code == 302
+    created = Programme.objects.get(name_fi="Kotoutumisohjelma 2029–2032")
+    assert created.versions.get().status == "draft"
+    bad = client.post(
+        reverse("programme:edit", kwargs={"pk": created.pk}),
+        {"name_fi": "X", "region": created.region_id, "period_start": "2032", "period_end": "2029"},
+    )
+    assert bad.status_code == 400
+    created.refresh_from_db()
+    assert created.period_start == 2029

@@ -74,6 +74,8 @@ URL_ACCESS = {
     "programme:edit": staff_page(MANAGERS, kwargs=_pk),
     "programme:compare": staff_page(STAFF_ROLES, kwargs=_pk),
     "programme:version": staff_page(STAFF_ROLES, kwargs=_version(1)),
+    # The demo has an open draft: the coordinator is sent to it.
+    "programme:version_start": staff_page(MANAGERS, kwargs=_pk, ok=302),
     "programme:document": staff_page(STAFF_ROLES, kwargs=_version(1)),
     # The demo's version 1 is approved: asking to submit it again is refused later, on POST.
     "programme:submit": staff_page(MANAGERS, kwargs=_version(2)),
