@@ -3,13 +3,14 @@ one write: completing one's own follow-up task."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kotopolku.access import governance as perms
 from kotopolku.access.api import allows
 from kotopolku.access.policy import can
+from kotopolku.catalogue.models import Service
 from kotopolku.common.api import problem
 from kotopolku.common.serializers import TranslatedField
 from kotopolku.governance import selectors, services
@@ -22,6 +23,8 @@ from kotopolku.governance.models import (
     ReportPresentation,
     WorkingGroup,
 )
+from kotopolku.governance.services import AgendaItemInput, MeetingInput
+from kotopolku.programme.models import Goal, Indicator, Measure
 
 
 @extend_schema_field(
@@ -191,9 +194,32 @@ class GroupMembershipListApi(generics.ListAPIView):
         )
 
 
-class MeetingListApi(generics.ListAPIView):
+def _django_errors(exc: ValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class _ReadOrManage:
+    """GET needs governance.view; writes need governance.manage."""
+
+    def get_permissions(self):
+        perm = perms.GOVERNANCE_VIEW if self.request.method == "GET" else perms.GOVERNANCE_MANAGE
+        return [allows(perm)()]
+
+
+class MeetingInputSerializer(serializers.Serializer):
+    group = serializers.PrimaryKeyRelatedField(queryset=WorkingGroup.objects.filter(archived=False))
+    date = serializers.DateField()
+    start_time = serializers.TimeField(required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    link = serializers.URLField(required=False, allow_blank=True, default="")
+
+
+class MeetingListApi(_ReadOrManage, generics.ListCreateAPIView):
+    """GET lists meetings (filters: group, year); POST schedules one (coordinators, admins)."""
+
     serializer_class = GovernanceMeetingOutput
-    permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_queryset(self):
         params = self.request.query_params
@@ -205,6 +231,67 @@ class MeetingListApi(generics.ListAPIView):
         if params.get("group") and group is None:
             return rows.none()
         return rows
+
+    @extend_schema(request=MeetingInputSerializer, responses={201: GovernanceMeetingOutput})
+    def post(self, request, *args, **kwargs):
+        data = MeetingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        group = values.pop("group")
+        try:
+            meeting = services.meeting_schedule(
+                actor=request.user, group=group, data=MeetingInput(**values)
+            )
+        except ValidationError as exc:
+            raise _django_errors(exc) from exc
+        return Response(GovernanceMeetingOutput(meeting).data, status=status.HTTP_201_CREATED)
+
+
+class AgendaItemInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    decision = serializers.CharField(required=False, allow_blank=True, default="")
+    goals = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, default=list, queryset=Goal.objects.filter(archived=False)
+    )
+    measures = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, default=list, queryset=Measure.objects.filter(archived=False)
+    )
+    indicators = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, default=list, queryset=Indicator.objects.filter(archived=False)
+    )
+    services = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, default=list, queryset=Service.objects.filter(archived=False)
+    )
+    annual_report = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, default=None, queryset=AnnualReport.objects.all()
+    )
+
+
+class AgendaItemListApi(_ReadOrManage, generics.ListCreateAPIView):
+    """GET lists a meeting's items; POST adds one (refused once the minutes are approved)."""
+
+    serializer_class = AgendaItemOutput
+    pagination_class = None
+
+    def _meeting(self) -> Meeting:
+        return generics.get_object_or_404(selectors.meeting_list(), pk=self.kwargs["pk"])
+
+    def get_queryset(self):
+        return selectors.item_list(meeting=self._meeting())
+
+    @extend_schema(request=AgendaItemInputSerializer, responses={201: AgendaItemOutput})
+    def post(self, request, *args, **kwargs):
+        meeting = self._meeting()
+        data = AgendaItemInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            item = services.agenda_item_add(
+                actor=request.user, meeting=meeting, data=AgendaItemInput(**data.validated_data)
+            )
+        except ValidationError as exc:
+            raise _django_errors(exc) from exc
+        return Response(AgendaItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
 class MeetingDetailApi(generics.RetrieveAPIView):

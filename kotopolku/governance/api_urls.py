@@ -18,6 +18,11 @@ urlpatterns = [
         api.MeetingDetailApi.as_view(),
         name="governance-meeting-detail",
     ),
+    path(
+        "governance/meetings/<int:pk>/items/",
+        api.AgendaItemListApi.as_view(),
+        name="governance-item-list",
+    ),
     path("governance/tasks/", api.TaskListApi.as_view(), name="governance-task-list"),
     path(
         "governance/tasks/<int:pk>/complete/",

@@ -155,6 +155,10 @@ def meeting_detail(*, pk: int) -> Meeting:
     )
 
 
+def item_list(*, meeting: Meeting) -> QuerySet[AgendaItem]:
+    return _items_queryset().filter(meeting=meeting).order_by("number")
+
+
 def item_detail(*, meeting: Meeting, pk: int) -> AgendaItem:
     return _items_queryset().get(pk=pk, meeting=meeting)
 

@@ -91,3 +91,59 @@ def test_api_lists_have_a_constant_number_of_queries(client_for, name):
     with CaptureQueriesContext(connection) as more:
         client.get(reverse(name))
     assert len(more) == len(few)
+
+
+def test_coordinator_schedules_a_meeting_and_builds_its_agenda_through_the_api(client_for):
+    from kotopolku.programme.models import Measure
+
+    group = factories.cooperation_group()
+    measures = list(Measure.objects.order_by("pk")[:2])
+    client = client_for("coordinator")
+    created = client.post(
+        reverse("api:governance-meeting-list"),
+        {"group": group.pk, "date": "2026-03-04", "link": "https://meet.example/yhteistyo"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    meeting_pk = created.json()["id"]
+    items_url = reverse("api:governance-item-list", kwargs={"pk": meeting_pk})
+    item = client.post(
+        items_url,
+        {"title": "Toimenpiteet", "measures": [m.pk for m in measures]},
+        content_type="application/json",
+    )
+    assert item.status_code == 201
+    assert sorted(item.json()["measures"]) == sorted(m.pk for m in measures)
+    listed = client_for("viewer").get(items_url).json()
+    assert [i["title"] for i in listed] == ["Toimenpiteet"]
+
+
+def test_meeting_api_refuses_bad_input_and_viewers(client_for):
+    group = factories.cooperation_group()
+    before = Meeting.objects.count()
+    bad = client_for("coordinator").post(
+        reverse("api:governance-meeting-list"),
+        {"group": group.pk, "date": "2026-03-04"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    assert "place" in bad.json()["detail"]
+    denied = client_for("viewer").post(
+        reverse("api:governance-meeting-list"),
+        {"group": group.pk, "date": "2026-03-04", "place": "x"},
+        content_type="application/json",
+    )
+    assert denied.status_code == 403
+    assert Meeting.objects.count() == before
+
+
+def test_items_cannot_be_added_after_the_minutes_are_approved(client_for):
+    meeting = Meeting.objects.filter(date__year=2025).order_by("date").first()
+    response = client_for("coordinator").post(
+        reverse("api:governance-item-list", kwargs={"pk": meeting.pk}),
+        {"title": "Myöhässä"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert meeting.items.count() == 2

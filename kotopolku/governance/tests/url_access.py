@@ -109,6 +109,7 @@ URL_ACCESS = {
     "api:governance-membership-list": api(READERS, kwargs=_group),
     "api:governance-meeting-list": api(READERS),
     "api:governance-meeting-detail": api(READERS, kwargs=_approved_meeting),
+    "api:governance-item-list": api(READERS, kwargs=_approved_meeting),
     "api:governance-task-list": api(STAFF_ROLES),
     "api:governance-task-complete": _post_only_api(_coordinator_task),
     "api:governance-report-list": api(READERS),
