@@ -362,9 +362,9 @@ def _approvals(ctx: Context) -> Section:
     )
 
 
-# The order of the document. The working-groups section (DOMAIN.md §3) goes between the goals
-# and monitoring once the governance app exists: insert its builder after `_goals`.
-SECTIONS: list[Callable[[Context], Section]] = [
+# The order of the document. A builder may return None to leave its section out (for example
+# when a frozen version predates the data it shows).
+SECTIONS: list[Callable[[Context], Section | None]] = [
     _purpose,
     _region,
     _services,
@@ -373,6 +373,20 @@ SECTIONS: list[Callable[[Context], Section]] = [
     _monitoring,
     _approvals,
 ]
+
+
+def register_section(builder: Callable[[Context], Section | None], *, after: str) -> None:
+    """Add a section from an app that depends on the programme, without a cycle.
+
+    The working-groups section (DOMAIN.md §3, section 6 of the issue) is meant to come from the
+    governance app: in its AppConfig.ready(), `register_section(working_groups, after="_goals")`
+    together with `selectors.register_content("working_groups", provider)`, so that the groups
+    are frozen with the version like the rest of its content.
+    """
+    if builder in SECTIONS:
+        return
+    names = [b.__name__ for b in SECTIONS]
+    SECTIONS.insert(names.index(after) + 1, builder)
 
 
 def programme_document(*, version: ProgrammeVersion, language: str, day: date) -> Document:
@@ -396,5 +410,5 @@ def programme_document(*, version: ProgrammeVersion, language: str, day: date) -
                 (_("Version"), f"{version.number} ({status})"),
                 (_("Content as of"), ctx.day(content["as_of"])),
             ],
-            sections=[build(ctx) for build in SECTIONS],
+            sections=[s for s in (build(ctx) for build in SECTIONS) if s is not None],
         )

@@ -6,6 +6,7 @@ was approved. The document and the comparison read only this dict, so an approve
 never changes when the catalogue or the plan changes afterwards.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -199,10 +200,20 @@ def _services(day: date) -> list[dict[str, Any]]:
     ]
 
 
+# Extra parts of the content from apps that depend on the programme (governance's working
+# groups): key -> provider(programme, day) returning JSON-able data. See document.register_section.
+CONTENT_PROVIDERS: dict[str, Callable[[Programme, date], Any]] = {}
+
+
+def register_content(key: str, provider: Callable[[Programme, date], Any]) -> None:
+    CONTENT_PROVIDERS[key] = provider
+
+
 def programme_content(*, programme: Programme, day: date) -> dict[str, Any]:
     """The live content of the programme, as approval would freeze it on `day`."""
     programme = programme_detail(pk=programme.pk)
-    return {
+    extra = {key: provider(programme, day) for key, provider in CONTENT_PROVIDERS.items()}
+    return extra | {
         "format": CONTENT_FORMAT,
         "as_of": day.isoformat(),
         "programme": {

@@ -146,3 +146,35 @@ def test_command_line_errors_are_one_line_with_status_2(demo, tmp_path):
     )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_later_app_can_add_a_frozen_section(demo, monkeypatch):
+    from kotopolku.documents.model import Paragraph, Section
+    from kotopolku.programme import document as doc_module
+
+    monkeypatch.setattr(doc_module, "SECTIONS", list(doc_module.SECTIONS))
+    monkeypatch.setattr(selectors, "CONTENT_PROVIDERS", {})
+
+    def working_groups(ctx):
+        groups = ctx.content.get("working_groups")
+        if groups is None:
+            return None  # a version frozen before the groups existed
+        return Section("Työryhmät", [Paragraph(", ".join(groups))])
+
+    doc_module.register_section(working_groups, after="_goals")
+    selectors.register_content("working_groups", lambda programme, day: ["Yhteistyöryhmä"])
+
+    approved = _demo_version(1)
+    titles = [
+        s.title
+        for s in programme_document(
+            version=approved, language="fi", day=timezone.localdate()
+        ).sections
+    ]
+    assert "Työryhmät" not in titles
+    draft = _demo_version(2)
+    titles = [
+        s.title
+        for s in programme_document(version=draft, language="fi", day=timezone.localdate()).sections
+    ]
+    assert titles.index("Työryhmät") == titles.index(_headings_in("fi")[4][2:]) + 1
