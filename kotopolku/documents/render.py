@@ -132,6 +132,24 @@ def render_html(document: Document, *, extra_css: str = "") -> str:
     )
 
 
+def html_csp(html: str) -> str:
+    """A Content-Security-Policy for a standalone document: no scripts at all, and only its own
+    inline stylesheet, allowed by hash (the site's policy forbids inline styles)."""
+    import base64
+    import hashlib
+    import re
+
+    styles = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for css in styles
+    )
+    return (
+        f"default-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; img-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
 # ---------------------------------------------------------------- PDF
 
 

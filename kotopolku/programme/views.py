@@ -227,6 +227,8 @@ def version_document(request, pk: int, number: int):
         reason=f"programme document {language} {fmt}",
     )
     response = HttpResponse(body, content_type=docs.CONTENT_TYPES[fmt])
+    if fmt == "html":
+        response["Content-Security-Policy"] = docs.html_csp(body.decode())
     filename = f"kotoutumisohjelma-v{version.number}-{language}.{fmt}"
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

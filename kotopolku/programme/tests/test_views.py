@@ -47,6 +47,11 @@ def test_document_download_is_audited(client_for):
     assert AuditEvent.objects.filter(
         action="export", object_type="ProgrammeVersion", actor__username="viewer"
     ).exists()
+    html = client_for("viewer").get(url, {"language": "sv", "format": "html"})
+    assert html.status_code == 200
+    assert "style-src 'sha256-" in html["Content-Security-Policy"]
+    assert "script-src" not in html["Content-Security-Policy"]  # default-src 'none' covers it
+    assert "Integrationsprogrammet för Mellersta Nyland" in html.content.decode()
     bad = client_for("viewer").get(url, {"language": "de", "format": "exe"})
     assert bad.status_code == 400
 
