@@ -30,6 +30,7 @@ def seed_casework(*, limit: int = 60) -> int:
     """Add casework to up to `limit` demo clients without any; returns how many got some."""
     today = timezone.localdate()
     employment = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYMENT_AREA).first()
+    county = Organisation.objects.filter(kind=Organisation.Kind.WELLBEING_COUNTY).first()
     clients = (
         Client.objects.filter(assessments__isnull=True, closed_at__isnull=True, archived=False)
         .exclude(responsible_organisation__isnull=True)
@@ -81,11 +82,12 @@ def seed_casework(*, limit: int = 60) -> int:
             )
         if n % 5 == 0 and plan_start + timedelta(days=200) <= today:
             PlanReview.objects.create(plan=plan, day=plan_start + timedelta(days=200))
-        if employment is not None and n % 6 == 1:
+        target = employment if org != employment else county
+        if target is not None and n % 6 == 1:
             Referral.objects.create(
                 client=client,
                 from_organisation=org,
-                to_organisation=employment,
+                to_organisation=target,
                 reason="Työnhaun tuki ja työllisyyspalvelut.",
                 consent_reference="Suostumus kirjattu haastattelussa",
                 sent_on=plan_start,
