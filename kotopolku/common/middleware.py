@@ -134,7 +134,15 @@ class DatabaseUnavailableMiddleware:
             return _unavailable(request)
         if response.status_code == 500 and getattr(request, self.FLAG, False):
             return _unavailable(request)
+        if response.status_code == 400 and _connection_failed():
+            # The session could not be saved because the database went away mid-request;
+            # Django reports that as a 400 (SessionInterrupted), but it is an outage.
+            return _unavailable(request)
         return response
+
+
+def _connection_failed() -> bool:
+    return any(conn.errors_occurred for conn in connections.all(initialized_only=True))
 
 
 DATABASE_DOWN = (OperationalError, InterfaceError)

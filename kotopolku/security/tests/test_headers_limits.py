@@ -233,3 +233,19 @@ def test_old_reads_do_not_count(user_for):
     ):
         assert bulk_read_alert_check(user_id=reader.pk) is None
     assert bulk_read_alert_check(user_id=reader.pk) is not None
+
+
+def test_session_lost_to_a_database_outage_is_a_503_not_a_400(user_for):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.db import connection
+
+    client = quiet_client(user_for("viewer"))
+
+    def outage(self, must_create=False):
+        connection.errors_occurred = True  # what Django's error wrapper records
+        raise UpdateError
+
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.save", outage):
+        response = client.get(reverse("home"))
+    connection.errors_occurred = False
+    assert response.status_code == 503
