@@ -32,13 +32,18 @@ def seed_casework(*, limit: int = 60) -> int:
     employment = Organisation.objects.filter(kind=Organisation.Kind.EMPLOYMENT_AREA).first()
     county = Organisation.objects.filter(kind=Organisation.Kind.WELLBEING_COUNTY).first()
     clients = (
-        Client.objects.filter(assessments__isnull=True, closed_at__isnull=True, archived=False)
+        Client.objects.filter(closed_at__isnull=True, archived=False)
         .exclude(responsible_organisation__isnull=True)
         .select_related("responsible_organisation")
         .order_by("external_id")[:limit]
     )
     done = 0
+    with_casework = set(
+        Assessment.objects.filter(client__in=clients).values_list("client_id", flat=True)
+    )
     for n, client in enumerate(clients):
+        if client.pk in with_casework:
+            continue  # the same clients every time, so running twice changes nothing
         org = client.responsible_organisation
         start = max(client.client_since, today - timedelta(days=900))
         started = start + timedelta(days=10 + n % 40)
