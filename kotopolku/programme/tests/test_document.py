@@ -178,3 +178,36 @@ def test_a_later_app_can_add_a_frozen_section(demo, monkeypatch):
         for s in programme_document(version=draft, language="fi", day=timezone.localdate()).sections
     ]
     assert titles.index("Työryhmät") == titles.index(_headings_in("fi")[4][2:]) + 1
+
+
+@pytest.mark.skipif(
+    not __import__("shutil").which("soffice"), reason="LibreOffice is not installed"
+)
+def test_libreoffice_converts_the_docx(demo, tmp_path):
+    import subprocess
+
+    version = _demo_version()
+    document = programme_document(version=version, language="fi", day=timezone.localdate())
+    source = tmp_path / "ohjelma.docx"
+    source.write_bytes(render_docx(document))
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    converted = PdfReader(str(tmp_path / "ohjelma.pdf"))
+    text = _flat(" ".join(page.extract_text() for page in converted.pages))
+    for heading in _headings_in("fi"):
+        assert heading in text
