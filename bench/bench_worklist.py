@@ -50,16 +50,8 @@ def _drop_postgres(url: str) -> None:
 
 def load(total: int, mine: int) -> int:
     """Bulk-load synthetic clients; returns the number of related rows."""
-    from django.db import transaction
+    from django.db import OperationalError, connection
 
-    from kotopolku.casework.models import (
-        Assessment,
-        IntegrationPlan,
-        PlanReview,
-        PlanService,
-        Referral,
-    )
-    from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
     from kotopolku.organisations.models import Organisation
 
     rng = random.Random(4)
@@ -72,94 +64,120 @@ def load(total: int, mine: int) -> int:
     bases = ["asylum", "work", "family", "quota_refugee", "study", "trafficking_victim"]
     related = 0
     batch = 5000
+    orgs = (jarvenpaa, others, employment, categories, bases)
     for offset in range(0, total, batch):
-        with transaction.atomic():
-            clients = []
-            for n in range(offset, min(offset + batch, total)):
-                org = jarvenpaa if n < mine else others[n % len(others)]
-                since = date(2023, 1, 1) + timedelta(days=rng.randrange(1200))
-                clients.append(
-                    Client(
-                        external_id=f"BW-{n:06d}",
-                        first_names="Bench",
-                        last_name=f"Person {n:06d}",
-                        date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randrange(20000)),
-                        permit_basis=rng.choice(bases),
-                        first_permit_date=since - timedelta(days=rng.randrange(200)),
-                        client_since=since,
-                        responsible_organisation=org,
-                    )
-                )
-            clients = Client.objects.bulk_create(clients)
-            periods, languages, assessments, plans = [], [], [], []
-            for c in clients:
-                org = c.responsible_organisation
-                periods.append(
-                    HomeMunicipalityPeriod(client=c, municipality=org, start=c.client_since)
-                )
-                languages.append(ClientLanguage(client=c, code="ar", mother_tongue=True))
-                languages.append(ClientLanguage(client=c, code="fi", level="A1.2"))
-                started = c.client_since + timedelta(days=rng.randrange(60))
-                assessments.append(
-                    Assessment(
-                        client=c,
-                        organisation=org,
-                        started=started,
-                        completed=started + timedelta(days=14),
-                        status="completed",
-                        plan_needed=True,
-                    )
-                )
-                start = started + timedelta(days=30)
-                plans.append(
-                    IntegrationPlan(
-                        client=c, organisation=org, start=start, end=start + timedelta(days=364)
-                    )
-                )
-            HomeMunicipalityPeriod.objects.bulk_create(periods)
-            ClientLanguage.objects.bulk_create(languages)
-            Assessment.objects.bulk_create(assessments)
-            plans = IntegrationPlan.objects.bulk_create(plans)
-            services, reviews, referrals = [], [], []
-            for p in plans:
-                for k in range(3):
-                    referred = p.start + timedelta(days=rng.randrange(250)) if k < 2 else None
-                    services.append(
-                        PlanService(
-                            plan=p,
-                            category_id=categories[(p.pk + k) % len(categories)],
-                            status="referred" if referred else "planned",
-                            referred=referred,
-                        )
-                    )
-                reviews.append(PlanReview(plan=p, day=p.start + timedelta(days=180)))
-                referrals.append(
-                    Referral(
-                        client_id=p.client_id,
-                        from_organisation_id=p.organisation_id,
-                        to_organisation=employment,
-                        reason="bench",
-                        consent_reference="bench",
-                        sent_on=p.start,
-                        response_due=p.start + timedelta(days=14),
-                        status="completed",
-                        outcome="bench",
-                    )
-                )
-            PlanService.objects.bulk_create(services)
-            PlanReview.objects.bulk_create(reviews)
-            Referral.objects.bulk_create(referrals)
-            related += (
-                len(periods)
-                + len(languages)
-                + len(assessments)
-                + len(plans)
-                + len(services)
-                + len(reviews)
-                + len(referrals)
-            )
-        print(f"\rloaded {offset + len(clients)}/{total} clients", end="", file=sys.stderr)
+        for attempt in range(10):
+            try:
+                related += _load_batch(offset, min(offset + batch, total), mine, rng, orgs)
+                break
+            except OperationalError as exc:  # PostgreSQL restarted (make fault); retry the batch
+                print(f"\nbatch at {offset} failed ({exc}); retrying", file=sys.stderr)
+                connection.close()
+                time.sleep(5 + attempt * 5)
+        else:
+            raise SystemExit("the database kept failing")
+        print(f"\rloaded {min(offset + batch, total)}/{total} clients", end="", file=sys.stderr)
     print(file=sys.stderr)
+    return related
+
+
+def _load_batch(start_n: int, end_n: int, mine: int, rng, orgs) -> int:
+    from django.db import transaction
+
+    from kotopolku.casework.models import (
+        Assessment,
+        IntegrationPlan,
+        PlanReview,
+        PlanService,
+        Referral,
+    )
+    from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
+
+    jarvenpaa, others, employment, categories, bases = orgs
+    related = 0
+    with transaction.atomic():
+        clients = []
+        for n in range(start_n, end_n):
+            org = jarvenpaa if n < mine else others[n % len(others)]
+            since = date(2023, 1, 1) + timedelta(days=rng.randrange(1200))
+            clients.append(
+                Client(
+                    external_id=f"BW-{n:06d}",
+                    first_names="Bench",
+                    last_name=f"Person {n:06d}",
+                    date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randrange(20000)),
+                    permit_basis=rng.choice(bases),
+                    first_permit_date=since - timedelta(days=rng.randrange(200)),
+                    client_since=since,
+                    responsible_organisation=org,
+                )
+            )
+        clients = Client.objects.bulk_create(clients)
+        periods, languages, assessments, plans = [], [], [], []
+        for c in clients:
+            org = c.responsible_organisation
+            periods.append(HomeMunicipalityPeriod(client=c, municipality=org, start=c.client_since))
+            languages.append(ClientLanguage(client=c, code="ar", mother_tongue=True))
+            languages.append(ClientLanguage(client=c, code="fi", level="A1.2"))
+            started = c.client_since + timedelta(days=rng.randrange(60))
+            assessments.append(
+                Assessment(
+                    client=c,
+                    organisation=org,
+                    started=started,
+                    completed=started + timedelta(days=14),
+                    status="completed",
+                    plan_needed=True,
+                )
+            )
+            start = started + timedelta(days=30)
+            plans.append(
+                IntegrationPlan(
+                    client=c, organisation=org, start=start, end=start + timedelta(days=364)
+                )
+            )
+        HomeMunicipalityPeriod.objects.bulk_create(periods)
+        ClientLanguage.objects.bulk_create(languages)
+        Assessment.objects.bulk_create(assessments)
+        plans = IntegrationPlan.objects.bulk_create(plans)
+        services, reviews, referrals = [], [], []
+        for p in plans:
+            for k in range(3):
+                referred = p.start + timedelta(days=rng.randrange(250)) if k < 2 else None
+                services.append(
+                    PlanService(
+                        plan=p,
+                        category_id=categories[(p.pk + k) % len(categories)],
+                        status="referred" if referred else "planned",
+                        referred=referred,
+                    )
+                )
+            reviews.append(PlanReview(plan=p, day=p.start + timedelta(days=180)))
+            referrals.append(
+                Referral(
+                    client_id=p.client_id,
+                    from_organisation_id=p.organisation_id,
+                    to_organisation=employment,
+                    reason="bench",
+                    consent_reference="bench",
+                    sent_on=p.start,
+                    response_due=p.start + timedelta(days=14),
+                    status="completed",
+                    outcome="bench",
+                )
+            )
+        PlanService.objects.bulk_create(services)
+        PlanReview.objects.bulk_create(reviews)
+        Referral.objects.bulk_create(referrals)
+        related += (
+            len(periods)
+            + len(languages)
+            + len(assessments)
+            + len(plans)
+            + len(services)
+            + len(reviews)
+            + len(referrals)
+        )
     return related
 
 
@@ -206,6 +224,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--postgres", metavar="DATABASE_URL", default="")
     parser.add_argument(
+        "--sqlite-wal",
+        action="store_true",
+        help="SQLite in WAL mode with synchronous=NORMAL (no disk sync on every commit)",
+    )
+    parser.add_argument(
         "--sqlite-file", type=Path, help="keep the SQLite database here; reuse it when it exists"
     )
     args = parser.parse_args()
@@ -233,6 +256,16 @@ def main() -> int:
     from kotopolku.demo.seed import seed_demo
 
     settings.ALLOWED_HOSTS = ["*"]
+    if args.sqlite_wal and not args.postgres:
+        from django.db.backends.signals import connection_created
+
+        def wal(sender, connection, **kwargs):
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+
+        connection_created.connect(wal)
+        engine = "SQLite (WAL, synchronous=NORMAL)"
     try:
         started = time.perf_counter()
         if args.postgres or not reuse:

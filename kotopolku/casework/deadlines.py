@@ -182,6 +182,13 @@ class RuleBook:
             )
         for entries in self._rows.values():
             entries.sort(key=lambda e: e[0], reverse=True)
+        # Most keys have one open-ended row: answer those without a loop (hundreds of calls per
+        # worklist).
+        self._open: dict[str, tuple[date, Any]] = {
+            key: (entries[0][0], entries[0][2])
+            for key, entries in self._rows.items()
+            if len(entries) == 1 and entries[0][1] is None
+        }
 
     @classmethod
     def load(cls) -> RuleBook:
@@ -190,6 +197,9 @@ class RuleBook:
         return cls(StatutoryRule.objects.filter(key__in=RULE_KEYS))
 
     def value(self, key: str, *, on: date) -> Any:
+        single = self._open.get(key)
+        if single is not None and single[0] <= on:
+            return single[1]
         from kotopolku.rules.selectors import RuleMissing
 
         for start, end, value in self._rows.get(key, ()):

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kotopolku.access import casework as perms
@@ -34,6 +35,14 @@ from kotopolku.common.dates import add_months, period_end
 from kotopolku.rules.selectors import RuleMissing
 
 PAGE_SIZE = 25
+ACTION_LABELS = {
+    "assessment_not_started": gettext_lazy("Assessment not started"),
+    "plan_not_drafted": gettext_lazy("Plan not drafted"),
+    "no_service_by_referral_due": gettext_lazy("No service by the referral due date"),
+    "review_due": gettext_lazy("Review due"),
+    "plan_ending": gettext_lazy("Plan ending"),
+    "window_closing": gettext_lazy("Plan window closing"),
+}
 
 
 def _client(request, pk: int) -> Client:
@@ -84,6 +93,18 @@ def worklist(request):
     today = timezone.localdate()
     rows = selectors.worklist(user=request.user, on=today, search=search)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    labels = {code: str(label) for code, label in ACTION_LABELS.items()}
+    # Labels are looked up once per page, not through a template include per action.
+    page.object_list = [
+        (
+            row,
+            [
+                (labels.get(a.code, a.code), a.due, a.overdue)
+                for a in (row.deadlines.actions if row.deadlines else ())
+            ],
+        )
+        for row in page.object_list
+    ]
     return render(
         request, "casework/worklist.html", {"page": page, "search": search, "today": today}
     )
