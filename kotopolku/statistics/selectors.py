@@ -1,0 +1,1178 @@
+"""The computed indicators of the integration work (issue 7). One function per indicator.
+
+Each function takes `Filters` and a breakdown (`by`) and returns a `StatTable` whose cells know
+the persons they rest on. Each runs a fixed number of aggregate queries (the breakdown and the
+total; rule rows and row labels once), whatever the size of the data: nothing loops over
+clients in Python.
+
+The statutory numbers come from the rule table, row by row as effective-dated data: the rule
+row in force on the day `casework/deadlines.py` uses for the same rule (P4 on the plan start, P5
+on the day the review interval is counted from, P6 on the client start) is picked inside the
+SQL by a CASE over the rule rows. Month arithmetic in SQL is `statistics.sql.AddMonths`, tested
+against `common.dates.add_months`; the small hand-built data sets of the tests check the
+figures against `compute_deadlines` and `courses.progress`.
+
+The figures are raw here. Whatever leaves the personal-data boundary goes through
+`statistics.suppression.suppress` first (see `statistics.services.dashboard_tables`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kotopolku.casework.models import (
+    Assessment,
+    GuidanceContact,
+    IntegrationPlan,
+    PlanExtension,
+    PlanReview,
+    PlanService,
+    Referral,
+)
+from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
+from kotopolku.courses.models import Attendance, Course, Enrolment, LanguageTestResult
+from kotopolku.courses.progress import CEFR_ORDER
+from kotopolku.organisations.models import Organisation
+from kotopolku.rules.models import StatutoryRule
+from kotopolku.rules.selectors import _typed
+from kotopolku.statistics.filters import (
+    AGE_BANDS,
+    PERMIT_GROUP_LABELS,
+    PERMIT_GROUPS,
+    Filters,
+    age_band_q,
+    client_q,
+    municipality_exists,
+)
+from kotopolku.statistics.sql import AddMonths, DaysBetween, Median
+from kotopolku.statistics.tables import (
+    MEDIAN,
+    RATE,
+    Cell,
+    Column,
+    Row,
+    StatTable,
+    fill_rates,
+    median_value,
+)
+
+CLIENT_DIMENSIONS = ("municipality", "permit_group", "age_band", "gender", "language")
+UNKNOWN = "unknown"
+SKILLS = LanguageTestResult.SKILLS
+
+
+# ---------------------------------------------------------------- rule rows in SQL
+
+
+def _rule_rows(key: str) -> list[tuple[date, date | None, Any]]:
+    return [
+        (r.effective_from, r.effective_to, _typed(r.value, r.unit))
+        for r in StatutoryRule.objects.filter(key=key).order_by("-effective_from")
+    ]
+
+
+def _in_force(field: str, start: date, end: date | None) -> Q:
+    q = Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lte": end})
+    return q
+
+
+def rule_case(key: str, field: str) -> Case:
+    """The value of rule `key` in force on the day in `field`, per row; NULL where none is."""
+    whens = [
+        When(_in_force(field, start, end), then=Value(int(value)))
+        for start, end, value in _rule_rows(key)
+    ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def _target_levels(target: str) -> tuple[str, ...]:
+    return CEFR_ORDER[CEFR_ORDER.index(target) :] if target in CEFR_ORDER else ()
+
+
+# ---------------------------------------------------------------- breakdowns
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How an indicator's records reach the client, the event day and the organisation."""
+
+    client_id: str  # the client's id in the record's query ("id", "client_id", …)
+    day: str | date  # the event day: a field name, or a fixed date
+    organisation: Callable[[int], Q]
+
+    @property
+    def client_path(self) -> str:
+        return "" if self.client_id == "id" else self.client_id[: -len("id")].rstrip("_") + "__"
+
+
+def _municipality_at(subject: Subject):
+    day = OuterRef(subject.day) if isinstance(subject.day, str) else subject.day
+    return Subquery(
+        HomeMunicipalityPeriod.objects.filter(client_id=OuterRef(subject.client_id), start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("-start")
+        .values("municipality_id")[:1]
+    )
+
+
+def _dimension(by: str, subject: Subject, filters: Filters):
+    path = subject.client_path
+    if by == "municipality":
+        return _municipality_at(subject)
+    if by == "permit_group":
+        return Case(
+            *[
+                When(**{f"{path}permit_basis__in": bases}, then=Value(group))
+                for group, bases in PERMIT_GROUPS.items()
+            ],
+            default=Value(UNKNOWN),
+            output_field=CharField(),
+        )
+    if by == "age_band":
+        return Case(
+            *[
+                When(age_band_q(band, filters.period.end, path), then=Value(band))
+                for band, _low, _high in AGE_BANDS
+            ],
+            default=Value(UNKNOWN),
+            output_field=CharField(),
+        )
+    if by == "gender":
+        return F(f"{path}gender")
+    if by == "language":
+        return Subquery(
+            ClientLanguage.objects.filter(client_id=OuterRef(subject.client_id), mother_tongue=True)
+            .order_by("code")
+            .values("code")[:1]
+        )
+    raise ValueError(by)
+
+
+def _labels(by: str, keys: list[Any]) -> list[tuple[Any, Any]]:
+    """The rows of a breakdown, in a stable order: every category, also the empty ones."""
+    if by == "municipality":
+        municipalities = list(
+            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, archived=False)
+            .order_by("name_fi")
+            .values_list("pk", "name")
+        )
+        known = {pk for pk, _name in municipalities}
+        rows: list[tuple[Any, Any]] = list(municipalities)
+        if any(k not in known for k in keys):
+            rows.append((None, _("no home municipality in the region")))
+        return rows
+    if by == "permit_group":
+        return [(k, v) for k, v in PERMIT_GROUP_LABELS.items()]
+    if by == "age_band":
+        return [(band, band) for band, _low, _high in AGE_BANDS]
+    if by == "gender":
+        return [*Client.Gender.choices, ("", _("not recorded"))]
+    choices = {
+        "channel": GuidanceContact.Channel.choices,
+        "topic": GuidanceContact.Topic.choices,
+        "reason": PlanExtension.Reason.choices,
+    }
+    if by in choices:
+        return list(choices[by])
+    # Languages and other open sets: the keys that occur.
+    present = sorted({k for k in keys if k is not None})
+    rows = [(k, str(k)) for k in present]
+    if None in keys:
+        rows.append((None, _("not recorded")))
+    return rows
+
+
+def _org_q(record_field: str | None, client_path: str) -> Callable[[int], Q]:
+    def q(organisation_id: int) -> Q:
+        by_client = Q(**{f"{client_path}responsible_organisation_id": organisation_id})
+        if record_field is None:
+            return by_client
+        return Q(**{f"{record_field}_id": organisation_id}) | (
+            Q(**{f"{record_field}__isnull": True}) & by_client
+        )
+
+    return q
+
+
+def _filtered(qs: QuerySet, filters: Filters, subject: Subject) -> QuerySet:
+    qs = qs.filter(client_q(filters, subject.client_path))
+    if filters.municipality_id:
+        qs = qs.filter(municipality_exists(subject.client_id, subject.day, filters.municipality_id))
+    if filters.organisation_id:
+        qs = qs.filter(subject.organisation(filters.organisation_id))
+    return qs
+
+
+def _run(qs: QuerySet, aggregates: dict[str, Any], group) -> tuple[dict[Any, dict], dict]:
+    """Two queries: the aggregates per group (when grouped) and for the whole."""
+    total = _aggregate(qs, aggregates)
+    if group is None:
+        return {}, total
+    grouped = {
+        r["group"]: r for r in qs.annotate(group=group).values("group").annotate(**aggregates)
+    }
+    return grouped, total
+
+
+def _aggregate(qs: QuerySet, aggregates: dict[str, Any]) -> dict:
+    """`qs.aggregate(...)` in one plain SELECT. Django's own aggregate() wraps annotated
+    querysets in a subquery that can drop an annotation used only in an aggregate's filter
+    (seen with Exists on SQLite); a constant "group" has no GROUP BY and no wrapper."""
+    rows = list(qs.annotate(whole=Value(1)).values("whole").annotate(**aggregates))
+    return rows[0] if rows else {}
+
+
+def _table(
+    *,
+    key: str,
+    title: Any,
+    description: Any,
+    columns: list[Column],
+    by: str,
+    grouped: dict[Any, dict],
+    total: dict,
+    cells: Callable[[dict], dict[str, Cell]],
+    total_label: Any = None,
+    **extra: Any,
+) -> StatTable:
+    rows = []
+    if by:
+        for row_key, label in _labels(by, list(grouped)):
+            values = grouped.get(row_key) or {}
+            rows.append(Row(str(row_key), label, cells(_zeros(values))))
+    table = StatTable(
+        key=key,
+        title=title,
+        description=description,
+        columns=columns,
+        rows=rows,
+        total=Row("total", total_label or _("Total"), cells(_zeros(total))),
+        **extra,
+    )
+    fill_rates(table)
+    return table
+
+
+def _zeros(values: dict) -> dict:
+    return _Zeros(values)
+
+
+class _Zeros(dict):
+    """Aggregate values where a missing or NULL count reads as 0 (medians stay None)."""
+
+    def count(self, name: str) -> int:
+        return int(self.get(name) or 0)
+
+
+def _count(values: _Zeros, name: str, persons: str | None = None) -> Cell:
+    return Cell(values.count(name), values.count(persons or name))
+
+
+def _median(values: _Zeros, name: str, persons: str) -> Cell:
+    return Cell(median_value(values.get(name)), values.count(persons))
+
+
+def _today(filters: Filters) -> date:
+    """The day a stock figure is read on: the period's last day, or today within it."""
+    return min(filters.period.end, timezone.localdate())
+
+
+# ---------------------------------------------------------------- the indicators
+
+
+def new_clients(filters: Filters, *, by: str = "municipality") -> StatTable:
+    subject = Subject("id", "client_since", _org_q(None, ""))
+    p = filters.period
+    qs = _filtered(Client.objects.filter(client_since__range=(p.start, p.end)), filters, subject)
+    grouped, total = _run(
+        qs, {"clients": Count("id")}, _dimension(by, subject, filters) if by else None
+    )
+    return _table(
+        key="new_clients",
+        title=_("New clients"),
+        description=_("Clients whose client relationship began in the period."),
+        columns=[Column("clients", _("new clients"))],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {"clients": _count(v, "clients")},
+        chart_column="clients",
+    )
+
+
+GUIDANCE_DIMENSIONS = ("topic", "channel", "language", "municipality", "organisation")
+
+
+def guidance_contacts(filters: Filters, *, by: str = "topic") -> StatTable:
+    """Guidance contacts, anonymous ones included (they count their persons).
+
+    Client filters (age, gender, permit basis) leave the anonymous contacts out: nothing is
+    known of them. The municipality is the guiding organisation's.
+    """
+    p = filters.period
+    qs = GuidanceContact.objects.filter(day__range=(p.start, p.end))
+    if filters.has_client_filters:
+        client_filters = Filters(
+            p, permit_group=filters.permit_group, age_band=filters.age_band, gender=filters.gender
+        )
+        qs = qs.filter(client__isnull=False).filter(client_q(client_filters, "client__"))
+        if filters.language:
+            qs = qs.filter(language=filters.language)
+    if filters.municipality_id:
+        qs = qs.filter(organisation_id=filters.municipality_id)
+    if filters.organisation_id:
+        qs = qs.filter(organisation_id=filters.organisation_id)
+    aggregates = {
+        "contacts": Count("id"),
+        "known": Count("client", distinct=True),
+        "anonymous": Coalesce(Sum("persons", filter=Q(client__isnull=True)), 0),
+    }
+
+    def cells(v: _Zeros) -> dict[str, Cell]:
+        persons = v.count("known") + v.count("anonymous")
+        return {
+            "contacts": Cell(v.count("contacts"), persons),
+            "persons": Cell(persons, persons),
+            "anonymous": Cell(v.count("anonymous"), v.count("anonymous")),
+        }
+
+    columns = [
+        Column("contacts", _("contacts")),
+        Column("persons", _("persons")),
+        Column("anonymous", _("of them anonymous")),
+    ]
+    common = {
+        "key": "guidance_contacts",
+        "title": _("Guidance contacts"),
+        "description": _(
+            "Guidance and counselling contacts in the period, anonymous contacts included; "
+            "persons are the distinct known clients plus the persons of anonymous contacts."
+        ),
+        "columns": columns,
+        "chart_column": "contacts",
+    }
+    if by == "topic":
+        # A contact can have several topics: one query with a count per topic.
+        text = qs.annotate(topics_text=Cast("topics", TextField()))
+        per_topic: dict[str, Any] = {}
+        for topic in GuidanceContact.Topic.values:
+            has = Q(topics_text__contains=f'"{topic}"')
+            per_topic[f"{topic}__contacts"] = Count("id", filter=has)
+            per_topic[f"{topic}__known"] = Count("client", distinct=True, filter=has)
+            per_topic[f"{topic}__anonymous"] = Coalesce(
+                Sum("persons", filter=has & Q(client__isnull=True)), 0
+            )
+        values = _aggregate(text, {**per_topic, **aggregates})
+        grouped = {
+            topic: {name: values[f"{topic}__{name}"] for name in ("contacts", "known", "anonymous")}
+            for topic in GuidanceContact.Topic.values
+        }
+        total = {name: values[name] for name in ("contacts", "known", "anonymous")}
+        return _table(
+            by="topic",
+            grouped=grouped,
+            total=total,
+            cells=cells,
+            rows_disjoint=False,
+            **common,
+        )
+    if by in ("channel", "language"):
+        group = F(by)
+    elif by in ("municipality", "organisation"):
+        group = F("organisation_id")
+    elif by in CLIENT_DIMENSIONS:
+        group = _dimension(by, Subject("client_id", "day", _org_q(None, "client__")), filters)
+    else:
+        group = None
+    grouped, total = _run(qs, aggregates, group)
+    if by == "organisation":
+        names = dict(Organisation.objects.filter(pk__in=list(grouped)).values_list("pk", "name"))
+        table = _table(by="", grouped={}, total=total, cells=cells, **common)
+        table.rows = [
+            Row(str(k), names.get(k, k), cells(_zeros(v)))
+            for k, v in sorted(grouped.items(), key=lambda kv: str(names.get(kv[0], "")))
+        ]
+        return table
+    return _table(
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=cells,
+        rows_disjoint=by != "gender",
+        **common,
+    )
+
+
+def _first_assessments() -> QuerySet[Assessment]:
+    earlier = Assessment.objects.filter(client_id=OuterRef("client_id")).filter(
+        Q(started__lt=OuterRef("started")) | Q(started=OuterRef("started"), id__lt=OuterRef("id"))
+    )
+    return Assessment.objects.filter(~Exists(earlier))
+
+
+def assessment_timeliness(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """P6: first assessments started in the period, within the target days of the client start."""
+    subject = Subject("client_id", "started", _org_q("organisation", "client__"))
+    p = filters.period
+    qs = _filtered(_first_assessments().filter(started__range=(p.start, p.end)), filters, subject)
+    qs = qs.annotate(
+        days=DaysBetween(F("started"), F("client__client_since")),
+        target=rule_case("assessment_start_target_days", "client__client_since"),
+    )
+    aggregates = {
+        "assessments": Count("id"),
+        "within": Count("id", filter=Q(days__lte=F("target"))),
+        "median_days": Median("days"),
+    }
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="assessment_timeliness",
+        title=_("Assessments started within the target"),
+        description=_(
+            "First assessments started in the period: the share started within the municipal "
+            "target (P6) of the start of the client relationship, and the median days."
+        ),
+        columns=[
+            Column("assessments", _("assessments started")),
+            Column("within", _("within the target")),
+            Column("share", _("share within the target"), RATE, "%", of=("within", "assessments")),
+            Column("median_days", _("median days from client start"), MEDIAN, _("days")),
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {
+            "assessments": _count(v, "assessments"),
+            "within": _count(v, "within"),
+            "median_days": _median(v, "median_days", "assessments"),
+        },
+        chart_column="share",
+    )
+
+
+def _first_plans() -> QuerySet[IntegrationPlan]:
+    earlier = IntegrationPlan.objects.filter(client_id=OuterRef("client_id")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), id__lt=OuterRef("id"))
+    )
+    return IntegrationPlan.objects.filter(~Exists(earlier))
+
+
+def assessment_to_plan(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """Median days from the client's first assessment (its completion, else its start) to the
+    start of their first plan, for first plans started in the period."""
+    subject = Subject("client_id", "start", _org_q("organisation", "client__"))
+    p = filters.period
+    first_assessment = (
+        Assessment.objects.filter(client_id=OuterRef("client_id"))
+        .order_by("started", "id")
+        .annotate(day=Coalesce("completed", "started"))
+        .values("day")[:1]
+    )
+    qs = _filtered(_first_plans().filter(start__range=(p.start, p.end)), filters, subject)
+    qs = qs.annotate(assessed=Subquery(first_assessment)).filter(assessed__lte=F("start"))
+    qs = qs.annotate(days=DaysBetween(F("start"), F("assessed")))
+    aggregates = {"plans": Count("id"), "median_days": Median("days")}
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="assessment_to_plan",
+        title=_("Time from assessment to plan"),
+        description=_(
+            "First integration plans started in the period after an assessment: the median "
+            "days from the assessment (its completion, or its start if not completed) to the plan."
+        ),
+        columns=[
+            Column("plans", _("first plans")),
+            Column("median_days", _("median days"), MEDIAN, _("days")),
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {
+            "plans": _count(v, "plans"),
+            "median_days": _median(v, "median_days", "plans"),
+        },
+        chart_column="median_days",
+    )
+
+
+def _plans_in_force_on(day: date) -> QuerySet[IntegrationPlan]:
+    return IntegrationPlan.objects.filter(start__lte=day, end__gte=day).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    )
+
+
+def active_plans(filters: Filters, *, by: str = "municipality") -> StatTable:
+    day = _today(filters)
+    subject = Subject("client_id", day, _org_q("organisation", "client__"))
+    qs = _filtered(_plans_in_force_on(day), filters, subject)
+    aggregates = {"plans": Count("id"), "persons": Count("client", distinct=True)}
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="active_plans",
+        title=_("Active integration plans"),
+        description=_(
+            "Integration plans in force on the last day of the period (today, for the current "
+            "period) and not closed."
+        ),
+        columns=[Column("plans", _("active plans"))],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {"plans": _count(v, "plans", "persons")},
+        chart_column="plans",
+    )
+
+
+def _plans_in_period(filters: Filters) -> QuerySet[IntegrationPlan]:
+    p = filters.period
+    return IntegrationPlan.objects.filter(start__lte=p.end, end__gte=p.start).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)
+    )
+
+
+def plan_extensions(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """Plans in force in the period that have extensions, and how many have each reason."""
+    subject = Subject("client_id", _today(filters), _org_q("organisation", "client__"))
+    qs = _filtered(_plans_in_period(filters), filters, subject)
+    reasons = PlanExtension.Reason.values
+    qs = qs.annotate(
+        extended=Exists(PlanExtension.objects.filter(plan_id=OuterRef("pk"))),
+        extension_count=Coalesce(
+            Subquery(
+                PlanExtension.objects.filter(plan_id=OuterRef("pk"))
+                .values("plan_id")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
+        **{
+            f"has_{r}": Exists(PlanExtension.objects.filter(plan_id=OuterRef("pk"), reason=r))
+            for r in reasons
+        },
+    )
+    aggregates: dict[str, Any] = {
+        "plans": Count("id"),
+        "extended": Count("id", filter=Q(extended=True)),
+        "extensions": Coalesce(Sum("extension_count"), 0),
+        **{f"reason_{r}": Count("id", filter=Q(**{f"has_{r}": True})) for r in reasons},
+    }
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    labels = dict(PlanExtension.Reason.choices)
+    return _table(
+        key="plan_extensions",
+        title=_("Plans with extensions"),
+        description=_(
+            "Integration plans in force in the period: how many have been extended, the number "
+            "of extensions, and the plans with an extension for each reason (a plan can have "
+            "several reasons)."
+        ),
+        columns=[
+            Column("plans", _("plans in force")),
+            Column("extended", _("extended plans")),
+            Column("share", _("share extended"), RATE, "%", of=("extended", "plans")),
+            Column("extensions", _("extensions")),
+            *[Column(f"reason_{r}", labels[r]) for r in reasons],
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {
+            "plans": _count(v, "plans"),
+            "extended": _count(v, "extended"),
+            "extensions": _count(v, "extensions", "extended"),
+            **{f"reason_{r}": _count(v, f"reason_{r}") for r in reasons},
+        },
+        chart_column="extended",
+    )
+
+
+def referral_due_met(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """P4: plans whose referral due day falls in the period, and those with a service referred
+    or started on or before it."""
+    subject = Subject("client_id", "start", _org_q("organisation", "client__"))
+    p = filters.period
+    qs = IntegrationPlan.objects.annotate(
+        due=AddMonths(F("start"), rule_case("referral_due_months", "start"))
+    ).filter(due__range=(p.start, p.end))
+    qs = _filtered(qs, filters, subject).annotate(
+        met=Exists(
+            PlanService.objects.filter(plan_id=OuterRef("pk")).filter(
+                Q(referred__lte=OuterRef("due")) | Q(started__lte=OuterRef("due"))
+            )
+        )
+    )
+    aggregates = {"plans": Count("id"), "met": Count("id", filter=Q(met=True))}
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="referral_due_met",
+        title=_("Service by the referral due date"),
+        description=_(
+            "Integration plans whose referral due date (P4) falls in the period: the share with "
+            "a service referred or started on or before it."
+        ),
+        columns=[
+            Column("plans", _("plans due")),
+            Column("met", _("with a service in time")),
+            Column("share", _("share in time"), RATE, "%", of=("met", "plans")),
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {"plans": _count(v, "plans"), "met": _count(v, "met")},
+        chart_column="share",
+    )
+
+
+def overdue_reviews(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """P5: plans in force on the period's last day (today, for the current period) whose review
+    is overdue: the review interval, counted from the last review on or after the plan start or
+    else from the start, ended before that day."""
+    day = _today(filters)
+    subject = Subject("client_id", day, _org_q("organisation", "client__"))
+    last_review = (
+        PlanReview.objects.filter(plan_id=OuterRef("pk"), day__gte=OuterRef("start"))
+        .values("plan_id")
+        .annotate(last=F("day"))
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    qs = _filtered(_plans_in_force_on(day), filters, subject)
+    qs = qs.annotate(counted_from=Coalesce(Subquery(last_review), F("start")))
+    qs = qs.annotate(
+        due=AddMonths(F("counted_from"), rule_case("review_interval_months", "counted_from"))
+    )
+    aggregates = {
+        "plans": Count("id"),
+        "overdue": Count("id", filter=Q(due__lt=day)),
+    }
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="overdue_reviews",
+        title=_("Overdue plan reviews"),
+        description=_(
+            "Integration plans in force at the end of the period whose review (P5) is overdue."
+        ),
+        columns=[
+            Column("plans", _("plans in force")),
+            Column("overdue", _("review overdue")),
+            Column("share", _("share overdue"), RATE, "%", of=("overdue", "plans")),
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {"plans": _count(v, "plans"), "overdue": _count(v, "overdue")},
+        chart_column="overdue",
+    )
+
+
+def _attended() -> Coalesce:
+    return Coalesce(
+        Subquery(
+            Attendance.objects.filter(enrolment_id=OuterRef("pk"))
+            .values("enrolment_id")
+            .annotate(total=Sum("hours"))
+            .values("total")[:1]
+        ),
+        Value(Decimal("0")),
+    )
+
+
+def _course_subject() -> Subject:
+    def org(organisation_id: int) -> Q:
+        return Q(course__provider_id=organisation_id) | Q(
+            client__responsible_organisation_id=organisation_id
+        )
+
+    return Subject("client_id", "course__end", org)
+
+
+PARTICIPATED = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.INTERRUPTED)
+
+
+def orientation(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """P7: participants of social orientation courses that ended in the period; completed at
+    the rule's attended hours (the rule in force on the course's last day), and the median
+    attended hours. Courses ending before the rule existed are left out."""
+    subject = _course_subject()
+    p = filters.period
+    qs = Enrolment.objects.filter(
+        course__kind=Course.Kind.SOCIAL_ORIENTATION,
+        course__end__range=(p.start, p.end),
+        status__in=PARTICIPATED,
+    )
+    qs = _filtered(qs, filters, subject)
+    qs = qs.annotate(
+        attended=_attended(),
+        required=rule_case("orientation_completion_hours", "course__end"),
+    ).filter(required__isnull=False)
+    aggregates = {
+        "participants": Count("id"),
+        "persons": Count("client", distinct=True),
+        "completed": Count("id", filter=Q(attended__gte=F("required"))),
+        "median_hours": Median("attended"),
+    }
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="orientation",
+        title=_("Social orientation completion"),
+        description=_(
+            "Participants of social orientation courses that ended in the period: the share "
+            "who attended the hours that complete it (P7), and the median attended hours."
+        ),
+        columns=[
+            Column("participants", _("participants")),
+            Column("completed", _("completed")),
+            Column("rate", _("completion rate"), RATE, "%", of=("completed", "participants")),
+            Column("median_hours", _("median attended hours"), MEDIAN, _("hours")),
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {
+            "participants": _count(v, "participants", "persons"),
+            "completed": _count(v, "completed"),
+            "median_hours": _median(v, "median_hours", "persons"),
+        },
+        chart_column="rate",
+    )
+
+
+def training_completion(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """Integration training enrolments that ended in the period: completed or interrupted."""
+    subject = Subject("client_id", "ended_on", _course_subject().organisation)
+    p = filters.period
+    qs = Enrolment.objects.filter(
+        course__kind=Course.Kind.INTEGRATION_TRAINING,
+        ended_on__range=(p.start, p.end),
+        status__in=(Enrolment.Status.COMPLETED, Enrolment.Status.INTERRUPTED),
+    )
+    qs = _filtered(qs, filters, subject)
+    aggregates = {
+        "ended": Count("id"),
+        "completed": Count("id", filter=Q(status=Enrolment.Status.COMPLETED)),
+    }
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    return _table(
+        key="training_completion",
+        title=_("Integration training completion"),
+        description=_(
+            "Integration training participations that ended in the period: the share completed "
+            "rather than interrupted."
+        ),
+        columns=[
+            Column("ended", _("ended")),
+            Column("completed", _("completed")),
+            Column("rate", _("completion rate"), RATE, "%", of=("completed", "ended")),
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {"ended": _count(v, "ended"), "completed": _count(v, "completed")},
+        chart_column="rate",
+    )
+
+
+def language_target(filters: Filters, *, by: str = "municipality") -> StatTable:
+    """P8: final tests of integration training taken in the period; for each skill, the share
+    at or above the target level (the rule in force on the test day), and in every tested
+    skill."""
+    subject = Subject("enrolment__client_id", "day", _course_subject_via_enrolment())
+    p = filters.period
+    qs = LanguageTestResult.objects.filter(
+        day__range=(p.start, p.end), enrolment__course__kind=Course.Kind.INTEGRATION_TRAINING
+    )
+    qs = _filtered(qs, filters, subject)
+    rows = _rule_rows("language_target_level")
+    meets: dict[str, Q] = {}
+    for skill in SKILLS:
+        q = Q(pk__in=[])
+        for start, end, target in rows:
+            q |= _in_force("day", start, end) & Q(**{f"{skill}__in": _target_levels(str(target))})
+        meets[skill] = q
+    all_meet = Q(pk__in=[])
+    for start, end, target in rows:
+        levels = _target_levels(str(target))
+        condition = _in_force("day", start, end)
+        for skill in SKILLS:
+            condition &= Q(**{skill: ""}) | Q(**{f"{skill}__in": levels})
+        all_meet |= condition
+    client = "enrolment__client"
+    aggregates: dict[str, Any] = {
+        "tested": Count(client, distinct=True),
+        "all": Count(client, distinct=True, filter=all_meet),
+    }
+    for skill in SKILLS:
+        aggregates[f"{skill}_tested"] = Count(client, distinct=True, filter=~Q(**{skill: ""}))
+        aggregates[f"{skill}_meets"] = Count(client, distinct=True, filter=meets[skill])
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    skill_labels = {s: LanguageTestResult._meta.get_field(s).verbose_name for s in SKILLS}
+    columns = [
+        Column("tested", _("persons tested")),
+        Column("all", _("at the target in every tested skill")),
+        Column("all_share", _("share in every skill"), RATE, "%", of=("all", "tested")),
+    ]
+    for skill in SKILLS:
+        columns += [
+            Column(f"{skill}_tested", _("%(skill)s: tested") % {"skill": skill_labels[skill]}),
+            Column(f"{skill}_meets", _("%(skill)s: at target") % {"skill": skill_labels[skill]}),
+            Column(
+                f"{skill}_share",
+                _("%(skill)s: share") % {"skill": skill_labels[skill]},
+                RATE,
+                "%",
+                of=(f"{skill}_meets", f"{skill}_tested"),
+            ),
+        ]
+
+    def cells(v: _Zeros) -> dict[str, Cell]:
+        out = {"tested": _count(v, "tested"), "all": _count(v, "all")}
+        for skill in SKILLS:
+            out[f"{skill}_tested"] = _count(v, f"{skill}_tested")
+            out[f"{skill}_meets"] = _count(v, f"{skill}_meets")
+        return out
+
+    return _table(
+        key="language_target",
+        title=_("Language target B1.1 in the final test"),
+        description=_(
+            "Persons who took the final language test of integration training in the period: "
+            "the share at the target level (P8) in each skill and in every tested skill."
+        ),
+        columns=columns,
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=cells,
+        chart_column="all_share",
+    )
+
+
+def _course_subject_via_enrolment() -> Callable[[int], Q]:
+    def org(organisation_id: int) -> Q:
+        return Q(enrolment__course__provider_id=organisation_id) | Q(
+            enrolment__client__responsible_organisation_id=organisation_id
+        )
+
+    return org
+
+
+def referrals(filters: Filters, *, by: str = "route") -> StatTable:
+    """Referrals sent in the period by route (from → to): accepted share of the answered ones
+    and the median days to the answer."""
+
+    def org(organisation_id: int) -> Q:
+        return Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+
+    subject = Subject("client_id", "sent_on", org)
+    p = filters.period
+    qs = _filtered(Referral.objects.filter(sent_on__range=(p.start, p.end)), filters, subject)
+    answered = Q(responded_on__isnull=False)
+    accepted = Q(status__in=(Referral.Status.ACCEPTED, Referral.Status.COMPLETED))
+    aggregates = {
+        "sent": Count("id"),
+        "persons": Count("client", distinct=True),
+        "answered": Count("id", filter=answered),
+        "accepted": Count("id", filter=accepted),
+        "median_days": Median(DaysBetween(F("responded_on"), F("sent_on")), filter=answered),
+    }
+
+    def cells(v: _Zeros) -> dict[str, Cell]:
+        return {
+            "sent": _count(v, "sent", "persons"),
+            "answered": _count(v, "answered"),
+            "accepted": _count(v, "accepted"),
+            "median_days": _median(v, "median_days", "answered"),
+        }
+
+    common = {
+        "key": "referrals",
+        "title": _("Referrals"),
+        "description": _(
+            "Referrals sent in the period by route: how many were answered and accepted, the "
+            "acceptance rate of the answered ones and the median days to the answer."
+        ),
+        "columns": [
+            Column("sent", _("sent")),
+            Column("answered", _("answered")),
+            Column("accepted", _("accepted")),
+            Column("rate", _("acceptance rate"), RATE, "%", of=("accepted", "answered")),
+            Column("median_days", _("median days to the answer"), MEDIAN, _("days")),
+        ],
+        "chart_column": "sent",
+    }
+    if by != "route":
+        grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+        return _table(by=by, grouped=grouped, total=total, cells=cells, **common)
+    total = _aggregate(qs, aggregates)
+    routes = list(
+        qs.values("from_organisation_id", "to_organisation_id")
+        .annotate(**aggregates)
+        .order_by("from_organisation_id", "to_organisation_id")
+    )
+    ids = {r["from_organisation_id"] for r in routes} | {r["to_organisation_id"] for r in routes}
+    names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+    table = _table(by="", grouped={}, total=total, cells=cells, **common)
+    table.rows = [
+        Row(
+            f"{r['from_organisation_id']}-{r['to_organisation_id']}",
+            f"{names.get(r['from_organisation_id'], '')} → {names.get(r['to_organisation_id'], '')}",
+            cells(_zeros(r)),
+        )
+        for r in routes
+    ]
+    fill_rates(table)
+    return table
+
+
+def plan_closures(filters: Filters, *, by: str = "municipality") -> StatTable:
+    subject = Subject("client_id", "closed_on", _org_q("organisation", "client__"))
+    p = filters.period
+    qs = _filtered(
+        IntegrationPlan.objects.filter(closed_on__range=(p.start, p.end)), filters, subject
+    )
+    reasons = IntegrationPlan.Closure.values
+    aggregates = {
+        "closed": Count("id"),
+        **{f"reason_{r}": Count("id", filter=Q(closure_reason=r)) for r in reasons},
+    }
+    grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
+    labels = dict(IntegrationPlan.Closure.choices)
+    return _table(
+        key="plan_closures",
+        title=_("Plan closures by reason"),
+        description=_("Integration plans closed in the period, by the reason of closing."),
+        columns=[
+            Column("closed", _("closed plans")),
+            *[Column(f"reason_{r}", labels[r]) for r in reasons],
+        ],
+        by=by,
+        grouped=grouped,
+        total=total,
+        cells=lambda v: {
+            "closed": _count(v, "closed"),
+            **{f"reason_{r}": _count(v, f"reason_{r}") for r in reasons},
+        },
+        row_sums=[(tuple(f"reason_{r}" for r in reasons), "closed")],
+        chart_column="closed",
+    )
+
+
+# ---------------------------------------------------------------- the set
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A headline figure: the total-row cell of one column of one table."""
+
+    key: str
+    label: Any
+    table: Callable[..., StatTable]
+    column: str
+    unit: str = ""
+
+
+TABLES: tuple[Callable[..., StatTable], ...] = (
+    new_clients,
+    guidance_contacts,
+    assessment_timeliness,
+    assessment_to_plan,
+    active_plans,
+    plan_extensions,
+    referral_due_met,
+    overdue_reviews,
+    orientation,
+    training_completion,
+    language_target,
+    referrals,
+    plan_closures,
+)
+
+INDICATORS: dict[str, IndicatorSpec] = {
+    s.key: s
+    for s in (
+        IndicatorSpec("new_clients", _("new clients"), new_clients, "clients"),
+        IndicatorSpec("guidance_contacts", _("guidance contacts"), guidance_contacts, "contacts"),
+        IndicatorSpec(
+            "guidance_persons", _("persons given guidance"), guidance_contacts, "persons"
+        ),
+        IndicatorSpec(
+            "assessment_within_target_share",
+            _("share of assessments started within the target"),
+            assessment_timeliness,
+            "share",
+            "%",
+        ),
+        IndicatorSpec(
+            "assessment_median_days",
+            _("median days from client start to assessment"),
+            assessment_timeliness,
+            "median_days",
+        ),
+        IndicatorSpec(
+            "assessment_to_plan_median_days",
+            _("median days from assessment to plan"),
+            assessment_to_plan,
+            "median_days",
+        ),
+        IndicatorSpec("active_plans", _("active plans"), active_plans, "plans"),
+        IndicatorSpec(
+            "plans_extended_share", _("share of plans extended"), plan_extensions, "share", "%"
+        ),
+        IndicatorSpec(
+            "referral_due_met_share",
+            _("share of plans with a service by the referral due date"),
+            referral_due_met,
+            "share",
+            "%",
+        ),
+        IndicatorSpec("overdue_reviews", _("overdue reviews"), overdue_reviews, "overdue"),
+        IndicatorSpec(
+            "orientation_completion_rate",
+            _("orientation completion rate"),
+            orientation,
+            "rate",
+            "%",
+        ),
+        IndicatorSpec(
+            "orientation_median_hours", _("median orientation hours"), orientation, "median_hours"
+        ),
+        IndicatorSpec(
+            "training_completion_rate",
+            _("integration training completion rate"),
+            training_completion,
+            "rate",
+            "%",
+        ),
+        IndicatorSpec(
+            "language_target_share",
+            _("share meeting B1.1 in every tested skill"),
+            language_target,
+            "all_share",
+            "%",
+        ),
+        *[
+            IndicatorSpec(
+                f"language_target_share_{skill}",
+                _("share meeting B1.1: %(skill)s")
+                % {"skill": LanguageTestResult._meta.get_field(skill).verbose_name},
+                language_target,
+                f"{skill}_share",
+                "%",
+            )
+            for skill in SKILLS
+        ],
+        IndicatorSpec(
+            "referral_acceptance_rate", _("referral acceptance rate"), referrals, "rate", "%"
+        ),
+        IndicatorSpec(
+            "referral_median_response_days",
+            _("median days to a referral answer"),
+            referrals,
+            "median_days",
+        ),
+        IndicatorSpec("plan_closures", _("plan closures"), plan_closures, "closed"),
+        *[
+            IndicatorSpec(
+                f"plan_closures_{reason}",
+                _("plan closures: %(reason)s") % {"reason": label},
+                plan_closures,
+                f"reason_{reason}",
+            )
+            for reason, label in IntegrationPlan.Closure.choices
+        ],
+    )
+}
+
+
+def indicator_tables(filters: Filters, *, by: str = "municipality") -> list[StatTable]:
+    """Every indicator table for the filters (raw; suppress before it leaves the boundary)."""
+    out = []
+    for table in TABLES:
+        own = {
+            guidance_contacts: by if by in GUIDANCE_DIMENSIONS + CLIENT_DIMENSIONS else "topic",
+            referrals: by if by in CLIENT_DIMENSIONS else "route",
+        }.get(table, by if by in CLIENT_DIMENSIONS else "municipality")
+        out.append(table(filters, by=own))
+    return out
+
+
+def headline_values(filters: Filters) -> dict[str, Cell | None]:
+    """The total of every headline indicator (raw), computing each table once."""
+    tables: dict[Callable, StatTable] = {}
+    values: dict[str, Cell | None] = {}
+    for key, spec in INDICATORS.items():
+        if spec.table not in tables:
+            tables[spec.table] = spec.table(filters, by="")
+        values[key] = tables[spec.table].headline(spec.column)
+    return values
+
+
+def regional_overview(
+    filters: Filters, *, protect: Callable[[StatTable], StatTable] | None = None
+) -> StatTable:
+    """Municipalities side by side on the main indicators.
+
+    `protect` (the suppression) is applied to each source table before its cells are copied,
+    so that every overview cell keeps the protection of the table it comes from.
+    """
+    keys = (
+        ("new_clients", new_clients, "clients"),
+        ("assessment_within_target_share", assessment_timeliness, "share"),
+        ("active_plans", active_plans, "plans"),
+        ("referral_due_met_share", referral_due_met, "share"),
+        ("overdue_reviews", overdue_reviews, "overdue"),
+        ("orientation_completion_rate", orientation, "rate"),
+        ("language_target_share", language_target, "all_share"),
+        ("plan_closures", plan_closures, "closed"),
+    )
+    protect = protect or (lambda table: table)
+    sources = {fn: protect(fn(filters, by="municipality")) for _k, fn, _c in keys}
+    first = sources[new_clients]
+    columns: list[Column] = []
+    for key, fn, column in keys:
+        source_column = sources[fn].column(column)
+        columns.append(Column(key, INDICATORS[key].label, source_column.kind, source_column.unit))
+    rows = []
+    for index, row in enumerate(first.all_rows()):
+        cells = {}
+        for key, fn, column in keys:
+            source_row = sources[fn].all_rows()[index]
+            cells[key] = source_row.cells[column]
+        rows.append(Row(row.key, row.label, cells))
+    return StatTable(
+        key="regional_overview",
+        title=_("Regional overview"),
+        description=_("The municipalities of the region side by side on the main indicators."),
+        columns=columns,
+        rows=rows[:-1],
+        total=rows[-1],
+        chart_column="new_clients",
+        suppressed_applied=all(t.suppressed_applied for t in sources.values()),
+    )
