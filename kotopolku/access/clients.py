@@ -124,6 +124,10 @@ def deny_unless_visible(user: Any, client: Any, *, path: str = "", object_id: An
     from kotopolku.access.policy import can
 
     if client is not None and can(user, CLIENT_VIEW, client):
+        # privacy (issue 9): a restricted client is read only with a reason (audited).
+        from kotopolku.access.privacy import deny_if_restricted
+
+        deny_if_restricted(user, client, path=path)
         return
     audit_record(
         actor=user,

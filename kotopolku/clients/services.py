@@ -335,6 +335,10 @@ def client_update(
     choice but re-derives when the client is not overridden and their jobseeker status changes.
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
+    # privacy (issue 9): the rectification history needs the values before the change.
+    from kotopolku.privacy.services import client_changes_record, client_snapshot
+
+    before = client_snapshot(client)
     previous = client.responsible_organisation
     derived_before = derived_responsible_for(client)
     values = _clean_plain(fields)
@@ -361,6 +365,7 @@ def client_update(
     client.save()
     if languages is not None:
         _set_languages(client, languages, actor=actor)
+    client_changes_record(actor=actor, client=client, before=before)  # privacy (issue 9)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -381,10 +386,15 @@ def client_close(
     closed_at = closed_at or timezone.localdate()
     if closed_at < client.client_since:
         raise ValidationError({"closed_at": _("A client cannot be closed before they became one.")})
+    # privacy (issue 9): closing is part of the rectification history.
+    from kotopolku.privacy.services import client_changes_record, client_snapshot
+
+    before = client_snapshot(client)
     client.closed_at = closed_at
     client.closure = closure
     client.modified_by = actor
     client.save(update_fields=["closed_at", "closure", "modified_by", "modified_at"])
+    client_changes_record(actor=actor, client=client, before=before, source="close")
     audit_record(
         actor=actor,
         action=Action.UPDATE,

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kotopolku.courses",
     "kotopolku.governance",
     "kotopolku.security",
+    "kotopolku.privacy",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "kotopolku.common.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kotopolku.privacy.middleware.RestrictedClientMiddleware",
     "kotopolku.access.middleware.SessionLimitsMiddleware",
     "kotopolku.access.otp.AdminOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,0 +1,169 @@
+"""Readable PDF and CSV forms of the data export and the log report."""
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kotopolku.audit.models import AuditEvent
+from kotopolku.clients.models import Client
+from kotopolku.documents.model import Document, Facts, Paragraph, Section, Table
+
+AUDIT_MODEL = "audit.AuditEvent"
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _labels(model_label: str) -> dict[str, str]:
+    model = apps.get_model(model_label)
+    labels = {
+        f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    labels.update(
+        {f.attname: f"{f.verbose_name} (id)" for f in model._meta.concrete_fields if f.is_relation}
+    )
+    labels["identity_code"] = _("identity code")
+    labels["id"] = "id"
+    return labels
+
+
+def export_document(data: dict[str, Any]) -> Document:
+    sections = []
+    for model_label, rows in data["sections"].items():
+        model = apps.get_model(model_label)
+        title = str(model._meta.verbose_name_plural).capitalize()
+        if not rows:
+            sections.append(Section(title, [Paragraph(_("Nothing recorded."), style="note")]))
+            continue
+        if model_label == AUDIT_MODEL:
+            table = Table(
+                [_("Time"), _("User"), _("Action"), _("Object"), _("Reason"), _("Success")],
+                [
+                    [
+                        _value(r["at"]),
+                        _value(r["actor_label"]),
+                        _value(r["action"]),
+                        f"{r['object_type']} {r['object_id']}".strip() or "–",
+                        _value(r["reason"]),
+                        _value(r["success"]),
+                    ]
+                    for r in rows
+                ],
+                widths=[3, 2, 2, 2, 4, 1],
+            )
+            sections.append(Section(title, [table]))
+            continue
+        labels = _labels(model_label)
+        blocks: list = []
+        for row in rows:
+            blocks.append(Facts([(labels.get(k, k), _value(v)) for k, v in row.items()]))
+        sections.append(Section(title, blocks))
+    return Document(
+        title=_("Data held about the client"),
+        language="fi",
+        subtitle=data["client"]["external_id"],
+        header=_("Data subject export"),
+        contents_title=_("Contents"),
+        page_label=_("Page"),
+        meta=[(_("Made"), data["generated_at"][:16].replace("T", " "))],
+        sections=sections,
+    )
+
+
+def export_pdf(data: dict[str, Any], *, language: str) -> bytes:
+    from kotopolku.documents.render import render_pdf
+
+    document = export_document(data)
+    document.language = language
+    return render_pdf(document)
+
+
+def _event_cells(event: AuditEvent) -> list[str]:
+    return [
+        formats.date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT"),
+        event.actor_label or "–",
+        event.get_action_display(),
+        f"{event.object_type} {event.object_id}".strip() or "–",
+        event.reason or "–",
+        _("yes") if event.success else _("no"),
+    ]
+
+
+def log_headers() -> list[str]:
+    return [_("Time"), _("User"), _("Action"), _("Object"), _("Reason"), _("Success")]
+
+
+def log_report_pdf(
+    client: Client, events: Iterable[AuditEvent], *, period: str, language: str
+) -> bytes:
+    from kotopolku.documents.render import render_pdf
+
+    rows = [_event_cells(e) for e in events]
+    document = Document(
+        title=_("Log report"),
+        language=language,
+        subtitle=f"{client.full_name} ({client.external_id})",
+        header=_("Log report"),
+        contents_title=_("Contents"),
+        page_label=_("Page"),
+        meta=[
+            (_("Period"), period),
+            (_("Made"), formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")),
+        ],
+        sections=[
+            Section(
+                _("Who handled the client's data"),
+                [
+                    Paragraph(
+                        _(
+                            "Every read, search hit, export, disclosure and change of the "
+                            "client's data in Kotopolku, with the user, the time and the reason "
+                            "(Act on Information Management in Public Administration 906/2019)."
+                        )
+                    ),
+                    Table(log_headers(), rows, widths=[3, 2, 2, 2, 4, 1])
+                    if rows
+                    else Paragraph(_("No log rows in this period."), style="note"),
+                ],
+            )
+        ],
+    )
+    return render_pdf(document)
+
+
+def _safe_cell(text: str) -> str:
+    # A spreadsheet would run a cell that starts like a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def log_report_csv(events: Iterable[AuditEvent]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["time", "user", "action", "object_type", "object_id", "reason", "success"])
+    for e in events:
+        writer.writerow(
+            [
+                timezone.localtime(e.at).isoformat(),
+                _safe_cell(e.actor_label),
+                e.action,
+                e.object_type,
+                e.object_id,
+                _safe_cell(e.reason),
+                "true" if e.success else "false",
+            ]
+        )
+    return out.getvalue()
