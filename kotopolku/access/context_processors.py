@@ -9,6 +9,7 @@ from kotopolku.access import courses as course_perms
 from kotopolku.access import governance as governance_perms
 from kotopolku.access import organisations as org_perms
 from kotopolku.access import programme as programme_perms
+from kotopolku.access import statistics as statistics_perms
 from kotopolku.access.policy import can
 
 # (permission, URL name, label). Apps add their entries here as they arrive.
@@ -22,6 +23,7 @@ NAVIGATION = [
     (programme_perms.PROGRAMME_VIEW, "programme:list", _("Programme")),
     (governance_perms.GOVERNANCE_VIEW, "governance:groups", _("Working groups")),
     (compensation_perms.COMPENSATION_VIEW, "compensation:forecast", _("State compensation")),
+    (statistics_perms.STATISTICS_VIEW, "statistics:dashboard", _("Statistics")),
     (org_perms.RULES_VIEW, "rules:list", _("Rules")),
     (org_perms.AUDIT_VIEW, "audit:list", _("Audit log")),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kotopolku.courses",
     "kotopolku.governance",
     "kotopolku.security",
+    "kotopolku.statistics",
     "kotopolku.privacy",
 ]
 

@@ -52,6 +52,7 @@ urlpatterns = [
     path("governance/", include("kotopolku.governance.urls")),
     path("audit/", include("kotopolku.audit.urls")),
     path("security/", include("kotopolku.security.urls")),
+    path("statistics/", include("kotopolku.statistics.urls")),
     path("privacy/", include("kotopolku.privacy.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="schema"),

@@ -192,6 +192,9 @@ def annual_report_document(
                 _("Key figures of the year"),
                 [Paragraph(_("The key figures are shown on the statistics pages."))],
             )
+            # statistics hook (issue 7): the figures themselves, small cells suppressed.
+            if content.get("key_figures"):
+                key.blocks = [Facts([(str(k), v) for k, v in content["key_figures"]])]
         else:
             key = Section(
                 _("Key figures of the year"),

@@ -298,6 +298,18 @@ def key_figures_available() -> bool:
     return apps.is_installed("kotopolku.statistics")
 
 
+# --- statistics hook (issue 7): the year's key figures, small cells suppressed.
+def key_figures(*, year: int) -> list:
+    if not key_figures_available():
+        return []
+    from kotopolku.statistics.reports import report_key_figures
+
+    return report_key_figures(year=year)
+
+
+# --- end of statistics hook
+
+
 def report_content(*, region: Region, year: int) -> dict[str, Any]:
     """Everything the annual report shows, read in a fixed number of queries."""
     programme = region_programme(region_id=region.pk, year=year)
@@ -380,6 +392,7 @@ def report_content(*, region: Region, year: int) -> dict[str, Any]:
         "meetings": meetings,
         "open_tasks": open_tasks,
         "key_figures_available": key_figures_available(),
+        "key_figures": key_figures(year=year),  # statistics hook (issue 7)
     }
 
 

@@ -17,7 +17,7 @@ from kotopolku.common.exports import csv_bytes, xlsx_bytes
 from kotopolku.documents.charts import bar_chart
 from kotopolku.documents.model import Chart, Document, Paragraph, Section, Table
 from kotopolku.statistics import selectors
-from kotopolku.statistics.filters import Filters
+from kotopolku.statistics.filters import Filters, Period
 from kotopolku.statistics.suppression import small_cell_minimum, suppress
 from kotopolku.statistics.tables import StatTable, display
 
@@ -131,3 +131,25 @@ def dashboard_document(
         sections=sections,
         meta=filter_summary,
     )
+
+
+def key_figures(filters: Filters) -> list[tuple[Any, str]]:
+    """The headline figure of every indicator, suppressed: (label, "value unit") pairs, with
+    "x" for a hidden figure and "–" for none. For documents such as the annual report."""
+    minimum = small_cell_minimum(filters.period.end)
+    tables: dict[Any, StatTable] = {}
+    figures = []
+    for spec in selectors.INDICATORS.values():
+        if spec.table not in tables:
+            tables[spec.table] = suppress(spec.table(filters, by=""), minimum=minimum)
+        table = tables[spec.table]
+        column = table.column(spec.column)
+        text = display(table.headline(spec.column), column)
+        if spec.unit and text not in ("x", "–"):
+            text = f"{text} {spec.unit}"
+        figures.append((spec.label, text))
+    return figures
+
+
+def report_key_figures(*, year: int) -> list[tuple[Any, str]]:
+    return key_figures(Filters(Period.year(year)))
