@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from kotopolku.demo.seed import seed_demo
@@ -10,6 +11,14 @@ ROLE_USERS = {
     "provider": "provider",
     "viewer": "viewer",
 }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; ids repeat across tests, so start each clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

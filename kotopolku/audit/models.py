@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("update")
         DELETE = "delete", _("delete")
         REVEAL = "reveal", _("reveal identity code")
+        ALERT = "alert", _("security alert")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

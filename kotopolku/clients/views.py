@@ -8,6 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from kotopolku.access import clients as perms
 from kotopolku.access.policy import can
+from kotopolku.access.ratelimit import rate_limit
+from kotopolku.access.reauth import requires_recent_auth
 from kotopolku.access.views import enforce, requires
 from kotopolku.clients import identity, selectors, services
 from kotopolku.clients.forms import (
@@ -34,6 +36,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 @requires(perms.CLIENT_LIST)
 @require_http_methods(["GET", "POST"])
+@rate_limit("client-search", limit=30, per=60, methods=("POST",))
 @never_cache
 def client_list(request):
     """GET lists the user's clients; POST searches, so that an identity code never is in a URL."""
@@ -144,6 +147,7 @@ def client_edit(request, pk: int):
 
 
 @requires(perms.CLIENT_REVEAL_HETU)
+@requires_recent_auth()
 @require_http_methods(["GET", "POST"])
 @never_cache
 def client_reveal_hetu(request, pk: int):

@@ -312,11 +312,28 @@ class ResultListApi(generics.ListAPIView):
         return enrolment.test_results.order_by("day", "id")
 
 
+class ClientProgressOutput(serializers.Serializer):
+    """The schema of one course in a client's progress (built by hand in ClientProgressApi)."""
+
+    enrolment = serializers.IntegerField()
+    course = CourseOutput()
+    status = serializers.ChoiceField(choices=Enrolment.Status.choices)
+    attended_hours = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=True)
+    required_hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=True, allow_null=True
+    )
+    orientation_completed = serializers.BooleanField()
+    placements = PlacementOutput(many=True)
+    results = ResultOutput(many=True)
+    as_of = serializers.DateField()
+
+
 class ClientProgressApi(APIView):
     """A client's courses with attended hours against P7, placements and results against P8."""
 
     permission_classes = [allows(perms.PROGRESS_VIEW)]
 
+    @extend_schema(responses={200: ClientProgressOutput(many=True)})
     def get(self, request, pk: int):
         from kotopolku.access.clients import deny_unless_visible
         from kotopolku.clients.selectors import client_get

@@ -21,7 +21,7 @@ from kotopolku.rules.selectors import rule_value
 
 logger = logging.getLogger(__name__)
 
-ALERT = "alert"
+ALERT = AuditEvent.Action.ALERT
 """Audit action of security alerts (bulk extraction)."""
 BULK_READ = "BulkRead"
 

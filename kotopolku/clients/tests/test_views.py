@@ -210,3 +210,26 @@ def test_withdraw_consent_asks_first(http_for, staff, jarvenpaa_client, tuusula)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     assert http.post(url).status_code == 400
+
+
+def test_reveal_asks_for_the_password_again_after_an_old_log_in(http_for, staff, demo):
+    from kotopolku.access.reauth import AUTH_AT
+
+    client = ClientFactory(
+        actor=staff("caseworker-jarvenpaa"), date_of_birth=date(1994, 5, 1), hetu="010594Y9032"
+    )
+    http = http_for("caseworker-jarvenpaa")
+    session = http.session
+    session[AUTH_AT] = 0  # logged in long ago
+    session.save()
+    response = http.post(reverse("clients:reveal", args=[client.pk]), {"reason": "Kela"})
+    assert response.status_code == 302
+    assert "010594Y9032" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+
+
+def test_search_is_rate_limited(http_for, jarvenpaa_client):
+    http = http_for("caseworker-jarvenpaa")
+    statuses = [http.post(reverse("clients:list"), {"q": "Hassan"}).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
