@@ -30,15 +30,18 @@ BENCH_DB = "kotopolku_bench"
 TARGET_MS = 30
 
 
-def _postgres(url: str) -> str:
-    """Create a fresh benchmark database next to the one in `url` and return its URL."""
+def _postgres(url: str, *, keep: bool) -> tuple[str, bool]:
+    """A benchmark database next to the one in `url`: its URL, and whether it was reused."""
     import psycopg
 
     parts = urlsplit(url)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        reuse = bool(exists) and keep
+        if not reuse:
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}")), reuse
 
 
 def _drop_postgres(url: str) -> None:
@@ -224,6 +227,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--postgres", metavar="DATABASE_URL", default="")
     parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"PostgreSQL: keep {BENCH_DB} afterwards, and reuse it when it exists",
+    )
+    parser.add_argument(
         "--sqlite-wal",
         action="store_true",
         help="SQLite in WAL mode with synchronous=NORMAL (no disk sync on every commit)",
@@ -236,7 +244,7 @@ def main() -> int:
     tmp = tempfile.TemporaryDirectory()
     reuse = False
     if args.postgres:
-        os.environ["DATABASE_URL"] = _postgres(args.postgres)
+        os.environ["DATABASE_URL"], reuse = _postgres(args.postgres, keep=args.keep)
         engine = "PostgreSQL"
     else:
         path = args.sqlite_file or Path(tmp.name) / "bench.sqlite3"
@@ -268,7 +276,7 @@ def main() -> int:
         engine = "SQLite (WAL, synchronous=NORMAL)"
     try:
         started = time.perf_counter()
-        if args.postgres or not reuse:
+        if not reuse:
             call_command("migrate", verbosity=0)
             seed_demo(with_users=True, clients=0)
             related = load(args.clients, args.mine)
@@ -291,7 +299,7 @@ def main() -> int:
             return 1
     finally:
         connection.close()
-        if args.postgres:
+        if args.postgres and not args.keep:
             _drop_postgres(args.postgres)
     return 0
 

@@ -183,6 +183,8 @@ class PlanForm(forms.Form):
         max_length=300,
         help_text=_("Needed only when the plan breaks a rule; the override is logged."),
     )
+    # optimistic locking (issue 9): the plan's version when the form was loaded.
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
 
 class PlanServiceForm(forms.ModelForm):

@@ -381,6 +381,33 @@ def plan_create(
     return plan
 
 
+# --- optimistic locking of plans (privacy/trust issue 9, acceptance 4) -------------------------
+# The version is the plan's last-saved time: every save of a plan moves it, so no schema change.
+
+
+def plan_version(plan: IntegrationPlan) -> str:
+    return plan.modified_at.isoformat() if plan.modified_at else ""
+
+
+class PlanConflict(ValidationError):
+    """Someone saved the plan after the editor loaded it; nothing was saved."""
+
+    def __init__(self, current: IntegrationPlan):
+        self.current_version = plan_version(current)
+        self.current = current
+        super().__init__(
+            _(
+                "Someone else saved this plan while you were editing it. Your changes have not "
+                "been saved; they are shown below. Check the saved plan, then save again to "
+                "replace it with your version."
+            ),
+            code="conflict",
+        )
+
+
+# --- end of optimistic locking helpers --------------------------------------------------------
+
+
 @transaction.atomic
 def plan_update(
     *,
@@ -389,8 +416,15 @@ def plan_update(
     start: date,
     end: date,
     override_reason: str = "",
+    version: str | None = None,
     **texts: str,
 ) -> IntegrationPlan:
+    """`version`: `plan_version` of the plan as the editor loaded it (optimistic locking);
+    a different stored version raises PlanConflict and changes nothing."""
+    # optimistic locking (issue 9): lock the row, then compare with what the editor saw.
+    current = IntegrationPlan.objects.select_for_update().get(pk=plan.pk)
+    if version and version != plan_version(current):
+        raise PlanConflict(current)
     if end < start:
         raise ValidationError({"end": [_("The end cannot be before the start.")]})
     if plan.is_closed:

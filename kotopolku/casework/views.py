@@ -360,11 +360,29 @@ def plan_print(request, pk: int):
 def plan_edit(request, pk: int):
     plan = _object(request, selectors.plan_detail, pk)
     enforce(request, perms.CASE_EDIT, plan.client)
-    initial = {f: getattr(plan, f) for f in PlanForm.base_fields if f != "override_reason"}
+    initial = {
+        f: getattr(plan, f) for f in PlanForm.base_fields if f not in ("override_reason", "version")
+    }
+    initial["version"] = services.plan_version(plan)  # optimistic locking (issue 9)
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
+        except services.PlanConflict as exc:
+            # optimistic locking (issue 9): keep the user's input, move to the saved version so
+            # that saving again is a deliberate overwrite.
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+            form.add_error(None, exc)
+            response = _render_form(
+                request,
+                form,
+                title=_("Change the integration plan"),
+                client=plan.client,
+                extra={"dates": _plan_dates(plan.client, _date_from(form, "start"))},
+                status=409,
+            )
+            return response
         except services.RuleBreach as exc:
             _breach_to_form(form, exc)
         except ValidationError as exc:
