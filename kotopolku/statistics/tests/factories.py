@@ -141,7 +141,7 @@ def import_records(records) -> None:
     casework.case_import(actor=None, records=checked)
 
 
-def _course(code, kind, start, end, sessions):
+def _course(code, kind, start, end, sessions, capacity=10):
     course = courses.course_create(
         actor=None,
         code=code,
@@ -153,7 +153,7 @@ def _course(code, kind, start, end, sessions):
         municipality=municipality("186"),
         start=start,
         end=end,
-        capacity=10,
+        capacity=capacity,
         planned_hours=Decimal("72"),
     )
     topic = (
