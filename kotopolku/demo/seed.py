@@ -12,6 +12,7 @@ from kotopolku.compensation.demo import seed_compensation_demo
 from kotopolku.courses.demo import seed_courses_demo
 from kotopolku.governance.demo import seed_governance
 from kotopolku.organisations.models import Membership, Organisation, Region
+from kotopolku.privacy.demo import seed_privacy_demo
 from kotopolku.programme.demo import seed_programme
 from kotopolku.rules.models import StatutoryRule
 from kotopolku.rules.seed import load_rules
@@ -166,4 +167,5 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
     seed_governance()
     if clients:
         seed_courses_demo()
+        seed_privacy_demo()
     return result

@@ -260,5 +260,5 @@ def retention_due(*, on: date) -> QuerySet[Client]:
         .exclude(Exists(Anonymisation.objects.filter(client=OuterRef("pk"))))
         .values_list("pk", "closed_at")
     )
-    due = [pk for pk, closed in candidates if add_years(closed, years) < on]
+    due = [pk for pk, closed in candidates if closed is not None and add_years(closed, years) < on]
     return Client.objects.filter(pk__in=due).order_by("closed_at", "id")

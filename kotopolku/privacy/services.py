@@ -336,7 +336,7 @@ def retention_apply(
             {
                 "id": r["pk"],
                 "external_id": r["external_id"],
-                "closed_at": r["closed_at"].isoformat(),
+                "closed_at": r["closed_at"].isoformat() if r["closed_at"] else None,
             }
             for r in due
         ],
