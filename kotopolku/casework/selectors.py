@@ -182,19 +182,23 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
     )
     plan_ids = [row[0] for row in plan_rows]
     services: dict[int, list[ServiceSnapshot]] = {}
-    for plan_id, referred, service_started in PlanService.objects.filter(
-        plan_id__in=plan_ids
-    ).values_list("plan_id", "referred", "started"):
+    for plan_id, referred, service_started in (
+        PlanService.objects.filter(plan_id__in=plan_ids)
+        .order_by()
+        .values_list("plan_id", "referred", "started")
+    ):
         services.setdefault(plan_id, []).append(ServiceSnapshot(referred, service_started))
     reviews: dict[int, list[date]] = {}
-    for plan_id, day in PlanReview.objects.filter(plan_id__in=plan_ids).values_list(
-        "plan_id", "day"
+    for plan_id, day in (
+        PlanReview.objects.filter(plan_id__in=plan_ids).order_by().values_list("plan_id", "day")
     ):
         reviews.setdefault(plan_id, []).append(day)
     extensions: dict[int, list[ExtensionSnapshot]] = {}
-    for plan_id, months, reason, note in PlanExtension.objects.filter(
-        plan_id__in=plan_ids
-    ).values_list("plan_id", "months", "reason", "note"):
+    for plan_id, months, reason, note in (
+        PlanExtension.objects.filter(plan_id__in=plan_ids)
+        .order_by()
+        .values_list("plan_id", "months", "reason", "note")
+    ):
         extensions.setdefault(plan_id, []).append(ExtensionSnapshot(months, reason, note))
     plans: dict[int, list[PlanSnapshot]] = {}
     for plan_id, client_id, start, end, closed_on in plan_rows:
