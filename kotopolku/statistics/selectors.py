@@ -19,6 +19,8 @@ The figures are raw here. Whatever leaves the personal-data boundary goes throug
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -42,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.casework.models import (
@@ -88,7 +91,34 @@ SKILLS = LanguageTestResult.SKILLS
 # ---------------------------------------------------------------- rule rows in SQL
 
 
+_MEMO: ContextVar[dict | None] = ContextVar("statistics_memo", default=None)
+
+
+@contextmanager
+def shared_reads():
+    """Within the block, rule rows and row labels are read once for all indicator tables."""
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def _memo(key: str, read: Callable[[], Any]) -> Any:
+    memo = _MEMO.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def _rule_rows(key: str) -> list[tuple[date, date | None, Any]]:
+    return _memo(f"rule:{key}", lambda: _read_rule_rows(key))
+
+
+def _read_rule_rows(key: str) -> list[tuple[date, date | None, Any]]:
     return [
         (r.effective_from, r.effective_to, _typed(r.value, r.unit))
         for r in StatutoryRule.objects.filter(key=key).order_by("-effective_from")
@@ -177,10 +207,13 @@ def _dimension(by: str, subject: Subject, filters: Filters):
 def _labels(by: str, keys: list[Any]) -> list[tuple[Any, Any]]:
     """The rows of a breakdown, in a stable order: every category, also the empty ones."""
     if by == "municipality":
-        municipalities = list(
-            Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, archived=False)
-            .order_by("name_fi")
-            .values_list("pk", "name")
+        municipalities = _memo(
+            f"municipalities:{get_language()}",
+            lambda: list(
+                Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, archived=False)
+                .order_by("name_fi")
+                .values_list("pk", "name")
+            ),
         )
         known = {pk for pk, _name in municipalities}
         rows: list[tuple[Any, Any]] = list(municipalities)
@@ -230,14 +263,22 @@ def _filtered(qs: QuerySet, filters: Filters, subject: Subject) -> QuerySet:
 
 
 def _run(qs: QuerySet, aggregates: dict[str, Any], group) -> tuple[dict[Any, dict], dict]:
-    """Two queries: the aggregates per group (when grouped) and for the whole."""
-    total = _aggregate(qs, aggregates)
+    """The aggregates per group (when grouped) and for the whole, in one query: the grouped
+    rows UNION ALL the total row (marked by `whole`)."""
     if group is None:
-        return {}, total
-    grouped = {
-        r["group"]: r for r in qs.annotate(group=group).values("group").annotate(**aggregates)
-    }
-    return grouped, total
+        return {}, _aggregate(qs, aggregates)
+    annotated = qs.annotate(group=group, whole=Value(0))
+    output_field = annotated.query.annotations["group"].output_field
+    grouped = annotated.values("group", "whole").annotate(**aggregates).order_by()
+    total = (
+        qs.annotate(group=Value(None, output_field=output_field), whole=Value(1))
+        .values("group", "whole")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    rows = list(grouped.union(total, all=True))
+    whole = next((r for r in rows if r["whole"] == 1), {})
+    return {r["group"]: r for r in rows if r["whole"] == 0}, whole
 
 
 def _aggregate(qs: QuerySet, aggregates: dict[str, Any]) -> dict:
@@ -561,27 +602,15 @@ def plan_extensions(filters: Filters, *, by: str = "municipality") -> StatTable:
     subject = Subject("client_id", _today(filters), _org_q("organisation", "client__"))
     qs = _filtered(_plans_in_period(filters), filters, subject)
     reasons = PlanExtension.Reason.values
-    qs = qs.annotate(
-        extended=Exists(PlanExtension.objects.filter(plan_id=OuterRef("pk"))),
-        extension_count=Coalesce(
-            Subquery(
-                PlanExtension.objects.filter(plan_id=OuterRef("pk"))
-                .values("plan_id")
-                .annotate(n=Count("id"))
-                .values("n")[:1]
-            ),
-            0,
-        ),
+    # One join to the extensions: plans are counted distinct, extensions as joined rows.
+    aggregates: dict[str, Any] = {
+        "plans": Count("id", distinct=True),
+        "extended": Count("id", distinct=True, filter=Q(extensions__isnull=False)),
+        "extension_rows": Count("extensions"),
         **{
-            f"has_{r}": Exists(PlanExtension.objects.filter(plan_id=OuterRef("pk"), reason=r))
+            f"reason_{r}": Count("id", distinct=True, filter=Q(extensions__reason=r))
             for r in reasons
         },
-    )
-    aggregates: dict[str, Any] = {
-        "plans": Count("id"),
-        "extended": Count("id", filter=Q(extended=True)),
-        "extensions": Coalesce(Sum("extension_count"), 0),
-        **{f"reason_{r}": Count("id", filter=Q(**{f"has_{r}": True})) for r in reasons},
     }
     grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
     labels = dict(PlanExtension.Reason.choices)
@@ -606,7 +635,7 @@ def plan_extensions(filters: Filters, *, by: str = "municipality") -> StatTable:
         cells=lambda v: {
             "plans": _count(v, "plans"),
             "extended": _count(v, "extended"),
-            "extensions": _count(v, "extensions", "extended"),
+            "extensions": _count(v, "extension_rows", "extended"),
             **{f"reason_{r}": _count(v, f"reason_{r}") for r in reasons},
         },
         chart_column="extended",
@@ -1113,6 +1142,11 @@ INDICATORS: dict[str, IndicatorSpec] = {
 
 def indicator_tables(filters: Filters, *, by: str = "municipality") -> list[StatTable]:
     """Every indicator table for the filters (raw; suppress before it leaves the boundary)."""
+    with shared_reads():
+        return _indicator_tables(filters, by=by)
+
+
+def _indicator_tables(filters: Filters, *, by: str) -> list[StatTable]:
     out = []
     for table in TABLES:
         own = {
@@ -1153,7 +1187,8 @@ def regional_overview(
         ("plan_closures", plan_closures, "closed"),
     )
     protect = protect or (lambda table: table)
-    sources = {fn: protect(fn(filters, by="municipality")) for _k, fn, _c in keys}
+    with shared_reads():
+        sources = {fn: protect(fn(filters, by="municipality")) for _k, fn, _c in keys}
     first = sources[new_clients]
     columns: list[Column] = []
     for key, fn, column in keys:
