@@ -46,8 +46,8 @@ def chart_for(table: StatTable) -> ChartView | None:
         return None
     title = f"{table.title}: {column.label}"
     description = _(
-        "%(column)s by %(rows)s. Figures hidden by the small-cell protection are not drawn."
-    ) % {"column": column.label, "rows": _("row")}
+        "The chart shows %(column)s. Figures hidden by the small-cell protection are not drawn."
+    ) % {"column": column.label}
     return ChartView(
         bar_chart(title=title, labels=labels, values=values, unit=str(column.unit)),
         title,
