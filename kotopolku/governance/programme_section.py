@@ -111,3 +111,16 @@ def working_groups_section(groups: list[dict[str, Any]], language: str) -> Secti
                 )
             section.subsections.append(Section(t(group["name"]), blocks))
         return section
+
+
+def working_groups_provider(programme: Any, day: date) -> list[dict[str, Any]]:
+    """Content provider for programme versions: the groups are frozen with each version."""
+    return working_groups_content(region_id=programme.region_id, day=day)
+
+
+def _working_groups(ctx: Any) -> Section | None:
+    """Section 6 of the programme document; absent from versions frozen before it existed."""
+    groups = ctx.content.get("working_groups")
+    if not groups:
+        return None
+    return working_groups_section(groups, ctx.language)
