@@ -302,3 +302,12 @@ def test_overview_search_empty_state_and_constant_queries(client_for, user_for, 
     found = http.get(reverse("privacy:overview"), {"q": "Rajoitettu"}).content.decode()
     assert "JP-R-1" not in found
     assert "Rajoitettu" in found
+
+
+def test_api_refuses_a_restricted_client_with_a_problem(client_for, user_for, amina):
+    services.restriction_start(actor=user_for("coordinator"), client=amina, reason="Kiista")
+    response = client_for("caseworker").get(reverse("api:client-detail", args=[amina.pk]))
+    assert response.status_code == 403
+    assert response.json()["status"] == 403
+    listed = client_for("caseworker").get(reverse("api:client-list")).content.decode()
+    assert "JP-PRIV-1" not in listed
