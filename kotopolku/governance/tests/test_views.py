@@ -146,7 +146,7 @@ def _report_sections(language):
     if language == "fi":
         return [
             "Vuoden keskeiset tunnusluvut",
-            "Ei saatavilla",
+            "uudet asiakkaat",  # a key figure from the statistics app (issue 7)
             "Toimenpiteiden tila",
             "Mittarit suhteessa tavoitteisiin",
             "Lisätyt ja poistuneet palvelut",
@@ -155,7 +155,7 @@ def _report_sections(language):
         ]
     return [
         "Årets nyckeltal",
-        "Inte tillgängliga",
+        "nya klienter",  # a key figure from the statistics app (issue 7)
         "Åtgärdernas status",
         "Mätare i förhållande till målen",
         "Tillagda och avslutade tjänster",
