@@ -1,0 +1,115 @@
+"""Issue 4, acceptance 1: a case worker's pathway from registration to a closed referral."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kotopolku.e2e.conftest import assert_accessible, login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def submit(page):
+    page.locator("main form[method=post] button[type=submit]").last.click()
+
+
+def select_by_text(page, name: str, text: str) -> None:
+    select = page.locator(f"select[name={name}]")
+    value = select.locator("option", has_text=text).first.get_attribute("value")
+    select.select_option(value)
+
+
+def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url):
+    today = timezone.localdate()
+    start = today - timedelta(days=20)
+    login(page, "caseworker-jarvenpaa")
+
+    # 1. Register a client.
+    page.goto("/clients/new/")
+    assert_accessible(page)
+    page.fill("input[name=external_id]", "E2E-JOURNEY-1")
+    page.fill("input[name=first_names]", "Layla")
+    page.fill("input[name=last_name]", "Haddad")
+    page.fill("input[name=date_of_birth]", "1991-04-12")
+    page.select_option("select[name=permit_basis]", "asylum")
+    page.fill("input[name=first_permit_date]", start.isoformat())
+    select_by_text(page, "home_municipality", "Järvenpää")
+    page.fill("input[name=home_start]", start.isoformat())
+    submit(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Layla Haddad")
+    client_url = page.url
+    client_pk = re.search(r"/clients/(\d+)/", client_url).group(1)
+    screenshot(page, "10-client")
+
+    # 2. A guidance contact.
+    page.goto(f"/casework/contacts/add/?client={client_pk}")
+    page.fill("input[name=day]", today.isoformat())
+    page.fill("input[name=language]", "ar")
+    page.locator("input[name=topics]").first.check()
+    submit(page)
+    expect(page.locator(".hds-notification--success").first).to_be_visible()
+
+    # 3. Start and complete an assessment.
+    page.goto(f"/casework/clients/{client_pk}/assessments/add/")
+    assert_accessible(page)
+    page.fill("input[name=started]", (start + timedelta(days=5)).isoformat())
+    submit(page)
+    expect(page).to_have_url(re.compile(r"/casework/assessments/\d+/"))
+    page.fill("input[name=completed]", (start + timedelta(days=10)).isoformat())
+    page.select_option("select[name=plan_needed]", "true")
+    page.fill("textarea[name=goals]", "Työ ravintola-alalla")
+    submit(page)
+    expect(page.locator(".hds-notification--success").first).to_be_visible()
+    assert_accessible(page)
+
+    # 4. A plan one day too long: the P2 message in Finnish, nothing stored.
+    plan_start = start + timedelta(days=12)
+    page.goto(f"/casework/clients/{client_pk}/plans/add/")
+    page.fill("input[name=start]", plan_start.isoformat())
+    too_long = plan_start.replace(year=plan_start.year + 1)
+    page.fill("input[name=end]", too_long.isoformat())
+    submit(page)
+    expect(page.locator("main")).to_contain_text("Ensimmäinen suunnitelma")
+    assert_accessible(page)
+    screenshot(page, "11-plan-too-long")
+
+    # 5. Correct it and save.
+    page.fill("input[name=end]", (too_long - timedelta(days=1)).isoformat())
+    submit(page)
+    expect(page).not_to_have_url(re.compile(r"/plans/add/"))
+
+    # 6. Refer the client to the employment area.
+    page.goto(f"/casework/clients/{client_pk}/referrals/add/")
+    select_by_text(page, "to_organisation", "työllisyysalue")
+    page.fill("textarea[name=reason]", "Työnhaun tuki")
+    page.fill("input[name=consent_reference]", "Suostumus lomakkeella 1/2026")
+    page.fill("input[name=response_due]", (today + timedelta(days=14)).isoformat())
+    submit(page)
+    expect(page.locator("main")).to_contain_text("Keski-Uudenmaan työllisyysalue")
+
+    # 7. The employment area's case worker accepts it and sees the client.
+    other = browser.new_context(base_url=live_url)
+    employment = other.new_page()
+    login(employment, "caseworker-employment")
+    assert employment.goto(f"/casework/clients/{client_pk}/").status == 404
+    employment.goto("/casework/referrals/")
+    row = employment.locator("tr", has_text="Layla Haddad")
+    row.get_by_role("link").first.click()
+    assert_accessible(employment)
+    referral_url = employment.url
+    employment.get_by_role("link", name="Hyväksy").click()
+    submit(employment)
+    assert employment.goto(f"/casework/clients/{client_pk}/").status == 200
+    expect(employment.get_by_role("heading", level=1)).to_contain_text("Haddad")
+    assert_accessible(employment)
+
+    # 8. Closing the referral ends that access.
+    employment.goto(referral_url)
+    employment.get_by_role("link", name="Päätä ja ilmoita tulos").click()
+    employment.locator("textarea[name=text]").fill("Ohjattu työnhakijaksi.")
+    submit(employment)
+    assert employment.goto(f"/casework/clients/{client_pk}/").status == 404
+    other.close()
