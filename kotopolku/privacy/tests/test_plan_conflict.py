@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import translation
 
 from kotopolku.casework import services
 from kotopolku.casework.models import IntegrationPlan
@@ -57,7 +58,9 @@ def test_second_save_gets_a_conflict_and_keeps_its_input(two_caseworkers):
     conflict = second.post(url, _form_data(second_page, long_term_goals="Toisen tavoite"))
     assert conflict.status_code == 409
     body = conflict.content.decode()
-    assert "Someone else saved this plan" in body
+    with translation.override("fi"):
+        message = str(services.PlanConflict(plan).messages[0])
+    assert message in body.replace("&#x27;", "'")
     assert "Toisen tavoite" in body  # the second worker's input is shown back
     plan.refresh_from_db()
     assert plan.long_term_goals == "Ensimmäisen tavoite"  # the first save is not overwritten

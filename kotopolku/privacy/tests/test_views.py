@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kotopolku.access.reauth import AUTH_AT
 from kotopolku.audit.models import AuditEvent
@@ -126,7 +127,9 @@ def test_log_report_bad_period_is_a_clear_error(client_for, amina):
         {"date_from": "2026-05-01", "date_to": "2026-04-01"},
     )
     assert response.status_code == 400
-    assert "The end of the period cannot be before its start." in response.content.decode()
+    with translation.override("fi"):
+        message = gettext("The end of the period cannot be before its start.")
+    assert message in response.content.decode()
 
 
 def test_log_report_csv_and_pdf(client_for, amina):
