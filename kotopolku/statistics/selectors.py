@@ -285,7 +285,7 @@ def _aggregate(qs: QuerySet, aggregates: dict[str, Any]) -> dict:
     """`qs.aggregate(...)` in one plain SELECT. Django's own aggregate() wraps annotated
     querysets in a subquery that can drop an annotation used only in an aggregate's filter
     (seen with Exists on SQLite); a constant "group" has no GROUP BY and no wrapper."""
-    rows = list(qs.annotate(whole=Value(1)).values("whole").annotate(**aggregates))
+    rows = list(qs.annotate(whole=Value(1)).values("whole").annotate(**aggregates).order_by())
     return rows[0] if rows else {}
 
 

@@ -83,13 +83,14 @@ class Median(Aggregate):
         raise NotImplementedError(connection.vendor)
 
     def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
-            **extra,
-        )
+        # The template is set on a copy: Aggregate.as_sql passes its own `template` when the
+        # aggregate has a filter.
+        clone = self.copy()
+        clone.template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return super(Median, clone).as_sql(compiler, connection, **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
         # kp_median is registered on every SQLite connection by StatisticsConfig.ready().
-        return super().as_sql(compiler, connection, function="kp_median", **extra)
+        clone = self.copy()
+        clone.function = "kp_median"
+        return super(Median, clone).as_sql(compiler, connection, **extra)
