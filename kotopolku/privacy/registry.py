@@ -8,7 +8,7 @@ a new model that reaches a client without a holding here (or a reasoned entry in
 fails the test.
 
 Anonymisation keeps what statistics count (municipality, dates, permit basis, gender, birth
-year, languages, statuses, hours and amounts) and removes what identifies or describes the
+month, languages, statuses, hours and amounts) and removes what identifies or describes the
 person (names, identity code, contact details, free text).
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import CharField, Model, QuerySet, Value
-from django.db.models.functions import Cast, Concat, TruncYear
+from django.db.models.functions import Cast, Concat, TruncMonth
 
 MASK_TEXT = "[anonymised]"
 
@@ -83,8 +83,9 @@ HOLDINGS: tuple[Holding, ...] = (
             "last_name": MASK_TEXT,
             "hetu_encrypted": "",
             "hetu_hash": "",
-            # The birth year stays: ages at the end of a statistics year do not change.
-            "date_of_birth": TruncYear("date_of_birth"),
+            # The day of birth goes, the month stays: a person's age on the last day of any
+            # month (statistics periods end on one; compensation age bands use one) is the same.
+            "date_of_birth": TruncMonth("date_of_birth"),
             "phone": "",
             "email": "",
             "street_address": "",

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
@@ -16,7 +17,7 @@ from kotopolku.casework.models import GuidanceContact, IntegrationPlan, PlanServ
 from kotopolku.clients import services as clients
 from kotopolku.clients.models import Client, ClientLanguage
 from kotopolku.clients.tests.factories import ClientFactory, staff_user
-from kotopolku.common.dates import age_on
+from kotopolku.common.dates import age_on, last_day_of_month
 from kotopolku.compensation.models import ClaimLine, PaymentListRow
 from kotopolku.courses.models import Attendance, Enrolment, LanguageTestResult, WorkPlacement
 from kotopolku.privacy.models import Anonymisation
@@ -28,6 +29,11 @@ pytestmark = pytest.mark.django_db
 
 ON = date(2035, 7, 1)  # 10 years after 2025-06-30 is 2035-06-30: closed on or before it = due
 STAT_YEARS = (2024, 2025, 2026, 2035)
+# Last days of months around the birthdays of the test clients (born 1990-05-01, 2010-11-03,
+# 1990-05-17): ages on these days are what statistics periods and compensation months use.
+MONTH_ENDS = tuple(
+    last_day_of_month(date(year, month, 1)) for year in (2016, 2017, 2025) for month in range(1, 13)
+)
 
 
 def _band(age: int) -> str:
@@ -57,6 +63,7 @@ def statistics() -> dict[str, object]:
                     client.closed_at.year if client.closed_at else None,
                     client.permit_basis,
                     _band(age_on(client.date_of_birth, date(year, 12, 31))),
+                    tuple(age_on(client.date_of_birth, day) for day in MONTH_ENDS),
                     client.gender,
                     client.citizenship,
                     client.jobseeker,
@@ -134,7 +141,9 @@ def test_real_run_anonymises_exactly_those_clients_and_keeps_the_statistics(popu
     assert full.external_id == f"ANON-{full.pk}"
     assert full.hetu_encrypted == ""
     assert full.hetu_hash == ""
-    assert full.date_of_birth == date(1990, 1, 1)
+    assert full.date_of_birth == date(1990, 5, 1)
+    due_pk = next(c["id"] for c in summary["clients"] if c["external_id"] == "RET-DUE")
+    assert Client.objects.get(pk=due_pk).date_of_birth == date(2010, 11, 1)
     # … the others are untouched …
     for external_id in population["kept"]:
         assert not Anonymisation.objects.filter(client__external_id=external_id).exists()
@@ -180,3 +189,39 @@ def test_command_dry_run_and_real_run(population):
 def test_amounts_stay_decimal(population):
     retention_apply(actor=None, on=ON, dry_run=False)
     assert ClaimLine.objects.aggregate(total=Sum("amount"))["total"] == Decimal("120.00")
+
+
+def _statistics_tables():
+    from kotopolku.statistics.filters import Filters, Period
+    from kotopolku.statistics.selectors import CLIENT_DIMENSIONS, indicator_tables
+
+    figures = []
+    for label in ("2024", "2025", "2025-Q2", "2025-Q3", "2025-Q4"):
+        for by in CLIENT_DIMENSIONS:
+            for table in indicator_tables(Filters(period=Period.parse(label)), by=by):
+                figures.append(
+                    (
+                        label,
+                        by,
+                        table.key,
+                        [
+                            (row.key, {k: (c.value, c.persons) for k, c in row.cells.items()})
+                            for row in table.rows
+                        ],
+                        table.total
+                        and {k: (c.value, c.persons) for k, c in table.total.cells.items()},
+                    )
+                )
+    return figures
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("kotopolku.statistics"), reason="the statistics app is not installed"
+)
+def test_statistics_indicators_are_the_same_after_anonymisation(population):
+    """The statistics app's own indicator tables, by every client dimension, for years and
+    quarters, before and after the real run."""
+    before = _statistics_tables()
+    assert any(rows for *_, rows, _total in before), "the population shows in the statistics"
+    retention_apply(actor=None, on=ON, dry_run=False)
+    assert _statistics_tables() == before
