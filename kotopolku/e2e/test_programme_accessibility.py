@@ -1,4 +1,4 @@
-"""Acceptance 6: the public catalogue and the programme document preview pass axe-core
+"""Issue 3, acceptance 6: the public catalogue and the programme document preview pass axe-core
 (WCAG 2.1 A/AA) in a real browser. Uses the browser harness of kotopolku/e2e."""
 
 import re
@@ -6,19 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import (  # noqa: F401 (fixtures)
-    assert_accessible,
-    browser,
-    live_url,
-    login,
-    page,
-    screenshot,
-)
+from kotopolku.e2e.conftest import assert_accessible, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_public_catalogue_is_accessible_in_finnish_and_swedish(page):  # noqa: F811
+def test_public_catalogue_is_accessible_in_finnish_and_swedish(page):
     page.goto("/catalogue/public/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kotoutumisen palvelut")
     expect(page.get_by_role("heading", name="Ohjaus ja neuvonta")).to_be_visible()
@@ -36,7 +29,7 @@ def test_public_catalogue_is_accessible_in_finnish_and_swedish(page):  # noqa: F
     assert_accessible(page)
 
 
-def test_programme_document_preview_is_accessible(page):  # noqa: F811
+def test_programme_document_preview_is_accessible(page):
     login(page, "viewer")
     page.goto("/programme/")
     page.get_by_role("link", name="Keski-Uudenmaan kotoutumisohjelma").click()
