@@ -364,3 +364,24 @@ def test_session_removal_asks_first_and_keeps_marked_sessions(demo, client_for):
     response = http.post(reverse("courses:session_delete", args=[first.pk]))
     assert response.status_code == 400
     assert course.sessions.count() == 1
+
+
+def test_plan_page_shows_test_results_against_the_target(demo, client_for):
+    course = make_course("KK-PLAN", kind=Course.Kind.INTEGRATION_TRAINING, sessions=1)
+    enrolment = enrol_client(course, "KKPLAN-1")
+    services.language_result_add(
+        actor=None,
+        enrolment=enrolment,
+        day=today(),
+        test_name="YKI-PLAN",
+        listening="B1.1",
+        reading="A2.2",
+    )
+    plan = enrolment.plan_service.plan
+    page = client_for("caseworker").get(reverse("casework:plan_detail", args=[plan.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "KK-PLAN" in text
+    assert "YKI-PLAN" in text
+    assert "B1.1" in text
+    assert "A2.2" in text
