@@ -2,7 +2,9 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -28,6 +30,11 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _wrappable(text: str) -> str:
+    """Reasons such as "email,first_names,phone" have no spaces; let a PDF cell wrap them."""
+    return re.sub(r",(?=\S)", ", ", text)
+
+
 def _labels(model_label: str) -> dict[str, str]:
     model = apps.get_model(model_label)
     labels = {
@@ -41,6 +48,30 @@ def _labels(model_label: str) -> dict[str, str]:
     return labels
 
 
+def _choices(model_label: str) -> dict[str, dict[Any, str]]:
+    model = apps.get_model(model_label)
+    return {
+        f.name: {k: str(v) for k, v in f.flatchoices}
+        for f in model._meta.concrete_fields
+        if f.choices
+    }
+
+
+def _readable(value: Any, choices: dict[Any, str] | None) -> str:
+    """Codes as their labels and ISO dates as Finnish-style dates; the JSON keeps the raw form."""
+    if choices and not isinstance(value, list) and value in choices:
+        return choices[value]
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        try:
+            if len(value) == 10:
+                return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            moment = datetime.fromisoformat(value)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        except ValueError:
+            pass
+    return _value(value)
+
+
 def export_document(data: dict[str, Any]) -> Document:
     sections = []
     for model_label, rows in data["sections"].items():
@@ -50,15 +81,16 @@ def export_document(data: dict[str, Any]) -> Document:
             sections.append(Section(title, [Paragraph(_("Nothing recorded."), style="note")]))
             continue
         if model_label == AUDIT_MODEL:
+            audit_actions = {k: str(v) for k, v in AuditEvent.Action.choices}
             table = Table(
                 [_("Time"), _("User"), _("Action"), _("Object"), _("Reason"), _("Success")],
                 [
                     [
-                        _value(r["at"]),
+                        _readable(r["at"], None),
                         _value(r["actor_label"]),
-                        _value(r["action"]),
+                        _readable(r["action"], audit_actions),
                         f"{r['object_type']} {r['object_id']}".strip() or "–",
-                        _value(r["reason"]),
+                        _wrappable(_value(r["reason"])),
                         _value(r["success"]),
                     ]
                     for r in rows
@@ -68,9 +100,12 @@ def export_document(data: dict[str, Any]) -> Document:
             sections.append(Section(title, [table]))
             continue
         labels = _labels(model_label)
+        choices = _choices(model_label)
         blocks: list = []
         for row in rows:
-            blocks.append(Facts([(labels.get(k, k), _value(v)) for k, v in row.items()]))
+            blocks.append(
+                Facts([(labels.get(k, k), _readable(v, choices.get(k))) for k, v in row.items()])
+            )
         sections.append(Section(title, blocks))
     return Document(
         title=_("Data held about the client"),
@@ -98,7 +133,7 @@ def _event_cells(event: AuditEvent) -> list[str]:
         event.actor_label or "–",
         event.get_action_display(),
         f"{event.object_type} {event.object_id}".strip() or "–",
-        event.reason or "–",
+        _wrappable(event.reason or "–"),
         _("yes") if event.success else _("no"),
     ]
 
