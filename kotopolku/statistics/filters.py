@@ -158,9 +158,11 @@ def client_q(filters: Filters, path: str = "") -> Q:
         q &= age_band_q(filters.age_band, filters.period.end, path)
     if filters.language:
         client_id = path.rstrip("_") + "_id" if path else "id"
-        q &= Exists(
-            ClientLanguage.objects.filter(
-                client_id=OuterRef(client_id), mother_tongue=True, code=filters.language
+        q &= Q(
+            Exists(
+                ClientLanguage.objects.filter(
+                    client_id=OuterRef(client_id), mother_tongue=True, code=filters.language
+                )
             )
         )
     return q

@@ -35,7 +35,8 @@ def chart_for(table: StatTable) -> ChartView | None:
     if not table.chart_column or not table.rows:
         return None
     column = table.column(table.chart_column)
-    labels, values = [], []
+    labels: list[str] = []
+    values: list[Decimal | float] = []
     for row in table.rows:
         cell = row.cells.get(column.key)
         if cell is None or cell.value is None or cell.suppressed:

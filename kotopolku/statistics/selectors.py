@@ -304,7 +304,7 @@ def _run(qs: QuerySet, aggregates: dict[str, Any], group) -> tuple[dict[Any, dic
         .order_by()
     )
     rows = list(grouped.union(total, all=True))
-    whole = next((r for r in rows if r["whole"] == 1), {})
+    whole: dict = next((r for r in rows if r["whole"] == 1), {})
     return {r["group"]: r for r in rows if r["whole"] == 0}, whole
 
 
@@ -325,7 +325,7 @@ def _table(
     by: str,
     grouped: dict[Any, dict],
     total: dict,
-    cells: Callable[[dict], dict[str, Cell]],
+    cells: Callable[[_Zeros], dict[str, Cell]],
     total_label: Any = None,
     **extra: Any,
 ) -> StatTable:
@@ -347,7 +347,7 @@ def _table(
     return table
 
 
-def _zeros(values: dict) -> dict:
+def _zeros(values: dict) -> _Zeros:
     return _Zeros(values)
 
 
@@ -372,6 +372,10 @@ def _today(filters: Filters) -> date:
 
 
 # ---------------------------------------------------------------- the indicators
+
+
+def _skill_label(skill: str) -> Any:
+    return getattr(LanguageTestResult._meta.get_field(skill), "verbose_name", skill)
 
 
 @indicator
@@ -437,7 +441,7 @@ def guidance_contacts(filters: Filters, *, by: str = "topic") -> StatTable:
         Column("persons", _("persons")),
         Column("anonymous", _("of them anonymous")),
     ]
-    common = {
+    common: dict[str, Any] = {
         "key": "guidance_contacts",
         "title": _("Guidance contacts"),
         "description": _(
@@ -482,7 +486,9 @@ def guidance_contacts(filters: Filters, *, by: str = "topic") -> StatTable:
         group = None
     grouped, total = _run(qs, aggregates, group)
     if by == "organisation":
-        names = dict(Organisation.objects.filter(pk__in=list(grouped)).values_list("pk", "name"))
+        names: dict[Any, Any] = dict(
+            Organisation.objects.filter(pk__in=list(grouped)).values_list("pk", "name")
+        )
         table = _table(by="", grouped={}, total=total, cells=cells, **common)
         table.rows = [
             Row(str(k), names.get(k, k), cells(_zeros(v)))
@@ -683,7 +689,7 @@ def referral_due_met(filters: Filters, *, by: str = "municipality") -> StatTable
     p = filters.period
     qs = IntegrationPlan.objects.annotate(
         due=AddMonths(F("start"), rule_case("referral_due_months", "start"))
-    ).filter(due__range=(p.start, p.end))
+    ).filter(due__range=(p.start, p.end))  # type: ignore[misc]
     qs = _filtered(qs, filters, subject).annotate(
         met=Exists(
             PlanService.objects.filter(plan_id=OuterRef("pk")).filter(
@@ -900,7 +906,7 @@ def language_target(filters: Filters, *, by: str = "municipality") -> StatTable:
         aggregates[f"{skill}_tested"] = Count(client, distinct=True, filter=~Q(**{skill: ""}))
         aggregates[f"{skill}_meets"] = Count(client, distinct=True, filter=meets[skill])
     grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
-    skill_labels = {s: LanguageTestResult._meta.get_field(s).verbose_name for s in SKILLS}
+    skill_labels = {s: _skill_label(s) for s in SKILLS}
     columns = [
         Column("tested", _("persons tested")),
         Column("all", _("at the target in every tested skill")),
@@ -980,7 +986,7 @@ def referrals(filters: Filters, *, by: str = "route") -> StatTable:
             "median_days": _median(v, "median_days", "answered"),
         }
 
-    common = {
+    common: dict[str, Any] = {
         "key": "referrals",
         "title": _("Referrals"),
         "description": _(
@@ -1150,8 +1156,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         *[
             IndicatorSpec(
                 f"language_target_share_{skill}",
-                _("share meeting B1.1: %(skill)s")
-                % {"skill": LanguageTestResult._meta.get_field(skill).verbose_name},
+                _("share meeting B1.1: %(skill)s") % {"skill": _skill_label(skill)},
                 language_target,
                 f"{skill}_share",
                 "%",

@@ -14,9 +14,6 @@ class AddMonths(Func):
     output_field = DateField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - per vendor below
-        raise NotImplementedError(connection.vendor)
-
     def as_postgresql(self, compiler, connection, **extra):
         day, day_params = compiler.compile(self.source_expressions[0])
         months, month_params = compiler.compile(self.source_expressions[1])
@@ -55,9 +52,6 @@ class DaysBetween(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - per vendor below
-        raise NotImplementedError(connection.vendor)
-
     def _parts(self, compiler):
         later, later_params = compiler.compile(self.source_expressions[0])
         earlier, earlier_params = compiler.compile(self.source_expressions[1])
@@ -78,9 +72,6 @@ class Median(Aggregate):
     name = "Median"
     output_field = FloatField()
     allow_distinct = False
-
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - per vendor below
-        raise NotImplementedError(connection.vendor)
 
     def as_postgresql(self, compiler, connection, **extra):
         # The template is set on a copy: Aggregate.as_sql passes its own `template` when the

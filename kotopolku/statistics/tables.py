@@ -17,7 +17,7 @@ class Column:
     key: str
     label: Any
     kind: str = COUNT
-    unit: str = ""
+    unit: Any = ""
     # For RATE: the keys of the numerator and denominator columns.
     of: tuple[str, str] | None = None
 
