@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "kotopolku.common"
     label = "common"
+
+    def ready(self) -> None:
+        from kotopolku.common import lookups
+
+        lookups.register()
