@@ -282,10 +282,16 @@ class CompletenessOutput(serializers.Serializer):
         return [s.pk for s in obj.services]
 
 
+class CompletenessListOutput(serializers.Serializer):
+    """The answer is an object, so that figures can be added beside the list later."""
+
+    warnings = CompletenessOutput(many=True)
+
+
 class CompletenessApi(APIView):
     permission_classes = [allows(perms.COMPLETENESS_VIEW)]
 
-    @extend_schema(responses={200: CompletenessOutput(many=True)})
+    @extend_schema(responses={200: CompletenessListOutput})
     def get(self, request):
         warnings = selectors.completeness_warnings(day=timezone.localdate())
-        return Response({"warnings": CompletenessOutput(warnings, many=True).data})
+        return Response(CompletenessListOutput({"warnings": warnings}).data)

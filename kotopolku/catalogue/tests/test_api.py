@@ -141,3 +141,19 @@ def test_service_list_query_count_is_constant(client_for):
             client.get(url)
         assert len(second) == len(first), url
         assert len(first) <= 12
+
+
+def test_completeness_answer_conforms_to_the_openapi_schema(client_for):
+    """The answer is `{"warnings": [...]}` and the published schema says so (make fuzz found a
+    schema that promised a bare array)."""
+    import jsonschema
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/catalogue/completeness/"]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    literacy = Service.objects.get(category_id="literacy", archived=False)
+    client_for("coordinator").post(f"/api/v1/catalogue/services/{literacy.pk}/archive/")
+    answer = client_for("viewer").get("/api/v1/catalogue/completeness/").json()
+    assert answer["warnings"]
+    jsonschema.validate(answer, {**body, "components": schema["components"]})
