@@ -10,7 +10,18 @@ WORKERS=${OPS_WORKERS:-4}
 WORK=$(mktemp -d /tmp/kotopolku-ops.XXXXXX)
 OUT=${OPS_REPORT_DIR:-var/ops}
 mkdir -p "$OUT"
-export DEBUG=true SECRET_KEY=ops-only-secret-key-0123456789abcdef LOG_LEVEL=${LOG_LEVEL:-ERROR}
+export SECRET_KEY=ops-only-secret-key-0123456789abcdef-ops-only LOG_LEVEL=${LOG_LEVEL:-ERROR}
+# Production settings (DEBUG off) unless OPS_DEBUG=true: the server then expects the headers of
+# a TLS-terminating reverse proxy, which ops/loadtest.py sends with --behind-proxy.
+if [ "${OPS_DEBUG:-false}" = "true" ]; then
+  export DEBUG=true
+  LOADTEST_FLAGS=""
+else
+  export DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
+  export FIELD_ENCRYPTION_KEY=${FIELD_ENCRYPTION_KEY:-S9_c_hhcjNAcAJ1ERimLVZ8mjQjW7z6QDvTDCxo0mbk=}
+  export HETU_HASH_KEY=${HETU_HASH_KEY:-ops-only-hetu-hash-key}
+  LOADTEST_FLAGS="--behind-proxy"
+fi
 export DATABASE_URL="postgres://postgres@$PG_HOST:5432/$DB_NAME"
 SERVER=""
 cleanup() {
@@ -34,7 +45,23 @@ user = get_user_model().objects.get(username="caseworker-jarvenpaa")
 print(",".join(str(pk) for pk in selectors.client_list(user=user).values_list("pk", flat=True)[:20]))
 ')
 echo "   clients the load opens: ${CLIENTS:-none}"
+# Fifty case workers of Järvenpää, each with their own session and rate-limit budget (the
+# search limit is per user): copies of caseworker-jarvenpaa, with the same password.
+LOAD_USERS=$($PY manage.py shell -v 0 -c '
+from django.contrib.auth import get_user_model
+from kotopolku.organisations.models import Membership
+User = get_user_model()
+model = User.objects.get(username="caseworker-jarvenpaa")
+names = []
+for n in range(1, 51):
+    user, _ = User.objects.get_or_create(username=f"load-caseworker-{n:02d}", defaults={"password": model.password, "email": f"load-{n:02d}@ops.kotopolku.invalid"})
+    for m in model.memberships.all():
+        Membership.objects.get_or_create(user=user, organisation=m.organisation, role=m.role)
+    names.append(user.username)
+print(",".join(names))
+')
 
+$PY manage.py collectstatic --noinput -v 0
 echo "== gunicorn on 127.0.0.1:$PORT, $WORKERS workers"
 .venv/bin/gunicorn kotopolku.config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --timeout 60 --log-level warning --error-logfile "$OUT/gunicorn-$(basename "$0").log" &

@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Load and fault tests against a running Kotopolku (started by ops/load or ops/fault).
 
-Virtual case workers log in, then loop over the worklist, a client page and a client search
-until their step ends. Every loop is bounded by time and by a request cap, and only
-127.0.0.1 is contacted.
+Virtual case workers log in (a step's new users spread over `--ramp` seconds; the users of
+one step stay on into the next), then loop over the worklist, a client page and a client search
+until their step ends, pausing a random think time between requests (`--think`, mean seconds;
+0 hammers the server with no pause). Every loop is bounded by time and by a request cap, and
+only 127.0.0.1 is contacted.
+
+With `--behind-proxy` the requests look as they do behind the TLS-terminating reverse proxy of
+a production deployment (DEBUG off): `X-Forwarded-Proto: https`, an https Referer, and the
+Secure cookies sent back over the plain loopback connection.
 
     loadtest.py load  --base http://127.0.0.1:8766 --steps 10,20,30,40,50 --seconds 60
     loadtest.py fault --base ... --seconds 60 --users 10 --restart-after 20 --restart-cmd "..."
@@ -17,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import defaultdict
 from urllib.parse import urlparse
 
@@ -47,11 +54,29 @@ def pct(values: list[float], p: float) -> float:
 
 
 class VirtualUser(threading.Thread):
-    def __init__(self, base, username, clients, until, rec, *, expect_outage=False):
+    def __init__(
+        self, base, username, clients, until, rec, *, think=0.0, behind_proxy=False, writes=False
+    ):
         super().__init__(daemon=True)
         self.base, self.username, self.clients = base, username, clients
-        self.until, self.rec, self.expect_outage = until, rec, expect_outage
+        self.until, self.rec, self.think = until, rec, think
+        self.behind_proxy = behind_proxy
+        self.writes = writes
+        self.written: list[str] = []  # notes of the contacts whose saving answered 302
+        self.origin = base.replace("http://", "https://", 1) if behind_proxy else base
         self.session = requests.Session()
+        if behind_proxy:
+            self.session.headers["X-Forwarded-Proto"] = "https"
+
+    def pause(self) -> None:
+        if self.think:
+            time.sleep(self.think * random.uniform(0.5, 1.5))  # noqa: S311
+
+    def _unsecure_cookies(self) -> None:
+        # The proxy would carry Secure cookies over TLS; here the loopback hop is plain HTTP.
+        if self.behind_proxy:
+            for cookie in self.session.cookies:
+                cookie.secure = False
 
     def call(
         self, op: str, method: str, path: str, ok_status=(200,), **kwargs
@@ -66,6 +91,7 @@ class VirtualUser(threading.Thread):
             time.sleep(0.2)
             return None
         ms = (time.monotonic() - started) * 1000
+        self._unsecure_cookies()
         self.rec.add(op, response.status_code, ms, response.status_code in ok_status)
         if response.status_code == 503:
             time.sleep(0.5)
@@ -73,6 +99,7 @@ class VirtualUser(threading.Thread):
 
     def csrf(self, path: str) -> str:
         page = self.session.get(self.base + path, timeout=30)
+        self._unsecure_cookies()
         found = CSRF.search(page.text)
         return found.group(1) if found else ""
 
@@ -87,31 +114,66 @@ class VirtualUser(threading.Thread):
             "/login/",
             ok_status=(302,),
             data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.base + "/login/"},
+            headers={"Referer": self.origin + "/login/"},
         )
         return response is not None and response.status_code == 302
 
+    start_delay = 0.0
+
     def run(self) -> None:
         done = 0
+        time.sleep(self.start_delay)
         while time.monotonic() < self.until and not self.login():
             time.sleep(0.5)
         while time.monotonic() < self.until and done < MAX_REQUESTS_PER_USER:
+            self.pause()
             worklist = self.call("worklist", "GET", "/casework/")
             if worklist is not None and worklist.status_code == 302:
                 self.login()  # the session was lost (database restart): log in again
                 continue
             if self.clients:
+                self.pause()
                 client_id = random.choice(self.clients)  # noqa: S311
                 self.call("client", "GET", f"/clients/{client_id}/")
+            self.pause()
             token = self.session.cookies.get("csrftoken", "")
             self.call(
                 "search",
                 "POST",
                 "/clients/",
                 data={"q": random.choice(SEARCHES), "csrfmiddlewaretoken": token},  # noqa: S311
-                headers={"Referer": self.base + "/clients/"},
+                headers={"Referer": self.origin + "/clients/"},
             )
             done += 3
+            if self.writes:
+                self.pause()
+                self.write_contact()
+                done += 1
+
+    def write_contact(self) -> None:
+        """Record an anonymous guidance contact: the contact and its audit row in one
+        transaction. Its note is unique, so the rows can be counted against the 302 answers."""
+        note = f"fault-test {uuid.uuid4()}"
+        token = self.session.cookies.get("csrftoken", "")
+        response = self.call(
+            "contact",
+            "POST",
+            "/casework/contacts/add/",
+            ok_status=(302,),
+            data={
+                "day": time.strftime("%Y-%m-%d"),
+                "persons": "2",
+                "language": "ar",
+                "topics": ["housing", "work"],
+                "channel": "phone",
+                "outcome": "information",
+                "note": note,
+                "csrfmiddlewaretoken": token,
+            },
+            headers={"Referer": self.origin + "/casework/contacts/add/"},
+        )
+        if response is not None and response.status_code == 302:
+            self.written.append(note)
 
 
 def summarise(rec: Recorder, since: float, until: float) -> dict:
@@ -149,21 +211,42 @@ def print_table(title: str, summary: dict) -> None:
 
 
 def load(args) -> int:
+    """Step the number of users up: the users of a step stay on into the next one, and each
+    step's new users log in spread over its first `--ramp` seconds, as people arrive."""
     rec = Recorder()
     results = []
-    for users in [int(n) for n in args.steps.split(",")]:
+    steps = [int(n) for n in args.steps.split(",")]
+    until = time.monotonic() + args.seconds * len(steps) + 1
+    threads: list[VirtualUser] = []
+    for users in steps:
         start = time.monotonic()
-        until = start + args.seconds
-        threads = [
-            VirtualUser(args.base, args.user, args.clients, until, rec) for _ in range(users)
+        new = [
+            VirtualUser(
+                args.base,
+                args.users_list[i % len(args.users_list)],
+                args.clients,
+                until,
+                rec,
+                think=args.think,
+                behind_proxy=args.behind_proxy,
+            )
+            for i in range(len(threads), users)
         ]
-        for thread in threads:
+        for n, thread in enumerate(new):
+            thread.start_delay = args.ramp * n / max(1, len(new))
             thread.start()
-        for thread in threads:
-            thread.join(args.seconds + 60)
+        threads += new
+        time.sleep(max(0.0, start + args.seconds - time.monotonic()))
         summary = summarise(rec, start, time.monotonic())
         results.append({"users": users, "seconds": args.seconds, "operations": summary})
-        print_table(f"{users} concurrent users, {args.seconds} s", summary)
+        rate = sum(op["requests"] for op in summary.values()) / args.seconds
+        print_table(
+            f"{users} concurrent users, {args.seconds} s, think {args.think} s, "
+            f"{rate:.1f} requests/s",
+            summary,
+        )
+    for thread in threads:
+        thread.join(60)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)
@@ -182,7 +265,17 @@ def fault(args) -> int:
     start = time.monotonic()
     until = start + args.seconds
     threads = [
-        VirtualUser(args.base, args.user, args.clients, until, rec) for _ in range(args.users)
+        VirtualUser(
+            args.base,
+            args.users_list[i % len(args.users_list)],
+            args.clients,
+            until,
+            rec,
+            think=args.think,
+            behind_proxy=args.behind_proxy,
+            writes=True,
+        )
+        for i in range(args.users)
     ]
     for thread in threads:
         thread.start()
@@ -218,6 +311,7 @@ def fault(args) -> int:
         op: sum(1 for _t, o, _s, _m, ok in rec.rows if o == op and ok) for op in ("login", "client")
     }
     report = {
+        "written_contacts": [note for thread in threads for note in thread.written],
         "summary": summary,
         "clean_503": len(outage),
         "unclean": len(unclean),
@@ -235,7 +329,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["load", "fault"])
     parser.add_argument("--base", required=True)
-    parser.add_argument("--user", default="caseworker-jarvenpaa")
+    parser.add_argument(
+        "--user",
+        default="caseworker-jarvenpaa",
+        help="user name, or a comma-separated list: virtual user i logs in as name i (cycling)",
+    )
     parser.add_argument("--clients", default="", help="comma-separated client ids to open")
     parser.add_argument("--steps", default="10,20,30,40,50")
     parser.add_argument("--seconds", type=int, default=60)
@@ -243,11 +341,23 @@ def main() -> int:
     parser.add_argument("--restart-after", type=float, default=20)
     parser.add_argument("--restart-cmd", default="")
     parser.add_argument("--json", default="")
+    parser.add_argument(
+        "--ramp", type=float, default=10, help="seconds over which a step's new users log in"
+    )
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a user's requests, s"
+    )
+    parser.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="send the headers a TLS-terminating reverse proxy adds (server runs with DEBUG off)",
+    )
     args = parser.parse_args()
     host = urlparse(args.base).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("load and fault tests only talk to this machine (127.0.0.1)")
     args.clients = [int(c) for c in args.clients.split(",") if c]
+    args.users_list = [u for u in args.user.split(",") if u]
     return load(args) if args.mode == "load" else fault(args)
 
 
