@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from kotopolku.access import courses as perms
 from kotopolku.access.api import allows
 from kotopolku.access.policy import can
+from kotopolku.access.privacy import deny_if_restricted
 from kotopolku.casework.models import PlanService
 from kotopolku.common.api import problem
 from kotopolku.courses import progress, selectors, services
@@ -131,6 +132,7 @@ def _enrolment_or_404(request, pk: int) -> Enrolment:
     enrolment = selectors.enrolment_get(pk=pk)
     if enrolment is None or not can(request.user, perms.PARTICIPANT_VIEW, enrolment):
         raise Http404
+    deny_if_restricted(request.user, enrolment.client, path=request.path)
     return enrolment
 
 

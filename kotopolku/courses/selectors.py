@@ -27,6 +27,7 @@ from kotopolku.courses.models import (
     LanguageTestResult,
     WorkPlacement,
 )
+from kotopolku.privacy.selectors import without_restricted_clients
 
 Action = AuditEvent.Action
 ZERO = Decimal("0")
@@ -124,8 +125,13 @@ class Participant:
 def participants(
     *, user: Any, course: Course, path: str = "", statuses: Iterable[str] | None = None
 ) -> list[Participant]:
-    """The participants `user` may see, with attended hours; audited per client."""
-    rows = course_access.visible_participants(user, course, course.enrolments.all())
+    """The participants `user` may see, with attended hours; audited per client.
+
+    A client whose processing is restricted (privacy, GDPR art. 18) is left out, as in every
+    list of clients."""
+    rows = without_restricted_clients(
+        course_access.visible_participants(user, course, course.enrolments.all())
+    )
     if statuses is not None:
         rows = rows.filter(status__in=list(statuses))
     rows = (
@@ -157,15 +163,18 @@ def waiting_count(*, course: Course) -> int:
 
 def session_roster(*, user: Any, session: CourseSession, path: str = "") -> list[dict]:
     """The group of a session for the quick attendance form: every participant who holds (or
-    held) a place, with the hours recorded so far; audited per client."""
+    held) a place, with the hours recorded so far; audited per client. Restricted clients are
+    left out (their attendance stays as it is: the form changes only the rows it shows)."""
     course = session.course
     recorded = {
         a.enrolment_id: a.hours
         for a in Attendance.objects.filter(session=session).only("enrolment_id", "hours")
     }
     rows = (
-        course_access.visible_participants(
-            user, course, course.enrolments.filter(enrolled_on__isnull=False)
+        without_restricted_clients(
+            course_access.visible_participants(
+                user, course, course.enrolments.filter(enrolled_on__isnull=False)
+            )
         )
         .filter(Q(status__in=Enrolment.HOLDS_PLACE) | Q(attendance__session=session))
         .distinct()

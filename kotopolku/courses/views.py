@@ -11,6 +11,7 @@ from kotopolku.access import casework as casework_perms
 from kotopolku.access import courses as perms
 from kotopolku.access.clients import deny_unless_visible
 from kotopolku.access.policy import can
+from kotopolku.access.privacy import deny_if_restricted
 from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
@@ -338,6 +339,8 @@ def _enrolment(request, pk: int) -> Enrolment:
             path=request.path,
         )
         raise Http404
+    # A restricted client is left out of the participant lists; opening one asks for a reason.
+    deny_if_restricted(request.user, enrolment.client, path=request.path)
     return enrolment
 
 

@@ -52,6 +52,13 @@ def without_restricted(qs: QuerySet[Client]) -> QuerySet[Client]:
     return qs.exclude(active_restriction_q())
 
 
+def without_restricted_clients(qs: QuerySet, *, client_field: str = "client") -> QuerySet:
+    """`qs` (rows that point to a client through `client_field`, e.g. enrolments) without the
+    rows of clients whose processing is restricted: the same rule as `without_restricted`."""
+    restricted = Restriction.objects.filter(client=OuterRef(client_field), lifted_on__isnull=True)
+    return qs.exclude(Exists(restricted))
+
+
 def is_restricted(client_pk: int) -> bool:
     return Restriction.objects.filter(client_id=client_pk, lifted_on__isnull=True).exists()
 
