@@ -10,7 +10,8 @@ or a PDF stored, call:
     except UploadRejected as exc:
         form.add_error("file", exc.message)
 
-or use `UploadContentValidator({"pdf", "png", "jpeg"})` as a form field validator. The check
+or use `UploadContentValidator({"pdf", "png", "jpeg"})` as a form field validator, or, in a
+service that gets a name and bytes, `check_upload_bytes(name, content, allowed=…)`. The check
 reads only the first bytes (and, for XLSX, the zip's table of contents), so it is cheap.
 """
 
@@ -58,11 +59,15 @@ def _head(upload: IO[bytes] | Any, size: int = HEAD) -> bytes:
 
 
 def declared_kind(upload: Any) -> str | None:
-    """The type the sender claims, from the name and, when given, the Content-Type."""
+    """The type the sender claims, from the name and, when given, the Content-Type.
+
+    A Content-Type that names another known type (a PDF sent as `foo.xlsx`) is a refusal. One
+    we do not know (`text/x-csv`, `image/pjpeg`: operating systems differ) is left to the
+    content check, which is the real test."""
     by_name = EXTENSIONS.get(PurePath(getattr(upload, "name", "") or "").suffix.lower())
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
     by_type = CONTENT_TYPES.get(content_type) if content_type else None
-    if content_type and content_type != "application/octet-stream" and by_type != by_name:
+    if by_type is not None and by_type != by_name:
         return None
     return by_name
 
@@ -133,6 +138,13 @@ def check_upload(upload: Any, *, allowed: Iterable[str]) -> str:
             params={"kind": kind},
         )
     return kind
+
+
+def check_upload_bytes(file_name: str, content: bytes, *, allowed: Iterable[str]) -> str:
+    """`check_upload` for a file already read, as services get it (a name and the bytes)."""
+    from django.core.files.base import ContentFile
+
+    return check_upload(ContentFile(content, name=file_name), allowed=allowed)
 
 
 @deconstructible

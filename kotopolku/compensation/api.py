@@ -14,11 +14,17 @@ from kotopolku.access.api import allows
 from kotopolku.access.compensation import compensation_municipalities
 from kotopolku.access.policy import can
 from kotopolku.clients.models import Client
+from kotopolku.common.uploads import UploadRejected, check_upload
 from kotopolku.compensation import selectors, services
 from kotopolku.compensation.computation import ZERO, money
 from kotopolku.compensation.models import ActualCostClaim, PaymentList, ReconciliationDecision
 from kotopolku.compensation.reconciliation import reconciliation_for
-from kotopolku.compensation.uploads import ATTACHMENT_MAX_BYTES, PAYMENT_LIST_MAX_BYTES
+from kotopolku.compensation.uploads import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    PAYMENT_LIST_MAX_BYTES,
+    PAYMENT_LIST_TYPES,
+)
 from kotopolku.rules.selectors import RuleMissing
 
 MUNICIPALITY = OpenApiParameter("municipality", str, description="three-digit municipality code")
@@ -43,6 +49,15 @@ def _municipality(request, perm=perms.COMPENSATION_VIEW):
     if not can(request.user, perm, municipality):
         raise PermissionDenied()
     return municipality
+
+
+def _checked_upload(upload, allowed) -> bytes:
+    """The file's bytes once its name, Content-Type and content agree (common/uploads)."""
+    try:
+        check_upload(upload, allowed=allowed)
+    except UploadRejected as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    return upload.read()
 
 
 def _object(request, obj, perm=perms.COMPENSATION_VIEW):
@@ -131,7 +146,7 @@ class PaymentListApi(APIView):
                 municipality=municipality,
                 month=date(year, month, 1),
                 file_name=upload.name,
-                content=upload.read(),
+                content=_checked_upload(upload, PAYMENT_LIST_TYPES),
                 mapping={k: data.validated_data.get(k, "") for k in services.MAPPING_FIELDS},
             )
         except DjangoValidationError as exc:
@@ -378,7 +393,10 @@ class ClaimAttachmentApi(APIView):
             )
         try:
             attachment = services.claim_attachment_add(
-                actor=request.user, claim=claim, file_name=upload.name, content=upload.read()
+                actor=request.user,
+                claim=claim,
+                file_name=upload.name,
+                content=_checked_upload(upload, frozenset(ATTACHMENT_TYPES)),
             )
         except DjangoValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc

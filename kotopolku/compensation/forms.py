@@ -3,9 +3,15 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.common.uploads import UploadContentValidator
 from kotopolku.compensation.models import ActualCostClaim, ReconciliationDecision
 from kotopolku.compensation.services import MAPPING_FIELDS
-from kotopolku.compensation.uploads import ATTACHMENT_MAX_BYTES, PAYMENT_LIST_MAX_BYTES
+from kotopolku.compensation.uploads import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    PAYMENT_LIST_MAX_BYTES,
+    PAYMENT_LIST_TYPES,
+)
 
 MAPPING_LABELS = {
     "identity_code": _("Identity code column"),
@@ -46,6 +52,7 @@ class PaymentListUploadForm(forms.Form):
     month = MonthField(label=_("Month paid for"))
     file = forms.FileField(
         label=_("Payment list (CSV or XLSX)"),
+        validators=[UploadContentValidator(PAYMENT_LIST_TYPES)],
         help_text=_(
             "At most 5 MB. The file itself is not kept; identity codes are stored only as a keyed hash."
         ),
@@ -109,7 +116,11 @@ class ClaimLineForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Evidence (PDF, PNG or JPEG)"), help_text=_("At most 10 MB."))
+    file = forms.FileField(
+        label=_("Evidence (PDF, PNG or JPEG)"),
+        help_text=_("At most 10 MB."),
+        validators=[UploadContentValidator(frozenset(ATTACHMENT_TYPES))],
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,7 +1,8 @@
 """Checks on uploaded files: size, and content that agrees with the claimed type.
 
-A file is judged by its first bytes and by parsing it, never by its name or the browser's
-content type alone. Limits are operational, not statutory, so they live here.
+Whether the content is what the name says is decided by `kotopolku.common.uploads` (the one
+check every upload in the project goes through); this module adds the size limits and parses
+payment lists. Limits are operational, not statutory, so they live here.
 """
 
 from __future__ import annotations
@@ -14,24 +15,18 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kotopolku.common.uploads import check_upload_bytes
+
 PAYMENT_LIST_MAX_BYTES = 5 * 1024 * 1024
 PAYMENT_LIST_MAX_ROWS = 20_000
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
-ATTACHMENT_TYPES = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
-ATTACHMENT_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg"}
+ATTACHMENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+PAYMENT_LIST_TYPES = frozenset({"csv", "xlsx"})
 
 
 def _megabytes(limit: int) -> str:
     return f"{limit / (1024 * 1024):.0f}"
-
-
-def _extension(file_name: str) -> str:
-    return file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
 
 
 def check_size(content: bytes, limit: int) -> None:
@@ -48,17 +43,7 @@ def check_size(content: bytes, limit: int) -> None:
 def attachment_type(file_name: str, content: bytes) -> str:
     """The MIME type of a PDF, PNG or JPEG whose content agrees with its name."""
     check_size(content, ATTACHMENT_MAX_BYTES)
-    kind = ATTACHMENT_EXTENSIONS.get(_extension(file_name))
-    wrong = ValidationError(
-        _("Only PDF, PNG and JPEG files are accepted, and the content must match the file type."),
-        code="wrong_type",
-    )
-    if kind is None:
-        raise wrong
-    mime, signatures = ATTACHMENT_TYPES[kind]
-    if not any(content.startswith(s) for s in signatures):
-        raise wrong
-    return mime
+    return ATTACHMENT_TYPES[check_upload_bytes(file_name, content, allowed=ATTACHMENT_TYPES)]
 
 
 @dataclass
@@ -74,15 +59,8 @@ def normalise_header(text: str) -> str:
 def read_table(file_name: str, content: bytes) -> Table:
     """A CSV (UTF-8, comma or semicolon) or XLSX file as header → text rows."""
     check_size(content, PAYMENT_LIST_MAX_BYTES)
-    extension = _extension(file_name)
-    if extension == "xlsx":
-        table = _read_xlsx(content)
-    elif extension == "csv":
-        table = _read_csv(content)
-    else:
-        raise ValidationError(
-            _("Upload the payment list as a CSV or XLSX file."), code="wrong_type"
-        )
+    kind = check_upload_bytes(file_name, content, allowed=PAYMENT_LIST_TYPES)
+    table = _read_xlsx(content) if kind == "xlsx" else _read_csv(content)
     if not table.headers:
         raise ValidationError(_("The file has no header row."), code="no_header")
     if len(table.rows) > PAYMENT_LIST_MAX_ROWS:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotopolku.casework.models import CefrLevel
 from kotopolku.catalogue.models import Service
+from kotopolku.common.uploads import check_upload
 from kotopolku.courses.models import Course, CourseSession, WorkPlacement
 from kotopolku.organisations.models import Organisation
 
@@ -161,8 +162,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        # The name, the browser's Content-Type and the first bytes must agree (ASVS 12.2.1).
+        check_upload(upload, allowed={"csv", "xlsx"})
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload

@@ -1,3 +1,4 @@
+import mimetypes
 from datetime import date
 from io import BytesIO
 
@@ -101,7 +102,7 @@ def test_upload_a_payment_list_over_http(demo, coordinator):
         reverse("compensation:payment_list_upload") + "?municipality=186",
         {
             "month": "2025-03",
-            "file": SimpleUploadedFile("list.csv", demo_payment_list_csv()),
+            "file": upload("list.csv", demo_payment_list_csv()),
             **DEMO_MAPPING,
         },
     )
@@ -124,12 +125,23 @@ def test_upload_a_payment_list_over_http(demo, coordinator):
     assert export["Content-Disposition"].endswith('.xlsx"')
 
 
+def upload(name: str, content: bytes, content_type: str | None = None) -> SimpleUploadedFile:
+    """A file as a browser sends it: the Content-Type that goes with its extension."""
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return SimpleUploadedFile(name, content, content_type=content_type or guessed)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("list.pdf", PDF, "CSV or XLSX"),
-        ("list.csv", b"\x00\x01binary", "not a UTF-8 CSV"),
-        ("list.xlsx", b"PK\x03\x04not really a workbook", "not a valid XLSX"),
+        ("list.pdf", PDF, "This type of file is not accepted here. Accepted: csv, xlsx."),
+        ("list.csv", b"\x00\x01binary", "The file&#x27;s content does not match its type (csv)."),
+        (
+            "list.xlsx",
+            b"PK\x03\x04not really a workbook",
+            "The file&#x27;s content does not match its type (xlsx).",
+        ),
+        ("list.xlsx", b"nimi;summa\n", "does not match its type (xlsx)"),
         ("list.csv", b"a;b\n", "no column"),
     ],
 )
@@ -138,7 +150,7 @@ def test_bad_payment_list_files_are_refused_and_nothing_is_stored(
 ):
     response = coordinator.post(
         reverse("compensation:payment_list_upload") + "?municipality=186",
-        {"month": "2025-03", "file": SimpleUploadedFile(name, content), **DEMO_MAPPING},
+        {"month": "2025-03", "file": upload(name, content), **DEMO_MAPPING},
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -157,7 +169,7 @@ def test_claim_flow_with_evidence_and_exports(demo, coordinator, claim):
     assert (
         coordinator.post(
             reverse("compensation:claim_attachment_add", args=[claim.pk]),
-            {"file": SimpleUploadedFile("lasku.pdf", PDF)},
+            {"file": upload("lasku.pdf", PDF)},
         ).status_code
         == 302
     )
@@ -189,9 +201,9 @@ def test_claim_flow_with_evidence_and_exports(demo, coordinator, claim):
     ("name", "content", "message"),
     [
         ("big.pdf", b"%PDF-" + b"0" * ATTACHMENT_MAX_BYTES, "too large"),
-        ("script.pdf", b"<script>alert(1)</script>", "Only PDF, PNG and JPEG"),
-        ("photo.gif", b"GIF89a....", "Only PDF, PNG and JPEG"),
-        ("renamed.png", PDF, "Only PDF, PNG and JPEG"),
+        ("script.pdf", b"<script>alert(1)</script>", "does not match its type (pdf)"),
+        ("photo.gif", b"GIF89a....", "Accepted: jpeg, pdf, png."),
+        ("renamed.png", PDF, "The file&#x27;s content does not match its type (png)."),
     ],
 )
 def test_bad_evidence_is_refused_and_nothing_is_stored(
@@ -199,7 +211,7 @@ def test_bad_evidence_is_refused_and_nothing_is_stored(
 ):
     response = coordinator.post(
         reverse("compensation:claim_attachment_add", args=[claim.pk]),
-        {"file": SimpleUploadedFile(name, content)},
+        {"file": upload(name, content)},
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -243,3 +255,33 @@ def test_api_forecast_and_reconciliation(demo, coordinator):
     assert bad.json()["code"] == "invalid"
     other = coordinator.get("/api/v1/compensation/forecast/", {"municipality": "858", "year": 2025})
     assert other.status_code == 403
+
+
+def test_api_refuses_evidence_and_lists_whose_content_does_not_match_the_name(
+    demo, coordinator, claim
+):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    response = coordinator.post(
+        f"/api/v1/compensation/claims/{claim.pk}/attachments/",
+        {"file": upload("lasku.pdf", png)},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == {
+        "file": ["The file's content does not match its type (pdf)."]
+    }
+    assert not ClaimAttachment.objects.exists()
+
+    response = coordinator.post(
+        "/api/v1/compensation/payment-lists/",
+        {
+            "municipality": "186",
+            "month": "2025-03",
+            "file": upload("list.csv", png, content_type="text/csv"),
+            **DEMO_MAPPING,
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == {
+        "file": ["The file's content does not match its type (csv)."]
+    }
+    assert not PaymentList.objects.exists()

@@ -1,6 +1,7 @@
 """Attendance from the provider's spreadsheet: all or nothing, errors named by line."""
 
 import io
+import mimetypes
 from datetime import timedelta
 from decimal import Decimal
 
@@ -48,9 +49,12 @@ def _xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-def _upload(client, name, content):
+def _upload(client, name, content, content_type=None):
+    # What a browser sends: the Content-Type that goes with the file's extension.
+    content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     return client.post(
-        reverse("courses:attendance_import"), {"file": SimpleUploadedFile(name, content)}
+        reverse("courses:attendance_import"),
+        {"file": SimpleUploadedFile(name, content, content_type=content_type)},
     )
 
 
@@ -136,3 +140,34 @@ def test_unreadable_file_is_a_clear_error(demo, client_for):
     response = _upload(client_for("provider"), "a.csv", b"foo,bar\n1,2\n")
     assert response.status_code == 400
     assert "course_code" in response.context["form"].errors["file"][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "message"),
+    [
+        # A workbook renamed to .csv, and a CSV renamed to .xlsx: the content decides.
+        ("viikko.csv", "xlsx", None, "Tiedoston sisältö ei vastaa sen tyyppiä (csv)."),
+        ("viikko.xlsx", "csv", None, "Tiedoston sisältö ei vastaa sen tyyppiä (xlsx)."),
+        # The browser says PDF for a file named .xlsx.
+        ("viikko.xlsx", "pdf", "application/pdf", "Sallitut: csv, xlsx."),
+        ("viikko.pdf", "pdf", None, "Sallitut: csv, xlsx."),
+    ],
+)
+def test_content_that_does_not_match_the_extension_is_refused(
+    demo, client_for, name, content, content_type, message
+):
+    course, sessions, people = _week(demo)
+    rows = [
+        ["course_code", "external_id", "session_date", "hours"],
+        [course.code, people[0].client.external_id, sessions[0].day.isoformat(), 3],
+    ]
+    bodies = {
+        "xlsx": _xlsx(rows),
+        "csv": "\n".join(",".join(str(c) for c in row) for row in rows).encode(),
+        "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+    }
+    response = _upload(client_for("provider"), name, bodies[content], content_type)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert message in response.context["form"].errors["file"][0]
+    assert not Attendance.objects.exists()
