@@ -4,7 +4,8 @@ A text cell that begins with `=`, `+`, `-` or `@` (or a tab or carriage return, 
 spreadsheets skip before reading one of those) is turned into literal text by a leading
 apostrophe, in CSV and in XLSX alike. Numbers, dates and None are written as they are, so a
 negative number stays a number. Every CSV or XLSX export of the project should write through
-`csv_bytes` / `xlsx_bytes` (or at least pass each cell through `escape_formula`).
+`csv_bytes` / `xlsx_bytes`, or, for a sheet with its own layout, append its rows with
+`sheet_append` (or at least pass each cell through `escape_formula`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ def csv_bytes(
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def sheet_append(sheet: Any, values: Sequence[Any]) -> None:
+    """Append one row to an openpyxl worksheet, escaped as `xlsx_bytes` does: for exports with
+    their own layout (title rows, number formats, totals) that cannot be one plain table."""
+    sheet.append(_row(values))
+    if not values:
+        return
+    for cell in sheet[sheet.max_row]:
+        # openpyxl reads a string that starts with "=" as a formula; after escaping none does,
+        # but the type is fixed as well so that no text cell is ever written as a formula.
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def xlsx_bytes(
     sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]],
 ) -> bytes:
@@ -53,17 +67,11 @@ def xlsx_bytes(
     for index, (title, header, rows) in enumerate(sheets, start=1):
         name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or f"Sheet{index}"
         sheet = book.create_sheet(name)
-        sheet.append(_row(str(h) for h in header))
+        sheet_append(sheet, [str(h) for h in header])
         for cell in sheet[1]:
             cell.font = bold
         for row in rows:
-            sheet.append(_row(row))
-        # openpyxl reads a string that starts with "=" as a formula; after escaping none does,
-        # but the type is fixed as well so that no text cell is ever written as a formula.
-        for line in sheet.iter_rows(min_row=1):
-            for cell in line:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+            sheet_append(sheet, list(row))
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

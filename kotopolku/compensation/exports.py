@@ -1,4 +1,7 @@
-"""Spreadsheet and PDF exports that finance staff use as they are."""
+"""Spreadsheet and PDF exports that finance staff use as they are.
+
+Every row goes through `common.exports.sheet_append`, so that a name or a description that
+looks like a formula (`=HYPERLINK(…)`) arrives as text (CSV/formula injection)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.clients import identity
 from kotopolku.clients.models import Client
+from kotopolku.common.exports import sheet_append
 from kotopolku.compensation.models import ActualCostClaim
 from kotopolku.compensation.reconciliation import EXPECTED_NOT_PAID, Reconciliation
 
@@ -48,17 +52,18 @@ def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> byt
     book, bold = _workbook()
     sheet = book.active
     sheet.title = _("Missing from the list")[:31]
-    sheet.append([_("Expected but not paid: persons to apply for with the e-form")])
+    sheet_append(sheet, [_("Expected but not paid: persons to apply for with the e-form")])
     sheet["A1"].font = bold
-    sheet.append(
+    sheet_append(
+        sheet,
         [
             _("Municipality"),
             f"{payment_list.municipality.municipality_code} {payment_list.municipality.name}",
             _("Month"),
             f"{payment_list.month:%m/%Y}",
-        ]
+        ],
     )
-    sheet.append([])
+    sheet_append(sheet, [])
     headings = [
         _("Last name"),
         _("First names"),
@@ -73,14 +78,15 @@ def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> byt
         _("Expected amount (EUR)"),
         _("External id"),
     ]
-    sheet.append(headings)
+    sheet_append(sheet, headings)
     for cell in sheet[4]:
         cell.font = bold
     bases = dict(Client.PermitBasis.choices)
     bands = {"7_plus": _("7 years or over"), "under_7": _("under 7 years")}
     for item in items:
         person, month, eligibility = item.person, item.expected_month, item.eligibility
-        sheet.append(
+        sheet_append(
+            sheet,
             [
                 person.last_name,
                 person.first_names,
@@ -94,7 +100,7 @@ def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> byt
                 str(bands[month.age_band]),
                 month.amount,
                 person.external_id,
-            ]
+            ],
         )
         row = sheet.max_row
         for column in (4, 6, 7):
@@ -108,8 +114,10 @@ def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> byt
             client_id=person.client_id,
             reason="expected but not paid (e-form)",
         )
-    sheet.append([])
-    sheet.append([_("Total"), "", "", "", "", "", "", "", "", "", sum(i.expected for i in items)])
+    sheet_append(sheet, [])
+    sheet_append(
+        sheet, [_("Total"), "", "", "", "", "", "", "", "", "", sum(i.expected for i in items)]
+    )
     sheet.cell(row=sheet.max_row, column=11).number_format = MONEY
     sheet.cell(row=sheet.max_row, column=1).font = bold
     for letter, width in zip(
@@ -124,38 +132,40 @@ def claim_xlsx(*, claim: ActualCostClaim, lines: list, attachments: list) -> byt
     book, bold = _workbook()
     sheet = book.active
     sheet.title = _("Claim")[:31]
-    sheet.append([_("Actual-cost claim"), str(claim.get_cost_type_display())])
+    sheet_append(sheet, [_("Actual-cost claim"), str(claim.get_cost_type_display())])
     sheet["A1"].font = bold
-    sheet.append(
-        [_("Municipality"), f"{claim.municipality.municipality_code} {claim.municipality.name}"]
+    sheet_append(
+        sheet,
+        [_("Municipality"), f"{claim.municipality.municipality_code} {claim.municipality.name}"],
     )
-    sheet.append([_("Period"), f"{claim.period_start:%d.%m.%Y}–{claim.period_end:%d.%m.%Y}"])
-    sheet.append([_("Status"), str(claim.get_status_display())])
+    sheet_append(sheet, [_("Period"), f"{claim.period_start:%d.%m.%Y}–{claim.period_end:%d.%m.%Y}"])
+    sheet_append(sheet, [_("Status"), str(claim.get_status_display())])
     if claim.decided_amount is not None:
-        sheet.append([_("Decided amount (EUR)"), claim.decided_amount])
+        sheet_append(sheet, [_("Decided amount (EUR)"), claim.decided_amount])
         sheet.cell(row=sheet.max_row, column=2).number_format = MONEY
-    sheet.append([])
-    sheet.append([_("Date"), _("Client"), _("Description"), _("Amount (EUR)")])
+    sheet_append(sheet, [])
+    sheet_append(sheet, [_("Date"), _("Client"), _("Description"), _("Amount (EUR)")])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for line in lines:
-        sheet.append(
+        sheet_append(
+            sheet,
             [
                 line.date,
                 line.client.external_id if line.client else _("anonymous"),
                 line.description,
                 line.amount,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=1).number_format = DAY
         sheet.cell(row=sheet.max_row, column=4).number_format = MONEY
-    sheet.append([_("Total"), "", "", sum((line.amount for line in lines), 0)])
+    sheet_append(sheet, [_("Total"), "", "", sum((line.amount for line in lines), 0)])
     sheet.cell(row=sheet.max_row, column=4).number_format = MONEY
     sheet.cell(row=sheet.max_row, column=1).font = bold
-    sheet.append([])
-    sheet.append([_("Evidence")])
+    sheet_append(sheet, [])
+    sheet_append(sheet, [_("Evidence")])
     for attachment in attachments:
-        sheet.append([attachment.file_name, attachment.content_type, attachment.size])
+        sheet_append(sheet, [attachment.file_name, attachment.content_type, attachment.size])
     for letter, width in zip("ABCD", (14, 18, 50, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     return _save(book)

@@ -6,7 +6,6 @@ Every format (the page, the API, `compensation_forecast`, CSV and XLSX exports) 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
@@ -16,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kotopolku.common.exports import csv_bytes, sheet_append
 from kotopolku.compensation.computation import (
     AGE_BANDS,
     ZERO,
@@ -168,13 +168,9 @@ def _rows(forecast: Forecast) -> Iterable[list[Any]]:
 
 
 def to_csv(forecast: Forecast) -> bytes:
-    """One row per person and counted month; UTF-8 with BOM so that spreadsheets read it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _rows(forecast):
-        writer.writerow([*row[:5], money(row[5])])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """One row per person and counted month; UTF-8 with BOM so that spreadsheets read it, and
+    formula-safe (`common.exports`)."""
+    return csv_bytes(CSV_COLUMNS, ([*row[:5], money(row[5])] for row in _rows(forecast)))
 
 
 def to_xlsx(forecast: Forecast) -> bytes:
@@ -184,16 +180,16 @@ def to_xlsx(forecast: Forecast) -> bytes:
     book = Workbook()
     months = book.active
     months.title = "months"
-    months.append(CSV_COLUMNS)
+    sheet_append(months, CSV_COLUMNS)
     for row in _rows(forecast):
-        months.append(row)
+        sheet_append(months, row)
         months.cell(row=months.max_row, column=6).number_format = "0.00"
     persons = book.create_sheet("persons")
-    persons.append(["external_id", "months", "total"])
+    sheet_append(persons, ["external_id", "months", "total"])
     for p in forecast.persons:
-        persons.append([p.external_id, len(p.compensation.months), p.total])
+        sheet_append(persons, [p.external_id, len(p.compensation.months), p.total])
         persons.cell(row=persons.max_row, column=3).number_format = "0.00"
-    persons.append(["total", "", forecast.total])
+    sheet_append(persons, ["total", "", forecast.total])
     persons.cell(row=persons.max_row, column=3).number_format = "0.00"
     for sheet in (months, persons):
         sheet.freeze_panes = "A2"

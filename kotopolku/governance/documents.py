@@ -5,8 +5,6 @@ Document labels follow the chosen language (fi or sv); what people wrote into me
 decisions) is printed as written. Member e-mail addresses are never printed.
 """
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,6 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from kotopolku.common.exports import csv_bytes, xlsx_bytes
 from kotopolku.documents.model import BulletList, Document, Facts, Paragraph, Section, Table
 from kotopolku.governance import selectors
 from kotopolku.governance.models import AnnualReport, FollowUpTask, Meeting, WorkingGroup
@@ -498,22 +497,9 @@ def state_export(*, region, year: int, language: str, fmt: str) -> bytes:
     authority, rows = state_rows(region=region, year=year, language=language)
     header = ["authority", "region", "year", "code", "label", "value"]
     data = [[authority, region.slug, year, code, label, value] for code, label, value in rows]
+    # Labels and the authority's name are typed in by coordinators: written formula-safe.
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(data)
-        return ("\ufeff" + out.getvalue()).encode()
+        return csv_bytes(header, data)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = str(year)
-        sheet.append(header)
-        for row in data:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+        return xlsx_bytes([(str(year), header, data)])
     raise ValueError(f"unknown format {fmt!r}")

@@ -1,7 +1,5 @@
 """Readable PDF and CSV forms of the data export and the log report."""
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.clients.models import Client
+from kotopolku.common.exports import csv_bytes
 from kotopolku.documents.model import Document, Facts, Paragraph, Section, Table
 
 AUDIT_MODEL = "audit.AuditEvent"
@@ -180,25 +179,21 @@ def log_report_pdf(
     return render_pdf(document)
 
 
-def _safe_cell(text: str) -> str:
-    # A spreadsheet would run a cell that starts like a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def log_report_csv(events: Iterable[AuditEvent]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time", "user", "action", "object_type", "object_id", "reason", "success"])
-    for e in events:
-        writer.writerow(
+def log_report_csv(events: Iterable[AuditEvent]) -> bytes:
+    """The log rows as CSV, formula-safe (`common.exports.csv_bytes`): user names and reasons
+    come from outside and could look like formulas."""
+    return csv_bytes(
+        ["time", "user", "action", "object_type", "object_id", "reason", "success"],
+        (
             [
                 timezone.localtime(e.at).isoformat(),
-                _safe_cell(e.actor_label),
+                e.actor_label,
                 e.action,
                 e.object_type,
                 e.object_id,
-                _safe_cell(e.reason),
+                e.reason,
                 "true" if e.success else "false",
             ]
-        )
-    return out.getvalue()
+            for e in events
+        ),
+    )

@@ -132,6 +132,24 @@ def test_log_report_bad_period_is_a_clear_error(client_for, amina):
     assert message in response.content.decode()
 
 
+def test_log_report_csv_writes_formulas_as_text(client_for, amina):
+    """Reasons and user names come from outside; a spreadsheet must not run them."""
+    evil = '=HYPERLINK("http://x")'
+    audit_record(actor=staff_user("@SUM(1)"), action="view", client_id=amina.pk, reason=evil)
+    audit_record(actor=None, action="view", client_id=amina.pk, reason="\t=1+1")
+    response = client_for("caseworker").get(
+        reverse("privacy:log_report_download", args=[amina.pk]), {"format": "csv"}
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["time", "user", "action", "object_type", "object_id", "reason", "success"]
+    reasons = {r[5] for r in rows[1:]}
+    assert "'" + evil in reasons
+    assert "'\t=1+1" in reasons
+    assert evil not in reasons
+    assert any(r[1] == "'@SUM(1)" for r in rows[1:])
+
+
 def test_log_report_csv_and_pdf(client_for, amina):
     audit_record(
         actor=staff_user("=cmd|evil"), action="view", client_id=amina.pk, reason="=HYPERLINK()"
@@ -139,7 +157,7 @@ def test_log_report_csv_and_pdf(client_for, amina):
     http = client_for("caseworker")
     response = http.get(reverse("privacy:log_report_download", args=[amina.pk]), {"format": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["time", "user", "action"]
     assert any(r[1] == "'=cmd|evil" and r[5] == "'=HYPERLINK()" for r in rows[1:])
     response = http.get(reverse("privacy:log_report_download", args=[amina.pk]), {"format": "pdf"})
