@@ -17,34 +17,33 @@ Which day decides which rule row (the rule table is effective-dated):
   the latest plan's start, else the latest plan's start);
 - `assessment_start_target_days`: the day the client relationship began.
 
-All numbers are read from the rule table through a `RuleBook`, which loads the rows of the keys
-it needs once and picks the row in force exactly as `rules.selectors.rule_in_force` does, so that
-a worklist of hundreds of clients costs one query instead of one per client.
+Each rule's arithmetic is the Python form of its object in `casework/statutory.py` (PLAN_WINDOW,
+FIRST_PLAN_END, MAX_PLAN_END, REFERRAL_DUE, REVIEW_DUE, ASSESSMENT_DUE); the statistics selectors
+use the SQL form of the same objects, so each rule is written down once. All numbers are read
+from the rule table through a `RuleBook`, which loads the rule rows once and picks the row in
+force exactly as `rules.selectors.rule_in_force` does, so that a worklist of hundreds of clients
+costs one query instead of one per client.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, NamedTuple
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kotopolku.common.dates import add_months, period_end
-
-RULE_KEYS = (
-    "plan_window_years",
-    "plan_window_exempt_bases",
-    "first_plan_max_years",
-    "plan_total_base_months",
-    "plan_extension_cap_months",
-    "plan_extension_reasons",
-    "referral_due_months",
-    "review_interval_months",
-    "assessment_start_target_days",
+from kotopolku.casework.statutory import (
+    ASSESSMENT_DUE,
+    FIRST_PLAN_END,
+    MAX_PLAN_END,
+    PLAN_WINDOW,
+    REFERRAL_DUE,
+    REVIEW_DUE,
+    RULE_KEYS,
+    RuleBook,
 )
 
 # The problem codes of DATA-FORMATS.md, in the order of its table (and of the output).
@@ -165,49 +164,6 @@ class Deadlines:
         }
 
 
-class RuleBook:
-    """Rule rows of the deadline keys, read with one query and picked per day in memory.
-
-    The choice of row is the one of `rules.selectors.rule_in_force`: the row with the latest
-    `effective_from` on or before the day whose `effective_to` is empty or on or after it.
-    """
-
-    def __init__(self, rows: Iterable[Any]):
-        from kotopolku.rules.selectors import _typed
-
-        self._rows: dict[str, list[tuple[date, date | None, Any]]] = {}
-        for row in rows:
-            self._rows.setdefault(row.key, []).append(
-                (row.effective_from, row.effective_to, _typed(row.value, row.unit))
-            )
-        for entries in self._rows.values():
-            entries.sort(key=lambda e: e[0], reverse=True)
-        # Most keys have one open-ended row: answer those without a loop (hundreds of calls per
-        # worklist).
-        self._open: dict[str, tuple[date, Any]] = {
-            key: (entries[0][0], entries[0][2])
-            for key, entries in self._rows.items()
-            if len(entries) == 1 and entries[0][1] is None
-        }
-
-    @classmethod
-    def load(cls) -> RuleBook:
-        from kotopolku.rules.models import StatutoryRule
-
-        return cls(StatutoryRule.objects.filter(key__in=RULE_KEYS))
-
-    def value(self, key: str, *, on: date) -> Any:
-        single = self._open.get(key)
-        if single is not None and single[0] <= on:
-            return single[1]
-        from kotopolku.rules.selectors import RuleMissing
-
-        for start, end, value in self._rows.get(key, ()):
-            if start <= on and (end is None or end >= on):
-                return value
-        raise RuleMissing(f"no rule {key!r} in force on {on.isoformat()}")
-
-
 def _d(day: date | None) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT") if day else "–"
 
@@ -221,10 +177,9 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
     # P1: the last day on which an assessment or a plan may start.
     plan_window_end: date | None = None
     if case.first_permit_date is not None:
-        exempt = rules.value("plan_window_exempt_bases", on=case.first_permit_date)
-        if case.permit_basis not in exempt:
-            years = rules.value("plan_window_years", on=case.first_permit_date)
-            plan_window_end = period_end(case.first_permit_date, years=years)
+        plan_window_end = PLAN_WINDOW.window_end(
+            case.first_permit_date, case.permit_basis, rules=rules
+        )
 
     plans = sorted(enumerate(case.plans), key=lambda item: (item[1].start, item[0]))
     first_plan = plans[0][1] if plans else None
@@ -234,27 +189,20 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
     max_plan_end: date | None = None
     extension_months = sum(e.months for p in case.plans for e in p.extensions)
     if first_plan is not None:
-        base = rules.value("plan_total_base_months", on=first_plan.start)
-        max_plan_end = period_end(first_plan.start, months=base + extension_months)
+        max_plan_end = MAX_PLAN_END.on(first_plan.start, rules=rules, extra_months=extension_months)
 
     # P4 and P5 for the latest plan.
     referral_due: date | None = None
     review_due: date | None = None
     if latest_plan is not None:
-        referral_due = add_months(
-            latest_plan.start, rules.value("referral_due_months", on=latest_plan.start)
-        )
-        reviews = [r for r in latest_plan.reviews if r >= latest_plan.start]
-        counted_from = max(reviews, default=latest_plan.start)
-        review_due = add_months(
-            counted_from, rules.value("review_interval_months", on=counted_from)
-        )
+        referral_due = REFERRAL_DUE.on(latest_plan.start, rules=rules)
+        counted_from = REVIEW_DUE.counted_from(latest_plan.start, latest_plan.reviews)
+        review_due = REVIEW_DUE.on(counted_from, rules=rules)
 
     # P6: a municipal target, not a statute; it is an action, not a problem.
     assessment_due: date | None = None
     if case.client_start is not None:
-        days = rules.value("assessment_start_target_days", on=case.client_start)
-        assessment_due = case.client_start + timedelta(days=days)
+        assessment_due = ASSESSMENT_DUE.on(case.client_start, rules=rules)
 
     # The problems, in the order of the table in DATA-FORMATS.md.
     if plan_window_end is not None:
@@ -283,8 +231,7 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             )
 
     if first_plan is not None and first_plan.end is not None:
-        years = rules.value("first_plan_max_years", on=first_plan.start)
-        first_plan_last_day = period_end(first_plan.start, years=years)
+        first_plan_last_day = FIRST_PLAN_END.on(first_plan.start, rules=rules)
         if first_plan.end > first_plan_last_day:
             problems.append(
                 Problem("first_plan_too_long", FIRST_PLAN_TEXT, (("end", first_plan_last_day),))
@@ -327,11 +274,7 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
             )
 
     if latest_plan is not None and referral_due is not None and review_due is not None:
-        serviced = any(
-            (s.referred is not None and s.referred <= referral_due)
-            or (s.started is not None and s.started <= referral_due)
-            for s in latest_plan.services
-        )
+        serviced = REFERRAL_DUE.met(latest_plan.services, referral_due)
         if on > referral_due and not serviced:
             problems.append(
                 Problem(
@@ -396,7 +339,13 @@ def first_plan_message(last_day: date) -> str:
 
 def first_plan_last_day(start: date, *, rules: RuleBook | None = None) -> date:
     rules = rules or RuleBook.load()
-    return period_end(start, years=rules.value("first_plan_max_years", on=start))
+    return FIRST_PLAN_END.on(start, rules=rules)
+
+
+def referral_due(start: date, *, rules: RuleBook | None = None) -> date:
+    """P4 for a plan starting on `start` (the plan form shows it before the plan exists)."""
+    rules = rules or RuleBook.load()
+    return REFERRAL_DUE.on(start, rules=rules)
 
 
 __all__ = [
@@ -407,7 +356,10 @@ __all__ = [
     "ExtensionSnapshot",
     "PlanSnapshot",
     "Problem",
+    "RULE_KEYS",
     "RuleBook",
     "ServiceSnapshot",
     "compute_deadlines",
+    "first_plan_last_day",
+    "referral_due",
 ]

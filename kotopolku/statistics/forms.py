@@ -21,10 +21,16 @@ class FilterForm(forms.Form):
         help_text=_("A year (2025) or a quarter (2025-Q3)."),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Organisation.objects.none(), required=False
+        label=_("Municipality"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All municipalities"),
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All organisations"),
     )
     permit_group = forms.ChoiceField(
         label=_("Permit basis group"),

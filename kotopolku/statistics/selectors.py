@@ -5,12 +5,12 @@ the persons they rest on. Each runs a fixed number of aggregate queries (the bre
 total; rule rows and row labels once), whatever the size of the data: nothing loops over
 clients in Python.
 
-The statutory numbers come from the rule table, row by row as effective-dated data: the rule
-row in force on the day `casework/deadlines.py` uses for the same rule (P4 on the plan start, P5
-on the day the review interval is counted from, P6 on the client start) is picked inside the
-SQL by a CASE over the rule rows. Month arithmetic in SQL is `statistics.sql.AddMonths`, tested
-against `common.dates.add_months`; the small hand-built data sets of the tests check the
-figures against `compute_deadlines` and `courses.progress`.
+The statutory rules (P4 referral due day, P5 review due day, P6 assessment target, P7
+orientation hours, P8 language target) are not written here: each is the SQL form of its rule
+object in `casework/statutory.py`, whose Python form `compute_deadlines` calls, so a rule exists
+once (docs/adr/0002-rules-once-python-and-sql.md). The rule rows are read once per set of tables
+(`shared_reads`) and the row in force is picked per row inside the SQL. The small hand-built
+data sets of the tests check the figures against `compute_deadlines` and `courses.progress`.
 
 The figures are raw here. Whatever leaves the personal-data boundary goes through
 `statistics.suppression.suppress` first (see `statistics.services.dashboard_tables`).
@@ -34,8 +34,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -47,7 +45,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.casework.models import (
@@ -55,16 +54,19 @@ from kotopolku.casework.models import (
     GuidanceContact,
     IntegrationPlan,
     PlanExtension,
-    PlanReview,
-    PlanService,
     Referral,
+)
+from kotopolku.casework.statutory import (
+    ASSESSMENT_DUE,
+    LANGUAGE_TARGET,
+    ORIENTATION_COMPLETION,
+    REFERRAL_DUE,
+    REVIEW_DUE,
+    RuleBook,
 )
 from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
 from kotopolku.courses.models import Attendance, Course, Enrolment, LanguageTestResult
-from kotopolku.courses.progress import CEFR_ORDER
 from kotopolku.organisations.models import Organisation
-from kotopolku.rules.models import StatutoryRule
-from kotopolku.rules.selectors import _typed
 from kotopolku.statistics.filters import (
     AGE_BANDS,
     PERMIT_GROUP_LABELS,
@@ -74,7 +76,7 @@ from kotopolku.statistics.filters import (
     client_q,
     municipality_exists,
 )
-from kotopolku.statistics.sql import AddMonths, DaysBetween, Median
+from kotopolku.statistics.sql import DaysBetween, Median
 from kotopolku.statistics.tables import (
     MEDIAN,
     RATE,
@@ -141,35 +143,9 @@ def _memo(key: str, read: Callable[[], Any]) -> Any:
     return memo[key]
 
 
-def _rule_rows(key: str) -> list[tuple[date, date | None, Any]]:
-    return _memo(f"rule:{key}", lambda: _read_rule_rows(key))
-
-
-def _read_rule_rows(key: str) -> list[tuple[date, date | None, Any]]:
-    return [
-        (r.effective_from, r.effective_to, _typed(r.value, r.unit))
-        for r in StatutoryRule.objects.filter(key=key).order_by("-effective_from")
-    ]
-
-
-def _in_force(field: str, start: date, end: date | None) -> Q:
-    q = Q(**{f"{field}__gte": start})
-    if end is not None:
-        q &= Q(**{f"{field}__lte": end})
-    return q
-
-
-def rule_case(key: str, field: str) -> Case:
-    """The value of rule `key` in force on the day in `field`, per row; NULL where none is."""
-    whens = [
-        When(_in_force(field, start, end), then=Value(int(value)))
-        for start, end, value in _rule_rows(key)
-    ]
-    return Case(*whens, default=Value(None), output_field=IntegerField())
-
-
-def _target_levels(target: str) -> tuple[str, ...]:
-    return CEFR_ORDER[CEFR_ORDER.index(target) :] if target in CEFR_ORDER else ()
+def _rules() -> RuleBook:
+    """The rule rows of every statutory rule, read once within `shared_reads`."""
+    return _memo("rules", RuleBook.load)
 
 
 # ---------------------------------------------------------------- breakdowns
@@ -374,6 +350,27 @@ def _today(filters: Filters) -> date:
 # ---------------------------------------------------------------- the indicators
 
 
+def _target_level(on: date) -> str:
+    """P8's target level in force on `on`, for labels ("–" when no rule is in force)."""
+    return _memo(
+        f"target_level:{on.isoformat()}",
+        lambda: LANGUAGE_TARGET.target(on, rules=_rules()) or "–",
+    )
+
+
+def _with_target_level(text: str, skill: str = "", on: date | None = None) -> str:
+    """`text` translated, with the target level in force on `on` (today) as `%(level)s`."""
+    values = {"level": _target_level(on or timezone.localdate())}
+    if skill:
+        values["skill"] = str(_skill_label(skill))
+    return gettext(text) % values
+
+
+# The headline labels are built when read: the language is the request's and the level is the
+# rule row in force that day.
+target_level_label = lazy(_with_target_level, str)
+
+
 def _skill_label(skill: str) -> Any:
     return getattr(LanguageTestResult._meta.get_field(skill), "verbose_name", skill)
 
@@ -520,11 +517,11 @@ def assessment_timeliness(filters: Filters, *, by: str = "municipality") -> Stat
     qs = _filtered(_first_assessments().filter(started__range=(p.start, p.end)), filters, subject)
     qs = qs.annotate(
         days=DaysBetween(F("started"), F("client__client_since")),
-        target=rule_case("assessment_start_target_days", "client__client_since"),
+        due=ASSESSMENT_DUE.expression("client__client_since", rules=_rules()),
     )
     aggregates = {
         "assessments": Count("id"),
-        "within": Count("id", filter=Q(days__lte=F("target"))),
+        "within": Count("id", filter=Q(started__lte=F("due"))),
         "median_days": Median("days"),
     }
     grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
@@ -688,15 +685,9 @@ def referral_due_met(filters: Filters, *, by: str = "municipality") -> StatTable
     subject = Subject("client_id", "start", _org_q("organisation", "client__"))
     p = filters.period
     qs = IntegrationPlan.objects.annotate(
-        due=AddMonths(F("start"), rule_case("referral_due_months", "start"))
-    ).filter(due__range=(p.start, p.end))  # type: ignore[misc]
-    qs = _filtered(qs, filters, subject).annotate(
-        met=Exists(
-            PlanService.objects.filter(plan_id=OuterRef("pk")).filter(
-                Q(referred__lte=OuterRef("due")) | Q(started__lte=OuterRef("due"))
-            )
-        )
-    )
+        due=REFERRAL_DUE.expression("start", rules=_rules())
+    ).filter(due__range=(p.start, p.end))
+    qs = _filtered(qs, filters, subject).annotate(met=REFERRAL_DUE.met_expression(due="due"))
     aggregates = {"plans": Count("id"), "met": Count("id", filter=Q(met=True))}
     grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
     return _table(
@@ -726,18 +717,9 @@ def overdue_reviews(filters: Filters, *, by: str = "municipality") -> StatTable:
     else from the start, ended before that day."""
     day = _today(filters)
     subject = Subject("client_id", day, _org_q("organisation", "client__"))
-    last_review = (
-        PlanReview.objects.filter(plan_id=OuterRef("pk"), day__gte=OuterRef("start"))
-        .order_by()
-        .values("plan_id")
-        .annotate(last=Max("day"))
-        .values("last")[:1]
-    )
     qs = _filtered(_plans_in_force_on(day), filters, subject)
-    qs = qs.annotate(counted_from=Coalesce(Subquery(last_review), F("start")))
-    qs = qs.annotate(
-        due=AddMonths(F("counted_from"), rule_case("review_interval_months", "counted_from"))
-    )
+    qs = qs.annotate(counted_from=REVIEW_DUE.counted_from_expression())
+    qs = qs.annotate(due=REVIEW_DUE.expression("counted_from", rules=_rules()))
     aggregates = {
         "plans": Count("id"),
         "overdue": Count("id", filter=Q(due__lt=day)),
@@ -802,12 +784,12 @@ def orientation(filters: Filters, *, by: str = "municipality") -> StatTable:
     qs = _filtered(qs, filters, subject)
     qs = qs.annotate(
         attended=_attended(),
-        required=rule_case("orientation_completion_hours", "course__end"),
+        required=ORIENTATION_COMPLETION.required_expression("course__end", rules=_rules()),
     ).filter(required__isnull=False)
     aggregates = {
         "participants": Count("id"),
         "persons": Count("client", distinct=True),
-        "completed": Count("id", filter=Q(attended__gte=F("required"))),
+        "completed": Count("id", filter=ORIENTATION_COMPLETION.completed_q()),
         "median_hours": Median("attended"),
     }
     grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
@@ -883,20 +865,9 @@ def language_target(filters: Filters, *, by: str = "municipality") -> StatTable:
         day__range=(p.start, p.end), enrolment__course__kind=Course.Kind.INTEGRATION_TRAINING
     )
     qs = _filtered(qs, filters, subject)
-    rows = _rule_rows("language_target_level")
-    meets: dict[str, Q] = {}
-    for skill in SKILLS:
-        q = Q(pk__in=[])
-        for start, end, target in rows:
-            q |= _in_force("day", start, end) & Q(**{f"{skill}__in": _target_levels(str(target))})
-        meets[skill] = q
-    all_meet = Q(pk__in=[])
-    for start, end, target in rows:
-        levels = _target_levels(str(target))
-        condition = _in_force("day", start, end)
-        for skill in SKILLS:
-            condition &= Q(**{skill: ""}) | Q(**{f"{skill}__in": levels})
-        all_meet |= condition
+    rules = _rules()
+    meets = {skill: LANGUAGE_TARGET.meets_q(skill, "day", rules=rules) for skill in SKILLS}
+    all_meet = LANGUAGE_TARGET.all_meet_q(SKILLS, "day", rules=rules)
     client = "enrolment__client"
     aggregates: dict[str, Any] = {
         "tested": Count(client, distinct=True),
@@ -934,7 +905,9 @@ def language_target(filters: Filters, *, by: str = "municipality") -> StatTable:
 
     return _table(
         key="language_target",
-        title=_("Language target B1.1 in the final test"),
+        title=target_level_label(
+            gettext_noop("Language target %(level)s in the final test"), on=p.end
+        ),
         description=_(
             "Persons who took the final language test of integration training in the period: "
             "the share at the target level (P8) in each skill and in every tested skill."
@@ -1148,7 +1121,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         ),
         IndicatorSpec(
             "language_target_share",
-            _("share meeting B1.1 in every tested skill"),
+            target_level_label(gettext_noop("share meeting %(level)s in every tested skill")),
             language_target,
             "all_share",
             "%",
@@ -1156,7 +1129,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         *[
             IndicatorSpec(
                 f"language_target_share_{skill}",
-                _("share meeting B1.1: %(skill)s") % {"skill": _skill_label(skill)},
+                target_level_label(gettext_noop("share meeting %(level)s: %(skill)s"), skill),
                 language_target,
                 f"{skill}_share",
                 "%",

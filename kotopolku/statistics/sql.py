@@ -1,49 +1,9 @@
-"""The few SQL expressions the indicators need that Django does not ship: calendar month
-addition with the clamping of `common.dates.add_months`, days between two dates, and the median.
-
-`add_months` in SQL must agree with `common.dates.add_months` exactly; a hypothesis test
-(tests/test_sql.py) compares the two on both databases.
+"""The few SQL expressions the indicators need that Django does not ship: days between two
+dates and the median. The date arithmetic of the rules (month addition with the clamping of
+`common.dates.add_months`) is `common.dates_sql`, used through `casework.statutory`.
 """
 
-from django.db.models import Aggregate, DateField, FloatField, Func, IntegerField
-
-
-class AddMonths(Func):
-    """`date + N months`, clamped to the last day of the target month (DOMAIN.md §5)."""
-
-    output_field = DateField()
-    arity = 2
-
-    def as_postgresql(self, compiler, connection, **extra):
-        day, day_params = compiler.compile(self.source_expressions[0])
-        months, month_params = compiler.compile(self.source_expressions[1])
-        # PostgreSQL's month interval clamps to the month's last day, as add_months does.
-        sql = f"(({day})::date + make_interval(months => ({months})::int))::date"
-        return sql, [*day_params, *month_params]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql_parts, params = [], []
-        for arg in self.source_expressions:
-            part, part_params = compiler.compile(arg)
-            sql_parts.append(part)
-            params.append(part_params)
-        day, months = sql_parts
-        day_params, month_params = params
-        # The same day of the target month, or the target month's last day when it is shorter
-        # (% is doubled: Django formats the SQL with its parameters).
-        sql = (
-            f"MIN(date({day}, 'start of month', printf('%%+d months', {months}), "
-            f"printf('%%+d days', CAST(strftime('%%d', {day}) AS INTEGER) - 1)), "
-            f"date({day}, 'start of month', printf('%%+d months', ({months}) + 1), '-1 day'))"
-        )
-        all_params = [
-            *day_params,
-            *month_params,
-            *day_params,
-            *day_params,
-            *month_params,
-        ]
-        return sql, all_params
+from django.db.models import Aggregate, FloatField, Func, IntegerField
 
 
 class DaysBetween(Func):

