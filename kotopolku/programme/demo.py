@@ -8,7 +8,7 @@ from decimal import Decimal
 from kotopolku.catalogue.models import Service
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme import services
-from kotopolku.programme.models import Programme
+from kotopolku.programme.models import Indicator, Programme
 from kotopolku.programme.services import (
     DecisionInput,
     GoalInput,
@@ -217,6 +217,7 @@ def _goal_specs(services_by_category):
                     unit_en="days",
                     direction="decrease",
                     source="computed",
+                    source_reference="assessment_median_days",
                     baseline=Decimal("45"),
                     baseline_year=2024,
                     target=Decimal("30"),
@@ -309,6 +310,7 @@ def _goal_specs(services_by_category):
                     unit_en="%",
                     direction="increase",
                     source="computed",
+                    source_reference="language_target_share",
                     baseline=Decimal("34"),
                     baseline_year=2024,
                     target=Decimal("45"),
@@ -321,10 +323,60 @@ def _goal_specs(services_by_category):
     ]
 
 
+# Added by the coordination group after the approval, into version 2: computed by Kotopolku
+# from the course attendance (statistics indicator "orientation_completion_rate"), so the
+# monthly `compute_monitoring` run writes its figures.
+ORIENTATION_INDICATOR = IndicatorInput(
+    name_fi="Yhteiskuntaorientaation suorittaneiden osuus",
+    name_sv="Andel som slutfört samhällsorienteringen",
+    name_en="Share completing social orientation",
+    definition_fi=(
+        "Päättyneiden monikielisten yhteiskuntaorientaatioiden osallistujista suorittaneiden "
+        "osuus (vaadittu tuntimäärä sääntötaulukosta)."
+    ),
+    definition_sv=(
+        "Andelen av deltagarna i avslutade flerspråkiga samhällsorienteringar som slutfört den "
+        "(det timantal som krävs enligt regeltabellen)."
+    ),
+    definition_en=(
+        "Share of the participants of ended multilingual social orientation courses who completed "
+        "it (the required hours come from the rule table)."
+    ),
+    unit_fi="%",
+    unit_sv="%",
+    unit_en="%",
+    direction="increase",
+    source="computed",
+    source_reference="orientation_completion_rate",
+    target=Decimal("80"),
+    target_year=2028,
+)
+
+# Computed demo indicators and the statistics indicator each is bound to (for demo databases
+# seeded before the bindings existed).
+BINDINGS = {
+    "Arvioinnin alkamisen mediaaniaika": "assessment_median_days",
+    "B1.1-tason saavuttaneiden osuus päättötestissä": "language_target_share",
+    ORIENTATION_INDICATOR.name_fi: "orientation_completion_rate",
+}
+
+
+def _bind_computed_indicators(programme: Programme, actor) -> None:
+    for indicator in Indicator.objects.filter(
+        goal__programme=programme, source=Indicator.Source.COMPUTED, source_reference=""
+    ):
+        key = BINDINGS.get(indicator.name_fi)
+        if key:
+            data = services.input_from(indicator, IndicatorInput)
+            data.source_reference = key
+            services.indicator_update(actor=actor, indicator=indicator, data=data)
+
+
 def seed_programme(*, actor=None) -> Programme:
     region = Region.objects.get(slug="keski-uusimaa")
     existing = Programme.objects.filter(region=region, name_fi=NAME[0], period_start=2025).first()
     if existing is not None:
+        _bind_computed_indicators(existing, actor)
         return existing
     municipalities = list(Organisation.objects.filter(region=region, kind="municipality"))
     parties = list(
@@ -392,7 +444,11 @@ def seed_programme(*, actor=None) -> Programme:
     version = programme.versions.get(number=1)
     services.version_submit(actor=actor, version=version)
     services.version_approve(actor=actor, version=version, decision=DECISION)
-    # Figures for 2025 arrive after the approval: they go into a new draft, version 2.
+    # After the approval the orientation indicator is added: it goes into a new draft, version 2.
+    # Monitoring figures open no draft (they are not programme content); the 2025 figures that
+    # arrive later show in the draft, which shows live data, and not in the frozen version 1.
+    participation = programme.goals.get(number=2)
+    services.indicator_create(actor=actor, goal=participation, data=ORIENTATION_INDICATOR)
     for indicator, period, value in later:
         services.monitoring_entry_record(
             actor=actor,

@@ -1,7 +1,12 @@
 """Writes to the programme. Every write is audited; approval freezes a version's content.
 
-Planning edits (programme facts, policy lines, goals, measures, indicators, monitoring) go into
-the open version. When the latest version is approved, the first later edit starts a new draft.
+Planning edits (programme facts, policy lines, goals, measures, indicators) go into the open
+version. When the latest version is approved, the first later edit starts a new draft.
+
+Monitoring entries are not programme content: they are the figures measured against the
+programme, recorded by hand or each month by the statistics (`compute_monitoring`). Recording
+one changes no version and opens no draft; a document of an approved version shows the figures
+frozen with it, a draft or the annual report the current ones.
 """
 
 import re
@@ -463,7 +468,9 @@ def monitoring_entry_record(
     value: Decimal,
     comment: str = "",
 ) -> MonitoringEntry:
-    """Record (or correct) the value of an indicator for one period."""
+    """Record (or correct) the value of an indicator for one period. Monitoring is not programme
+    content, so no draft version is opened (a monthly run after an approval would otherwise open
+    one every month)."""
     period = period.strip().upper()
     if not PERIOD.match(period):
         raise ValidationError(
@@ -473,7 +480,6 @@ def monitoring_entry_record(
                 ]
             }
         )
-    ensure_open_version(actor=actor, programme=indicator.goal.programme)
     entry, created = MonitoringEntry.objects.update_or_create(
         indicator=indicator,
         period=period,

@@ -14,8 +14,10 @@ from kotopolku.courses.models import Course
 from kotopolku.documents.render import render_html
 from kotopolku.governance.documents import annual_report_document, number
 from kotopolku.organisations.models import Region
+from kotopolku.programme import selectors as programme_selectors
 from kotopolku.programme import services as programme_services
-from kotopolku.programme.models import Goal, MonitoringEntry
+from kotopolku.programme.demo import ORIENTATION_INDICATOR
+from kotopolku.programme.models import Goal, Indicator, MonitoringEntry, Programme
 from kotopolku.statistics.services import monthly_periods
 from kotopolku.statistics.tests.factories import _course, clock, import_records
 
@@ -123,8 +125,49 @@ def test_too_few_persons_are_not_written(demo):
 def test_unbound_computed_indicators_are_reported(demo):
     err = StringIO()
     call_command("compute_monitoring", "--period", "2025", stdout=StringIO(), stderr=err)
-    # The demo programme's computed indicators have no key yet.
+    # The demo programme's computed indicators are all bound.
+    assert "bound to no statistics key" not in err.getvalue()
+    bound_indicator(key="no_such_indicator")
+    call_command("compute_monitoring", "--period", "2025", stdout=StringIO(), stderr=err)
     assert "bound to no statistics key" in err.getvalue()
+
+
+def test_the_demo_programme_indicator_gets_its_entry_and_the_report_shows_it(demo):
+    """Acceptance 4 on the demo: its orientation indicator is bound by `source_reference`."""
+    orientation_group(completed=7, partly=5)
+    indicator = Indicator.objects.get(name_fi=ORIENTATION_INDICATOR.name_fi)
+    assert indicator.source_reference == "orientation_completion_rate"
+    call_command("compute_monitoring", "--on", "2025-07-01", stdout=StringIO())
+    entries = {e.period: e.value for e in MonitoringEntry.objects.filter(indicator=indicator)}
+    assert entries == {"2025": Decimal("58.30"), "2025-Q2": Decimal("58.30")}
+    region = Region.objects.get(slug="keski-uusimaa")
+    html = render_html(annual_report_document(region=region, year=2025, language="fi"))
+    assert ORIENTATION_INDICATOR.name_fi in html
+    assert number(Decimal("58.30")) in html
+
+
+def test_monthly_runs_after_an_approval_open_no_draft(demo):
+    """Monitoring is not programme content: the monthly run must not open a version a month."""
+    orientation_group(completed=7, partly=5)
+    programme = Programme.objects.get(name_fi="Keski-Uudenmaan kotoutumisohjelma")
+    draft = programme_selectors.open_version(programme=programme)
+    programme_services.version_submit(actor=None, version=draft)
+    programme_services.version_approve(
+        actor=None,
+        version=draft,
+        decision=programme_services.DecisionInput(
+            body_fi="Hyvinvointilautakunta", date=date(2025, 5, 20), text_fi="Hyväksytään."
+        ),
+    )
+    versions = list(programme.versions.values_list("number", "status"))
+    assert programme_selectors.open_version(programme=programme) is None
+    call_command("compute_monitoring", "--on", "2025-07-01", stdout=StringIO())
+    call_command("compute_monitoring", "--on", "2025-08-01", stdout=StringIO())
+    assert programme_selectors.open_version(programme=programme) is None
+    assert list(programme.versions.values_list("number", "status")) == versions
+    indicator = Indicator.objects.get(name_fi=ORIENTATION_INDICATOR.name_fi)
+    # Q3 has no ended course: nothing to write; the year and Q2 were written.
+    assert set(indicator.entries.values_list("period", flat=True)) == {"2025", "2025-Q2"}
 
 
 def test_bad_arguments(demo):
