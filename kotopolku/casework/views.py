@@ -35,6 +35,9 @@ from kotopolku.common.dates import add_months, period_end
 from kotopolku.rules.selectors import RuleMissing
 
 PAGE_SIZE = 25
+# The worklist pages after sorting by the nearest deadline (in Python, on plain values), so a
+# page costs the same queries as the whole list; 50 rows is a screenful of a day's work.
+WORKLIST_PAGE_SIZE = 50
 ACTION_LABELS = {
     "assessment_not_started": gettext_lazy("Assessment not started"),
     "plan_not_drafted": gettext_lazy("Plan not drafted"),
@@ -92,7 +95,7 @@ def worklist(request):
     search = request.GET.get("q", "").strip()[:100]
     today = timezone.localdate()
     rows = selectors.worklist(user=request.user, on=today, search=search)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {code: str(label) for code, label in ACTION_LABELS.items()}
     # Labels are looked up once per page, not through a template include per action.
     page.object_list = [
@@ -335,12 +338,13 @@ def plan_detail(request, pk: int):
 
 @requires(perms.CASE_VIEW)
 def plan_print(request, pk: int):
-    """The plan for the client as a PDF, in Finnish, Swedish or English (`?language=`)."""
-    from kotopolku.casework.documents import LANGUAGES, plan_pdf
+    """The plan for the client as a PDF, in Finnish, plain Finnish (`selko`), Swedish or
+    English (`?language=`)."""
+    from kotopolku.casework.documents import PRINT_LANGUAGES, plan_pdf
 
     plan = _object(request, selectors.plan_detail, pk)
     language = request.GET.get("language", "fi")
-    if language not in LANGUAGES:
+    if language not in PRINT_LANGUAGES:
         language = "fi"
     audit_record(
         actor=request.user,

@@ -22,6 +22,11 @@ def login(username):
     return http
 
 
+def warm_up(http):
+    """The first request of a session saves the session (three queries); count after it."""
+    assert http.get(reverse("home")).status_code == 200
+
+
 def test_plan_one_day_too_long_shows_the_finnish_p2_message_then_saves(demo):
     client = make_client("JP-1", first_permit=timezone.localdate() - timedelta(days=60))
     http = login("caseworker-jarvenpaa")
@@ -96,6 +101,7 @@ def test_other_municipality_gets_404_and_cannot_answer(demo):
 def test_worklist_queries_do_not_grow_with_clients(demo):
     http = login("caseworker-jarvenpaa")
     make_case("W-1")
+    warm_up(http)
     with CaptureQueriesContext(connection) as few:
         assert http.get(reverse("casework:worklist")).status_code == 200
     for n in range(2, 12):
@@ -105,6 +111,30 @@ def test_worklist_queries_do_not_grow_with_clients(demo):
     assert response.status_code == 200
     assert "W-11" in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_worklist_pages_and_searches_with_the_same_queries(demo, monkeypatch):
+    from kotopolku.casework import views
+
+    monkeypatch.setattr(views, "WORKLIST_PAGE_SIZE", 3)
+    for n in range(1, 8):
+        make_client(f"P-{n}")
+    http = login("caseworker-jarvenpaa")
+    warm_up(http)
+    with CaptureQueriesContext(connection) as first:
+        response = http.get(reverse("casework:worklist"))
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages, len(page.object_list)) == (7, 3, 3)
+    assert 'rel="next"' in response.content.decode()
+    with CaptureQueriesContext(connection) as last:
+        response = http.get(reverse("casework:worklist"), {"page": 3})
+    assert len(response.context["page"].object_list) == 1
+    assert len(last) == len(first)
+    # The search narrows the list; a search that finds nobody says so.
+    searched = http.get(reverse("casework:worklist"), {"q": "P-3"})
+    assert [row.client.external_id for row, _ in searched.context["page"].object_list] == ["P-3"]
+    nobody = http.get(reverse("casework:worklist"), {"q": "nobody"}).content.decode()
+    assert "Haulla ei löytynyt asiakkaita." in nobody
 
 
 def test_contact_anonymous_and_known(demo):
@@ -207,9 +237,49 @@ def test_plan_document_text_is_translated(demo):
     assert plan_document(plan, language="en").title == "Your integration plan"
 
 
+def test_printable_plan_in_plain_finnish(demo):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from kotopolku.casework.services import plan_service_add
+    from kotopolku.catalogue.models import ServiceCategory
+
+    client, _, plan, _ = make_case("SELKO-1")
+    plan_service_add(
+        actor=caseworker(),
+        plan=plan,
+        category=ServiceCategory.objects.order_by("pk").first(),
+        status="planned",
+    )
+    http = login("caseworker-jarvenpaa")
+    detail = http.get(reverse("casework:plan_detail", kwargs={"pk": plan.pk})).content.decode()
+    assert "?language=selko" in detail
+    response = http.get(
+        reverse("casework:plan_print", kwargs={"pk": plan.pk}), {"language": "selko"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action="export", reason="pdf selko").exists()
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Tämä paperi on sinun kotoutumissuunnitelmasi." in text
+    assert "Teimme suunnitelman yhdessä." in text
+    assert "Tilanne: olemme sopineet tästä." in text
+    assert client.full_name in text
+    # The standard Finnish printout keeps its own wording.
+    standard = http.get(reverse("casework:plan_print", kwargs={"pk": plan.pk}), {"language": "fi"})
+    standard_text = " ".join(
+        page.extract_text() for page in PdfReader(BytesIO(standard.content)).pages
+    )
+    assert "Kotoutumissuunnitelmasi" in standard_text
+    assert "Teimme suunnitelman yhdessä." not in standard_text
+
+
 def test_referral_and_contact_lists_have_constant_queries(demo):
     http = login("caseworker-jarvenpaa")
     make_case("Q-1")
+    warm_up(http)
     with CaptureQueriesContext(connection) as few:
         assert http.get(reverse("casework:referral_list")).status_code == 200
         assert http.get(reverse("casework:contact_list")).status_code == 200
