@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -115,17 +115,21 @@ class PaymentListInput(serializers.Serializer):
     amount = serializers.CharField(max_length=80)
 
 
-class PaymentListApi(APIView):
+class PaymentListApi(generics.ListAPIView):
+    """GET: the municipality's payment lists, newest month first, paginated like every API list
+    (`limit`/`offset`). POST: upload one."""
+
+    serializer_class = PaymentListOutput
     permission_classes = [allows(perms.COMPENSATION_VIEW)]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(parameters=[MUNICIPALITY], responses=PaymentListOutput(many=True))
-    def get(self, request):
-        municipality = _municipality(request)
-        rows = selectors.payment_lists(municipality=municipality).select_related("municipality")[
-            :200
-        ]
-        return Response(PaymentListOutput(rows, many=True).data)
+    def get_queryset(self):
+        municipality = _municipality(self.request)
+        return selectors.payment_lists(municipality=municipality).select_related("municipality")
+
+    @extend_schema(parameters=[MUNICIPALITY])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=PaymentListInput, responses={201: PaymentListOutput})
     def post(self, request):
@@ -271,16 +275,20 @@ class ClaimInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ClaimListApi(APIView):
+class ClaimListApi(generics.ListAPIView):
+    """GET: the municipality's actual-cost claims, latest period first, paginated like every
+    API list (`limit`/`offset`). POST: open a new claim."""
+
+    serializer_class = ClaimOutput
     permission_classes = [allows(perms.COMPENSATION_VIEW)]
     parser_classes = [JSONParser, FormParser]
 
-    @extend_schema(parameters=[MUNICIPALITY], responses=ClaimOutput(many=True))
-    def get(self, request):
-        municipality = _municipality(request)
-        return Response(
-            ClaimOutput(selectors.claims(municipality=municipality)[:200], many=True).data
-        )
+    def get_queryset(self):
+        return selectors.claims(municipality=_municipality(self.request))
+
+    @extend_schema(parameters=[MUNICIPALITY])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=ClaimInput, responses={201: ClaimOutput})
     def post(self, request):
