@@ -8,6 +8,7 @@ from kotopolku.access import compensation as compensation_perms
 from kotopolku.access import courses as course_perms
 from kotopolku.access import governance as governance_perms
 from kotopolku.access import organisations as org_perms
+from kotopolku.access import privacy as privacy_perms
 from kotopolku.access import programme as programme_perms
 from kotopolku.access import statistics as statistics_perms
 from kotopolku.access.policy import can
@@ -24,6 +25,7 @@ NAVIGATION = [
     (governance_perms.GOVERNANCE_VIEW, "governance:groups", _("Working groups")),
     (compensation_perms.COMPENSATION_VIEW, "compensation:forecast", _("State compensation")),
     (statistics_perms.STATISTICS_VIEW, "statistics:dashboard", _("Statistics")),
+    (privacy_perms.PRIVACY_OVERVIEW, "privacy:overview", _("Privacy")),
     (org_perms.RULES_VIEW, "rules:list", _("Rules")),
     (org_perms.AUDIT_VIEW, "audit:list", _("Audit log")),
 ]
