@@ -8,6 +8,8 @@ from kotopolku.catalogue.models import ServiceChannel, TargetGroup
 from kotopolku.catalogue.services import ChannelInput, ServiceInput
 
 LANGUAGES_SPLIT = re.compile(r"[\s,;]+")
+# ISO: a date input cannot show the localised "1.2.2025", and would send nothing back.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -74,12 +76,8 @@ class ServiceForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Capacity (places per year)"), min_value=0, required=False
     )
-    active_from = forms.DateField(
-        label=_("Active from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    active_to = forms.DateField(
-        label=_("Active until"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    active_from = forms.DateField(label=_("Active from"), widget=DATE)
+    active_to = forms.DateField(label=_("Active until"), widget=DATE, required=False)
     ptv_id = forms.CharField(
         label=_("National service catalogue (PTV) id"), max_length=36, required=False
     )

@@ -14,7 +14,8 @@ from kotopolku.programme.services import (
 )
 
 LANGUAGE_NAMES = {"fi": _("in Finnish"), "sv": _("in Swedish"), "en": _("in English")}
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO: a date input cannot show the localised "1.2.2025", and would send nothing back.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NamedChoice(forms.ModelChoiceField):

@@ -100,6 +100,15 @@ def test_edit_changes_the_service_and_is_audited(client_for):
     ).exists()
 
 
+def test_edit_form_shows_the_dates_to_the_date_input(client_for):
+    """A date input shows only an ISO value: a Finnish "1.1.2025" left it empty, and saving
+    the form then failed on a date the user never touched."""
+    client = client_for("coordinator")
+    service = Service.objects.get(name_fi="Hyvinkään kotoutumisneuvonta")
+    page = client.get(reverse("catalogue:edit", kwargs={"pk": service.pk})).content.decode()
+    assert f'name="active_from" value="{service.active_from.isoformat()}"' in page
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
