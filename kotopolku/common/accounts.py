@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from kotopolku.access import organisations as perms
 from kotopolku.access.views import public, requires
+from kotopolku.casework.home import casework_today
 from kotopolku.governance.selectors import home_tasks
 from kotopolku.organisations.selectors import region_overview
 
@@ -35,7 +36,13 @@ logout = public(auth_views.LogoutView.as_view())
 @requires(perms.STAFF_HOME)
 def home(request):
     return render(
-        request, "home.html", {"regions": region_overview(), **home_tasks(user=request.user)}
+        request,
+        "home.html",
+        {
+            "regions": region_overview(),
+            **casework_today(user=request.user),
+            **home_tasks(user=request.user),
+        },
     )
 
 
