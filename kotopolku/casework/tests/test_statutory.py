@@ -329,3 +329,68 @@ def test_random_days_are_the_same_in_python_and_sql(day, basis, extra):
 
 def test_every_rule_of_the_domain_has_an_object():
     assert {rule.code for rule in RULES} == {f"P{n}" for n in range(1, 9)}
+
+
+def test_referral_due_and_review_due_of_real_plans_agree_with_compute_deadlines(demo):
+    """P4 and P5 on plans made through the services: the SQL forms (due day, met, the day the
+    review interval is counted from) equal the Python forms and `compute_deadlines`."""
+    from kotopolku.casework import services
+    from kotopolku.casework.deadlines import compute_deadlines
+    from kotopolku.casework.models import IntegrationPlan
+    from kotopolku.casework.selectors import case_snapshot
+    from kotopolku.casework.tests.factories import caseworker, make_client, org
+    from kotopolku.catalogue.models import ServiceCategory
+
+    actor = caseworker()
+    category = ServiceCategory.objects.order_by("order").first()
+    starts = (date(2024, 1, 31), LEAP, date(2024, 8, 31), date(2025, 3, 31), date(2025, 5, 31))
+    for n, start in enumerate(starts):
+        client = make_client(
+            f"STAT-{n}", first_permit=date(2024, 1, 1), client_since=date(2024, 1, 15)
+        )
+        plan = services.plan_create(
+            actor=actor,
+            client=client,
+            organisation=org("186"),
+            start=start,
+            end=add_months(start, 11),
+        )
+        due = add_months(start, 6)
+        # A service referred the day before, on, or the day after the due day; one started.
+        referred = due + timedelta(days=(n % 3) - 1)
+        services.plan_service_add(
+            actor=actor, plan=plan, category=category, status="referred", referred=referred
+        )
+        if n == 4:
+            services.plan_service_add(
+                actor=actor, plan=plan, category=category, status="started", started=due
+            )
+        for months in range(n % 3):  # none, one or two reviews
+            services.plan_review_add(actor=actor, plan=plan, day=add_months(start, 3 + months))
+    book = RuleBook.load()
+    rows = (
+        IntegrationPlan.objects.filter(client__external_id__startswith="STAT-")
+        .annotate(
+            due=REFERRAL_DUE.expression("start", rules=book),
+            met=REFERRAL_DUE.met_expression(due="due"),
+            counted_from=REVIEW_DUE.counted_from_expression(),
+            review_due=REVIEW_DUE.expression("counted_from", rules=book),
+        )
+        .select_related("client")
+        .prefetch_related("services", "reviews")
+    )
+    on = date(2026, 6, 1)
+    seen = set()
+    for plan in rows:
+        due = REFERRAL_DUE.on(plan.start, rules=book)
+        assert _as_date(plan.due) == due
+        assert bool(plan.met) == REFERRAL_DUE.met(plan.services.all(), due)
+        counted_from = REVIEW_DUE.counted_from(plan.start, [r.day for r in plan.reviews.all()])
+        assert _as_date(plan.counted_from) == counted_from
+        assert _as_date(plan.review_due) == REVIEW_DUE.on(counted_from, rules=book)
+        deadlines = compute_deadlines(case_snapshot(plan.client), on=on, rules=book)
+        assert (deadlines.referral_due, deadlines.review_due) == (due, _as_date(plan.review_due))
+        seen.add((bool(plan.met), counted_from != plan.start))
+    # Both outcomes of P4 (met on the due day itself, missed by a day, met by a start) and
+    # both anchors of P5 (the start, the last review) occurred.
+    assert seen == {(True, False), (True, True), (False, True)}
