@@ -31,6 +31,7 @@ from kotopolku.casework.models import (
     PlanService,
     Referral,
 )
+from kotopolku.casework.statutory import FIRST_PLAN_END, RuleBook
 from kotopolku.catalogue.models import Service, ServiceCategory
 from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
 from kotopolku.common.dates import add_months
@@ -80,6 +81,7 @@ class Context:
     categories: dict[str, ServiceCategory]
     orientation_courses: list[tuple[Course, list[CourseSession]]]
     training_courses: list[Course]
+    rules: RuleBook
 
 
 def _pick(rng: random.Random, pairs):
@@ -185,6 +187,7 @@ def _context(seed: int, end: date, years: int) -> Context:
         categories=categories,
         orientation_courses=orientation,
         training_courses=training,
+        rules=RuleBook.load(),
     )
 
 
@@ -314,7 +317,8 @@ def _batch(ctx: Context, first: int, last: int) -> int:
                             client=client,
                             organisation=organisation,
                             start=start,
-                            end=add_months(start, 12) - timedelta(days=1),
+                            # As long as a first plan may last (P2).
+                            end=FIRST_PLAN_END.on(start, rules=ctx.rules),
                         )
                         if rng.random() < 0.15 and start + timedelta(days=200) <= ctx.end:
                             plan.closed_on = _day(rng, start + timedelta(days=60), ctx.end)
@@ -361,7 +365,6 @@ def _batch(ctx: Context, first: int, last: int) -> int:
     services, reviews, extensions = [], [], []
     enrolment_rows: list[tuple[Enrolment, str, Course, list[CourseSession] | None]] = []
     for plan, client in plans:
-        due = add_months(plan.start, 6)
         for code in rng.sample(
             ["social_orientation", "integration_training", "language_studies", "wellbeing"],
             rng.randint(1, 3),
@@ -441,7 +444,6 @@ def _batch(ctx: Context, first: int, last: int) -> int:
                             None,
                         )
                     )
-        del due
     PlanService.objects.bulk_create(services, batch_size=BATCH)
     PlanReview.objects.bulk_create(reviews, batch_size=BATCH)
     PlanExtension.objects.bulk_create(extensions, batch_size=BATCH)
