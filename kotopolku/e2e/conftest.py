@@ -4,12 +4,14 @@ The server runs in its own process with its own database, as `make run` does, so
 append-only audit triggers and the real middleware stack are exercised exactly as in production.
 """
 
+import functools
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -140,9 +142,18 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     )
 
 
+LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
+UI_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text()  # half a megabyte: read once per test run
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.1 A/AA rules) on the current page and return its violations."""
-    page.evaluate(AXE.read_text())
+    page.evaluate(_axe_source())
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
@@ -153,9 +164,63 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"axe violations on {page.url}: {violations}"
+def _language_cookie(context, url: str) -> dict | None:
+    for cookie in context.cookies(url):
+        if cookie["name"] == LANGUAGE_COOKIE:
+            return cookie
+    return None
+
+
+def _problems(page, language: str) -> list[str]:
+    """What is wrong with the page in `language`: <html lang>, then axe's violations."""
+    problems = []
+    lang = page.evaluate("document.documentElement.lang")
+    if lang != language:
+        problems.append(f"[{language}] {page.url}: <html lang={lang!r}>, expected {language!r}")
+    for v in axe_violations(page):
+        targets = ", ".join(" ".join(t) if isinstance(t, list) else str(t) for t in v["nodes"])
+        problems.append(f"[{language}] {page.url}: {v['id']} ({v['impact']}) at {targets}")
+    return problems
+
+
+def assert_accessible(page, *, languages: bool = True) -> None:
+    """axe-core (WCAG 2.1 A/AA) on the page as it is, then on the same URL in the other two
+    languages (issue 10, acceptance 1).
+
+    The other languages are loaded with a GET in a second tab of the same browser context, so
+    the same user sees them; the language cookie is set for that tab's loads and restored
+    afterwards. A page that was the answer to a POST (a form with errors) is checked as it is in
+    its own language, and as a fresh GET of its URL in the others.
+    """
+    url = page.url
+    cookie = _language_cookie(page.context, url)
+    current = cookie["value"] if cookie and cookie["value"] in UI_LANGUAGES else None
+    current = current or settings.LANGUAGE_CODE
+    problems = _problems(page, current)
+    if languages and url.startswith("http"):
+        context = page.context
+        # The site's root, so that the cookie replaces Django's (host only, path /).
+        root = "{0.scheme}://{0.netloc}/".format(urllib.parse.urlsplit(url))
+        other = context.new_page()
+        try:
+            for language in UI_LANGUAGES:
+                if language == current:
+                    continue
+                context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": root}])
+                response = other.goto(url)
+                if response is not None and response.status >= 500:
+                    problems.append(f"[{language}] {url}: HTTP {response.status}")
+                    continue
+                problems += _problems(other, language)
+        finally:
+            other.close()
+            if cookie is None:
+                context.clear_cookies(name=LANGUAGE_COOKIE)
+            else:
+                context.add_cookies(
+                    [{"name": LANGUAGE_COOKIE, "value": cookie["value"], "url": root}]
+                )
+    assert not problems, "accessibility problems:\n" + "\n".join(problems)
 
 
 def screenshot(page, name: str) -> None:
