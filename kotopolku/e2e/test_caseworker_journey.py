@@ -1,7 +1,9 @@
-"""Issue 4, acceptance 1: a case worker's pathway from registration to a closed referral."""
+"""Issue 4, acceptance 1: a case worker's pathway from registration to a closed referral.
+Issue 10: the plan is printed for the client, and two tabs saving the same plan conflict."""
 
 import re
 from datetime import timedelta
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
@@ -80,6 +82,37 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     page.fill("input[name=end]", (too_long - timedelta(days=1)).isoformat())
     submit(page)
     expect(page).not_to_have_url(re.compile(r"/plans/add/"))
+    expect(page).to_have_url(re.compile(r"/casework/plans/\d+/$"))
+    plan_url = page.url
+    assert_accessible(page)
+
+    # 5b. Print the plan for the client: the PDF answers.
+    href = page.locator("a[href*='/print/'][href*='language=fi']").first.get_attribute("href")
+    pdf = page.request.get(urljoin(page.url, href), timeout=60_000)
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:5] == b"%PDF-"
+
+    # 5c. Two tabs change the same plan: the later save is refused with the conflict message,
+    # and the user's input is kept.
+    first = page
+    second = page.context.new_page()
+    first.goto(plan_url + "edit/")
+    second.goto(plan_url + "edit/")
+    second.fill("textarea[name=period_goals]", "Kotoutumiskoulutus syksyllä")
+    submit(second)
+    expect(second.locator(".hds-notification--success").first).to_be_visible()
+    second.close()
+    first.fill("textarea[name=period_goals]", "Yhteiskuntaorientaatio keväällä")
+    submit(first)
+    expect(first.get_by_role("alert")).to_contain_text("Joku muu tallensi tämän suunnitelman")
+    expect(first.locator("textarea[name=period_goals]")).to_have_value(
+        "Yhteiskuntaorientaatio keväällä"
+    )
+    assert_accessible(first)
+    submit(first)  # saving again is a deliberate overwrite
+    expect(first.locator(".hds-notification--success").first).to_be_visible()
+    expect(first.locator("main")).to_contain_text("Yhteiskuntaorientaatio keväällä")
 
     # 6. Refer the client to the employment area.
     page.goto(f"/casework/clients/{client_pk}/referrals/add/")
