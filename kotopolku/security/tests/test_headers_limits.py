@@ -1,6 +1,7 @@
 """No-store, CSP, request size, database outage, upload content, rate limit, bulk-read alert."""
 
 import io
+import time
 import zipfile
 from datetime import timedelta
 from unittest import mock
@@ -239,7 +240,13 @@ def test_session_lost_to_a_database_outage_is_a_503_not_a_400(user_for):
     from django.contrib.sessions.backends.base import UpdateError
     from django.db import connection
 
+    from kotopolku.access.middleware import LAST_SEEN
+
     client = quiet_client(user_for("viewer"))
+    # A page saves the session when the last-seen time is renewed (at most once a minute).
+    session = client.session
+    session[LAST_SEEN] = time.time() - 120
+    session.save()
 
     def outage(self, must_create=False):
         connection.errors_occurred = True  # what Django's error wrapper records
