@@ -114,7 +114,7 @@ class ServiceOutput(serializers.ModelSerializer):
     name = Translated("name")
     description = Translated("description")
     category = serializers.CharField(source="category_id", read_only=True)
-    responsible_organisation = OrganisationRef(read_only=True)
+    responsible_organisation = OrganisationRef(read_only=True, allow_null=True)
     cooperating_organisations = OrganisationRef(many=True, read_only=True)
     municipalities = OrganisationRef(many=True, read_only=True)
     languages = serializers.ListField(source="language_codes", child=serializers.CharField())

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -94,9 +94,19 @@ class ForecastApi(APIView):
         return Response(forecast.as_data())
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-03"}
+)
+class MonthOutput(serializers.DateField):
+    """The month a payment list is for, as YYYY-MM (not a date, so not `format: date`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class PaymentListOutput(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality.municipality_code")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthOutput()
     total = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
 
     class Meta:
@@ -244,7 +254,7 @@ class ClaimLineOutput(serializers.Serializer):
     date = serializers.DateField()
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     description = serializers.CharField()
-    external_id = serializers.CharField(source="client.external_id", default=None)
+    external_id = serializers.CharField(source="client.external_id", default=None, allow_null=True)
 
 
 class ClaimOutput(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ from kotopolku.access.policy import can
 from kotopolku.access.privacy import deny_if_restricted
 from kotopolku.casework.models import PlanService
 from kotopolku.common.api import problem
+from kotopolku.common.serializers import LocalTimeField
 from kotopolku.courses import progress, selectors, services
 from kotopolku.courses.models import (
     Course,
@@ -34,7 +35,8 @@ class CourseOutput(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality.municipality_code")
     service = serializers.IntegerField(source="service_id")
     category = serializers.CharField(source="category_code")
-    waiting = serializers.IntegerField(source="waiting_count", default=None)
+    # Only lists annotate the waiting count; a single course answers null.
+    waiting = serializers.IntegerField(source="waiting_count", default=None, allow_null=True)
 
     class Meta:
         model = Course
@@ -59,6 +61,8 @@ class CourseOutput(serializers.ModelSerializer):
 
 
 class SessionOutput(serializers.ModelSerializer):
+    start_time = LocalTimeField()
+
     class Meta:
         model = CourseSession
         fields = ["id", "day", "start_time", "hours", "topic", "description"]
@@ -221,6 +225,15 @@ class AttendanceRow(serializers.Serializer):
     hours = serializers.CharField()
 
 
+class AttendanceRosterRow(serializers.Serializer):
+    """One participant of the session's group; `hours` is null until attendance is marked."""
+
+    enrolment = serializers.IntegerField()
+    first_names = serializers.CharField()
+    last_name = serializers.CharField()
+    hours = serializers.CharField(allow_null=True)
+
+
 class AttendanceInput(serializers.Serializer):
     attendance = AttendanceRow(many=True)
 
@@ -240,7 +253,7 @@ class AttendanceApi(APIView):
             raise PermissionDenied
         return session
 
-    @extend_schema(responses=AttendanceRow(many=True))
+    @extend_schema(responses=AttendanceRosterRow(many=True))
     def get(self, request, pk: int):
         session = self._session(request, pk)
         roster = selectors.session_roster(user=request.user, session=session, path=request.path)
@@ -324,7 +337,7 @@ class ClientProgressOutput(serializers.Serializer):
     required_hours = serializers.DecimalField(
         max_digits=7, decimal_places=2, coerce_to_string=True, allow_null=True
     )
-    orientation_completed = serializers.BooleanField()
+    orientation_completed = serializers.BooleanField(allow_null=True)
     placements = PlacementOutput(many=True)
     results = ResultOutput(many=True)
     as_of = serializers.DateField()

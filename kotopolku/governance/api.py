@@ -12,7 +12,7 @@ from kotopolku.access.api import allows
 from kotopolku.access.policy import can
 from kotopolku.catalogue.models import Service
 from kotopolku.common.api import problem
-from kotopolku.common.serializers import TranslatedField
+from kotopolku.common.serializers import LocalTimeField, TranslatedField
 from kotopolku.governance import selectors, services
 from kotopolku.governance.models import (
     AgendaItem,
@@ -118,6 +118,7 @@ class AgendaItemOutput(serializers.ModelSerializer):
 
 class GovernanceMeetingOutput(serializers.ModelSerializer):
     minutes_approved = serializers.BooleanField(read_only=True)
+    start_time = LocalTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Meeting
@@ -211,7 +212,7 @@ class _ReadOrManage:
 class MeetingInputSerializer(serializers.Serializer):
     group = serializers.PrimaryKeyRelatedField(queryset=WorkingGroup.objects.filter(archived=False))
     date = serializers.DateField()
-    start_time = serializers.TimeField(required=False, allow_null=True)
+    start_time = LocalTimeField(required=False, allow_null=True)
     place = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     link = serializers.URLField(required=False, allow_blank=True, default="")
 

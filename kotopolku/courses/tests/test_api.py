@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_course_list_queries_are_constant(demo, client_for):
     http = client_for("provider")
     make_course("API-1")
+    http.get(reverse("api:course-list"))  # the session's first request writes its last-seen time
     with CaptureQueriesContext(connection) as one:
         assert http.get(reverse("api:course-list")).status_code == 200
     for n in range(2, 6):
@@ -133,3 +134,44 @@ def test_hidden_course_is_404_for_a_caseworker_of_another_region(demo, client_fo
     assert course.municipality == other
     response = client_for("caseworker").get(reverse("api:course-detail", args=[course.pk]))
     assert response.status_code == 404
+
+
+def _json_schema(node):
+    """OpenAPI 3.0's `nullable: true` as JSON Schema (what schemathesis does, too)."""
+    if isinstance(node, list):
+        return [_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _json_schema(v) for k, v in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def _conforms(response, path: str, method: str = "get") -> None:
+    """The answer validates against the published OpenAPI schema of its operation."""
+    import jsonschema
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = _json_schema(SchemaGenerator().get_schema(request=None, public=True))
+    content = schema["paths"][path][method]["responses"]["200"]["content"]
+    body = content["application/json"]["schema"]
+    jsonschema.validate(
+        response.json(),
+        {**body, "components": schema["components"]},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def test_course_sessions_and_roster_conform_to_the_schema(demo, client_for):
+    """Found by make fuzz: times without an offset declared as `format: time`, a null waiting
+    count and null hours declared as integer and string."""
+    course = make_course("API-SCH", sessions=2)
+    enrol_client(course, "API-SCH-1")
+    session = course.sessions.order_by("day").first()
+    http = client_for("provider")
+    _conforms(http.get(f"/api/v1/courses/{course.pk}/sessions/"), "/api/v1/courses/{id}/sessions/")
+    _conforms(http.get(f"/api/v1/courses/{course.pk}/"), "/api/v1/courses/{id}/")
+    roster = http.get(f"/api/v1/sessions/{session.pk}/attendance/")
+    assert roster.json()[0]["hours"] is None
+    _conforms(roster, "/api/v1/sessions/{id}/attendance/")

@@ -1,0 +1,14 @@
+"""The one pagination of every API list: `?limit=&offset=`, PAGE_SIZE by default.
+
+`limit` is capped: an unbounded one reaches the database as a LIMIT it cannot hold (SQLite
+answers "datatype mismatch", PostgreSQL "bigint out of range") and the request ends in a 500,
+which `make fuzz` found. A negative or non-numeric value falls back to the default, as in DRF.
+"""
+
+from rest_framework import pagination
+
+MAX_LIMIT = 500
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    max_limit = MAX_LIMIT
