@@ -48,6 +48,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
 
     # 2. A guidance contact.
     page.goto(f"/casework/contacts/add/?client={client_pk}")
+    assert_accessible(page)
     page.fill("input[name=day]", today.isoformat())
     page.fill("input[name=language]", "ar")
     page.locator("input[name=topics]").first.check()
@@ -116,6 +117,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
 
     # 6. Refer the client to the employment area.
     page.goto(f"/casework/clients/{client_pk}/referrals/add/")
+    assert_accessible(page)
     select_by_text(page, "to_organisation", "työllisyysalue")
     page.fill("textarea[name=reason]", "Työnhaun tuki")
     page.fill("input[name=consent_reference]", "Suostumus lomakkeella 1/2026")
@@ -129,6 +131,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     login(employment, "caseworker-employment")
     assert employment.goto(f"/casework/clients/{client_pk}/").status == 404
     employment.goto("/casework/referrals/")
+    assert_accessible(employment)
     row = employment.locator("tr", has_text="Layla Haddad")
     row.get_by_role("link").first.click()
     assert_accessible(employment)

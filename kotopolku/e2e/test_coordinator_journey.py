@@ -68,6 +68,7 @@ def test_coordinator_updates_catalogue_generates_programme_prepares_meeting_revi
 
     # 2. The programme document of the current version, as a PDF.
     nav(page, "Ohjelma")
+    assert_accessible(page)
     page.get_by_role("link", name="Keski-Uudenmaan kotoutumisohjelma").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2025–2028")
     assert_accessible(page)
@@ -84,6 +85,7 @@ def test_coordinator_updates_catalogue_generates_programme_prepares_meeting_revi
     nav(page, "Työryhmät")
     page.get_by_role("link", name=GROUP).click()
     page.get_by_role("link", name="Sovi kokous").click()
+    assert_accessible(page)
     held = timezone.localdate() + timedelta(days=14)
     page.get_by_label(re.compile(r"^Päivä")).fill(held.isoformat())
     page.get_by_label("Paikka").fill("Tuusulan kunnantalo, valtuustosali")
@@ -98,6 +100,7 @@ def test_coordinator_updates_catalogue_generates_programme_prepares_meeting_revi
         f"{held.day}.{held.month}.{held.year}"
     )
     page.get_by_role("link", name="Lisää asia esityslistalle").click()
+    assert_accessible(page)
     page.get_by_label("Otsikko").fill("Palvelukatalogin päivitys")
     page.get_by_role("button", name="Tallenna").click()
     expect(page.get_by_role("heading", level=3)).to_have_text("1 §. Palvelukatalogin päivitys")

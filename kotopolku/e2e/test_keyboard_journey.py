@@ -121,6 +121,7 @@ def test_caseworker_assesses_and_plans_with_the_keyboard_only(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Asiakkaat")
     keys.follow("main a[href='/clients/new/']")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rekisteröi asiakas")
+    assert_accessible(page)
     keys.type_into("#id_external_id", "E2E-KEYBOARD-1")
     keys.type_into("#id_first_names", "Amina")
     keys.type_into("#id_last_name", "Yusuf")
@@ -137,6 +138,7 @@ def test_caseworker_assesses_and_plans_with_the_keyboard_only(page):
     keys.submit()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amina Yusuf")
     client_pk = re.search(r"/clients/(\d+)/", page.url).group(1)
+    assert_accessible(page)
 
     # The pathway, then start the assessment.
     keys.follow(f"main a[href='/casework/clients/{client_pk}/']")
