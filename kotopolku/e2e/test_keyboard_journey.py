@@ -147,7 +147,11 @@ def test_caseworker_assesses_and_plans_with_the_keyboard_only(page):
     keys.submit()
     expect(page).to_have_url(re.compile(r"/casework/assessments/\d+/"))
 
-    # Complete it: the goals, whether a plan is needed, the day (in the form's order).
+    # Complete it (in the form's order): multi-agency with Space, the goals, whether a plan is
+    # needed, the day.
+    keys.tab_to("#id_multi_agency")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_multi_agency")).to_be_checked()
     keys.type_into("#id_goals", "Työ terveydenhuoltoalalla")
     keys.tab_to("#id_plan_needed")
     page.keyboard.type("Kyllä")
