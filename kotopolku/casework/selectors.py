@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, DateField, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
@@ -129,10 +130,65 @@ def caseworker_clients(*, user: Any) -> QuerySet[Client]:
     )
 
 
+_SERVICE, _REVIEW, _EXTENSION = 1, 2, 3
+
+
+def _plan_rows(plan_ids: list[int]):
+    """The services, reviews and extensions of the plans in one query (UNION ALL), as rows of
+    (kind, plan id, day 1, day 2, months, reason, note): one round trip instead of three."""
+    # Typed NULLs: PostgreSQL would type an untyped NULL of the first two parts as text.
+    no_day = Cast(Value(None), DateField())
+    no_months = Cast(Value(None), IntegerField())
+    no_text = Value("", output_field=CharField())
+    fields = ("kind", "plan_id", "day_1", "day_2", "n_months", "why", "text")
+    service_rows = (
+        PlanService.objects.filter(plan_id__in_ids=plan_ids)
+        .order_by()
+        .annotate(
+            kind=Value(_SERVICE),
+            day_1=F("referred"),
+            day_2=F("started"),
+            n_months=no_months,
+            why=no_text,
+            text=no_text,
+        )
+        .values_list(*fields)
+    )
+    review_rows = (
+        PlanReview.objects.filter(plan_id__in_ids=plan_ids)
+        .order_by()
+        .annotate(
+            kind=Value(_REVIEW),
+            day_1=F("day"),
+            day_2=no_day,
+            n_months=no_months,
+            why=no_text,
+            text=no_text,
+        )
+        .values_list(*fields)
+    )
+    extension_rows = (
+        PlanExtension.objects.filter(plan_id__in_ids=plan_ids)
+        .order_by()
+        .annotate(
+            kind=Value(_EXTENSION),
+            day_1=no_day,
+            day_2=no_day,
+            n_months=F("months"),
+            why=F("reason"),
+            text=F("note"),
+        )
+        .values_list(*fields)
+    )
+    return service_rows.union(review_rows, extension_rows, all=True)
+
+
 def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
     """The user's clients sorted by the nearest deadline; restricted clients left out.
 
-    Seven queries whatever the number of clients: the case data is read as plain values (no
+    Five queries whatever the number of clients (the clients, their assessments, their plans,
+    the plans' services, reviews and extensions in one, the rule rows), plus the audit row: the
+    case data is read as plain values (no
     model instances, no per-object prefetch machinery), because the worklist must stay fast for
     hundreds of clients; the snapshots are the same ones `case_snapshot` builds.
     """
@@ -189,24 +245,15 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
     )
     plan_ids = [row[0] for row in plan_rows]
     services: dict[int, list[ServiceSnapshot]] = {}
-    for plan_id, referred, service_started in (
-        PlanService.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .values_list("plan_id", "referred", "started")
-    ):
-        services.setdefault(plan_id, []).append(ServiceSnapshot(referred, service_started))
     reviews: dict[int, list[date]] = {}
-    for plan_id, day in (
-        PlanReview.objects.filter(plan_id__in_ids=plan_ids).order_by().values_list("plan_id", "day")
-    ):
-        reviews.setdefault(plan_id, []).append(day)
     extensions: dict[int, list[ExtensionSnapshot]] = {}
-    for plan_id, months, reason, note in (
-        PlanExtension.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .values_list("plan_id", "months", "reason", "note")
-    ):
-        extensions.setdefault(plan_id, []).append(ExtensionSnapshot(months, reason, note))
+    for kind, plan_id, day_1, day_2, months, reason, note in _plan_rows(plan_ids):
+        if kind == _SERVICE:
+            services.setdefault(plan_id, []).append(ServiceSnapshot(day_1, day_2))
+        elif kind == _REVIEW:
+            reviews.setdefault(plan_id, []).append(day_1)
+        else:
+            extensions.setdefault(plan_id, []).append(ExtensionSnapshot(months, reason, note))
     plans: dict[int, list[PlanSnapshot]] = {}
     for plan_id, client_id, start, end, closed_on in plan_rows:
         plans.setdefault(client_id, []).append(
