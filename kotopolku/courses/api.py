@@ -292,6 +292,8 @@ class AttendanceApi(APIView):
                 [{"enrolment": e.key, "field": e.field, "message": e.message} for e in exc.errors],
             )
             return Response(body, status=400)
+        except DjangoValidationError as exc:  # e.g. the session has not taken place yet
+            raise ValidationError(_messages(exc)) from exc
         return Response({"changed": changed, "session": session.pk})
 
 

@@ -175,3 +175,20 @@ def test_course_sessions_and_roster_conform_to_the_schema(demo, client_for):
     roster = http.get(f"/api/v1/sessions/{session.pk}/attendance/")
     assert roster.json()[0]["hours"] is None
     _conforms(roster, "/api/v1/sessions/{id}/attendance/")
+
+
+def test_attendance_for_a_session_still_to_come_is_a_400(demo, client_for):
+    """Found by make fuzz: the service's refusal was not caught and ended in a 500."""
+    from datetime import timedelta
+
+    course = make_course("API-FUT", sessions=1, start=today() + timedelta(days=7))
+    enrolment = enrol_client(course, "API-FUT-1")
+    url = reverse("api:session-attendance", args=[course.sessions.get().pk])
+    response = client_for("provider").post(
+        url,
+        {"attendance": [{"enrolment": enrolment.pk, "hours": "3"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert not Attendance.objects.exists()
