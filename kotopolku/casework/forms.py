@@ -8,8 +8,9 @@ from kotopolku.casework.models import (
     PlanExtension,
     PlanService,
 )
+from kotopolku.common.widgets import IsoDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class DateField(forms.DateField):

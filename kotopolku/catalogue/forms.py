@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from kotopolku.catalogue import selectors
 from kotopolku.catalogue.models import ServiceChannel, TargetGroup
 from kotopolku.catalogue.services import ChannelInput, ServiceInput
+from kotopolku.common.widgets import IsoDateInput
 
 LANGUAGES_SPLIT = re.compile(r"[\s,;]+")
-# ISO: a date input cannot show the localised "1.2.2025", and would send nothing back.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):

@@ -9,14 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kotopolku.clients import selectors
 from kotopolku.clients.models import Client, ClientLanguage, Consent
 from kotopolku.clients.services import derived_responsible_for
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
+from kotopolku.common.widgets import IsoDateInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -25,7 +18,7 @@ def date_field(label, *, required=True, help_text=""):
     return forms.DateField(
         label=label,
         required=required,
-        widget=DateInput(),
+        widget=IsoDateInput(),
         input_formats=DATE_FORMATS,
         help_text=help_text,
     )

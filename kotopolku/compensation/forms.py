@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.common.uploads import UploadContentValidator
+from kotopolku.common.widgets import IsoDateInput
 from kotopolku.compensation.models import ActualCostClaim, ReconciliationDecision
 from kotopolku.compensation.services import MAPPING_FIELDS
 from kotopolku.compensation.uploads import (
@@ -87,12 +88,8 @@ class DecisionForm(forms.Form):
 
 class ClaimForm(forms.Form):
     cost_type = forms.ChoiceField(label=_("Cost type"), choices=ActualCostClaim.CostType.choices)
-    period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Period start"), widget=IsoDateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=IsoDateInput())
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -102,7 +99,7 @@ class ClaimForm(forms.Form):
 
 
 class ClaimLineForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
     amount = forms.DecimalField(
         label=_("Amount (EUR)"), max_digits=10, decimal_places=2, min_value=0.01
     )
@@ -132,6 +129,4 @@ class ClaimDecideForm(forms.Form):
     decided_amount = forms.DecimalField(
         label=_("Decided amount (EUR)"), max_digits=12, decimal_places=2, min_value=0
     )
-    decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=IsoDateInput())

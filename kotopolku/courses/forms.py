@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from kotopolku.casework.models import CefrLevel
 from kotopolku.catalogue.models import Service
 from kotopolku.common.uploads import check_upload
+from kotopolku.common.widgets import IsoDateInput
 from kotopolku.courses.models import Course, CourseSession, WorkPlacement
 from kotopolku.organisations.models import Organisation
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue.models import Service
+from kotopolku.common.widgets import IsoDateInput
 from kotopolku.governance import selectors
 from kotopolku.governance.models import AgendaItem, AnnualReport, GroupMembership, WorkingGroup
 from kotopolku.governance.services import (
@@ -18,7 +19,7 @@ from kotopolku.governance.services import (
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme.models import Decision, Goal, Indicator, Measure
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 LANGUAGE_NAMES = {"fi": _("in Finnish"), "sv": _("in Swedish"), "en": _("in English")}
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.common.widgets import IsoDateInput
 from kotopolku.privacy.models import ErasureRequest
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -13,7 +14,7 @@ def _date(label, *, required=True, help_text=""):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         input_formats=DATE_FORMATS,
         help_text=help_text,
     )

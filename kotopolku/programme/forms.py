@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue.models import Service
+from kotopolku.common.widgets import IsoDateInput
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme.models import Indicator, Measure, PolicyLine
 from kotopolku.programme.services import (
@@ -14,8 +15,7 @@ from kotopolku.programme.services import (
 )
 
 LANGUAGE_NAMES = {"fi": _("in Finnish"), "sv": _("in Swedish"), "en": _("in English")}
-# ISO: a date input cannot show the localised "1.2.2025", and would send nothing back.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class NamedChoice(forms.ModelChoiceField):
