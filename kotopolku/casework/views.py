@@ -17,7 +17,7 @@ from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework import selectors, services
-from kotopolku.casework.deadlines import RuleBook, first_plan_last_day
+from kotopolku.casework.deadlines import RuleBook, first_plan_last_day, referral_due
 from kotopolku.casework.forms import (
     AssessmentForm,
     ContactForm,
@@ -31,7 +31,7 @@ from kotopolku.casework.forms import (
 )
 from kotopolku.casework.models import Assessment, IntegrationPlan, Referral
 from kotopolku.clients.models import Client
-from kotopolku.common.dates import add_months, period_end
+from kotopolku.common.dates import period_end
 from kotopolku.rules.selectors import RuleMissing
 
 PAGE_SIZE = 25
@@ -258,7 +258,7 @@ def _plan_dates(client: Client, start: date | None) -> list[tuple[str, date | No
             rows.append(
                 (
                     _("A service must be referred or started by (P4)"),
-                    add_months(start, book.value("referral_due_months", on=start)),
+                    referral_due(start, rules=book),
                 )
             )
         except RuleMissing:
