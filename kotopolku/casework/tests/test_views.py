@@ -294,3 +294,28 @@ def test_referral_and_contact_lists_have_constant_queries(demo):
     assert searched.context["page"].paginator.count == 1
     empty = http.get(reverse("casework:referral_list"), {"q": "nobody"})
     assert "Haulla ei löytynyt ohjauksia." in empty.content.decode()
+
+
+def test_plan_form_shows_the_p4_date_of_the_rule_in_force(demo):
+    """The date next to the form is the rule's: change the rule and the page follows."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    from kotopolku.common.dates import add_months
+    from kotopolku.rules.models import StatutoryRule
+    from kotopolku.rules.selectors import rule_value
+
+    client = make_client("JP-P4")
+    http = login("caseworker-jarvenpaa")
+    url = reverse("casework:plan_add", kwargs={"pk": client.pk})
+    start = date(2026, 1, 31)
+    months = rule_value("referral_due_months", on=start)
+    page = http.post(url, {"start": start.isoformat(), "end": ""}).content.decode()
+    expected = date_format(add_months(start, months), "SHORT_DATE_FORMAT")
+    assert f'<dd data-testid="computed-date">{expected}</dd>' in page
+
+    StatutoryRule.objects.filter(key="referral_due_months").update(value=str(months + 2))
+    page = http.post(url, {"start": start.isoformat(), "end": ""}).content.decode()
+    moved = date_format(add_months(start, months + 2), "SHORT_DATE_FORMAT")
+    assert f'<dd data-testid="computed-date">{moved}</dd>' in page
