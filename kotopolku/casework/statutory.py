@@ -271,7 +271,11 @@ class HoursRule:
             return None
 
     def completed(self, attended: Decimal, on: date, *, rules: RuleBook) -> bool | None:
-        required = self.required(on, rules=rules)
+        return self.reached(attended, self.required(on, rules=rules))
+
+    @staticmethod
+    def reached(attended: Decimal, required: Decimal | None) -> bool | None:
+        """Against an already read requirement (lists read the rule once)."""
         return None if required is None else attended >= required
 
     def required_expression(self, day: str, *, rules: RuleBook) -> Case:
@@ -315,7 +319,10 @@ class LevelRule:
 
     def meets(self, level: str, on: date, *, rules: RuleBook) -> bool | None:
         """None when the skill was not tested or no target is in force."""
-        target = self.target(on, rules=rules)
+        return self.meets_level(level, self.target(on, rules=rules))
+
+    def meets_level(self, level: str, target: str | None) -> bool | None:
+        """Against an already read target level."""
         if not level or target is None or level not in self.order():
             return None
         return level in self.levels_meeting(target)

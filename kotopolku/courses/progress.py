@@ -1,7 +1,8 @@
-"""P7 and P8: the one place that decides orientation completion and the language target.
+"""P7 and P8 for the courses app: orientation completion and the language target.
 
-The pages, the API, the plan view and the services all call these functions; the numbers come
-from the rule table (`orientation_completion_hours`, `language_target_level`).
+The pages, the API, the plan view and the services call these functions, which ask the rule
+objects of `casework.statutory` (the one definition of each rule, also used in SQL by the
+statistics); the numbers come from the rule table.
 """
 
 from __future__ import annotations
@@ -10,18 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kotopolku.casework.models import CefrLevel
-from kotopolku.rules.selectors import RuleMissing, rule_value
-
-CEFR_ORDER: tuple[str, ...] = tuple(CefrLevel.values)
+from kotopolku.casework.statutory import LANGUAGE_TARGET, ORIENTATION_COMPLETION, RuleBook
 
 
 def required_orientation_hours(on: date) -> Decimal | None:
     """P7: the attended hours that complete social orientation on `on`; None if no rule."""
-    try:
-        return Decimal(rule_value("orientation_completion_hours", on=on))
-    except RuleMissing:
-        return None
+    return ORIENTATION_COMPLETION.required(on, rules=RuleBook.load(ORIENTATION_COMPLETION.keys))
 
 
 def orientation_completed(attended: Decimal, *, on: date) -> bool | None:
@@ -31,24 +26,17 @@ def orientation_completed(attended: Decimal, *, on: date) -> bool | None:
 
 def hours_reached(attended: Decimal, required: Decimal | None) -> bool | None:
     """P7 against an already read requirement (for lists that read the rule once)."""
-    if required is None:
-        return None
-    return attended >= required
+    return ORIENTATION_COMPLETION.reached(attended, required)
 
 
 def language_target(on: date) -> str | None:
-    try:
-        level = str(rule_value("language_target_level", on=on))
-    except RuleMissing:
-        return None
-    return level if level in CEFR_ORDER else None
+    """P8: the target level in force on `on`; None if no rule."""
+    return LANGUAGE_TARGET.target(on, rules=RuleBook.load(LANGUAGE_TARGET.keys))
 
 
 def meets_target(level: str, target: str | None) -> bool | None:
     """P8 for one skill: the level is at or above the target. None when not tested or no rule."""
-    if not level or target is None or level not in CEFR_ORDER:
-        return None
-    return CEFR_ORDER.index(level) >= CEFR_ORDER.index(target)
+    return LANGUAGE_TARGET.meets_level(level, target)
 
 
 @dataclass(frozen=True)
