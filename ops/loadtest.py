@@ -210,6 +210,20 @@ def print_table(title: str, summary: dict) -> None:
         )
 
 
+def virtual_user(args, i: int, until: float, rec: Recorder, *, writes=False) -> VirtualUser:
+    """Virtual user number i: the i-th of the `--user` names (cycling), with the run's options."""
+    return VirtualUser(
+        args.base,
+        args.users_list[i % len(args.users_list)],
+        args.clients,
+        until,
+        rec,
+        think=args.think,
+        behind_proxy=args.behind_proxy,
+        writes=writes,
+    )
+
+
 def load(args) -> int:
     """Step the number of users up: the users of a step stay on into the next one, and each
     step's new users log in spread over its first `--ramp` seconds, as people arrive."""
@@ -220,18 +234,7 @@ def load(args) -> int:
     threads: list[VirtualUser] = []
     for users in steps:
         start = time.monotonic()
-        new = [
-            VirtualUser(
-                args.base,
-                args.users_list[i % len(args.users_list)],
-                args.clients,
-                until,
-                rec,
-                think=args.think,
-                behind_proxy=args.behind_proxy,
-            )
-            for i in range(len(threads), users)
-        ]
+        new = [virtual_user(args, i, until, rec) for i in range(len(threads), users)]
         for n, thread in enumerate(new):
             thread.start_delay = args.ramp * n / max(1, len(new))
             thread.start()
@@ -264,19 +267,7 @@ def fault(args) -> int:
     rec = Recorder()
     start = time.monotonic()
     until = start + args.seconds
-    threads = [
-        VirtualUser(
-            args.base,
-            args.users_list[i % len(args.users_list)],
-            args.clients,
-            until,
-            rec,
-            think=args.think,
-            behind_proxy=args.behind_proxy,
-            writes=True,
-        )
-        for i in range(args.users)
-    ]
+    threads = [virtual_user(args, i, until, rec, writes=True) for i in range(args.users)]
     for thread in threads:
         thread.start()
     time.sleep(args.restart_after)
