@@ -2,12 +2,18 @@
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
+
+# The worklist computes thousands of rule days per page from a few thousand distinct anchors;
+# the functions are pure, so their answers are kept (a few MB at most per process).
+_CACHED = 16384
 
 
 def last_day_of_month(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+@lru_cache(maxsize=_CACHED)
 def add_months(d: date, months: int) -> date:
     """Calendar addition, clamped to the last day of the target month (2024-01-31 + 1 = 2024-02-29)."""
     index = d.year * 12 + (d.month - 1) + months
@@ -22,6 +28,7 @@ def add_years(d: date, years: int) -> date:
     return add_months(d, 12 * years)
 
 
+@lru_cache(maxsize=_CACHED)
 def period_end(start: date, *, months: int = 0, years: int = 0, days: int = 0) -> date:
     """The last day of a period of the given length that starts on `start`, inclusive.
 
