@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from kotopolku.access import organisations as perms
 from kotopolku.access.views import public, requires
 from kotopolku.casework.home import casework_today
+from kotopolku.courses.home import courses_today
 from kotopolku.governance.selectors import home_tasks
 from kotopolku.organisations.selectors import region_overview
 
@@ -41,6 +42,7 @@ def home(request):
         {
             "regions": region_overview(),
             **casework_today(user=request.user),
+            **courses_today(user=request.user),
             **home_tasks(user=request.user),
         },
     )
