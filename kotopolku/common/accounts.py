@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from kotopolku.access import organisations as perms
 from kotopolku.access.views import public, requires
+from kotopolku.audit.home import audit_today
 from kotopolku.casework.home import casework_today
 from kotopolku.courses.home import courses_today
 from kotopolku.governance.selectors import home_tasks
@@ -43,6 +44,7 @@ def home(request):
             "regions": region_overview(),
             **casework_today(user=request.user),
             **courses_today(user=request.user),
+            **audit_today(user=request.user),
             **home_tasks(user=request.user),
         },
     )
