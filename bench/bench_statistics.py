@@ -258,8 +258,10 @@ def run_floor(queries: dict[str, str]) -> dict[str, list]:
 
 
 def floor_rules() -> dict:
-    from kotopolku.courses.progress import CEFR_ORDER
+    from kotopolku.casework.models import CefrLevel
     from kotopolku.rules.selectors import rule_value
+
+    order = tuple(CefrLevel.values)  # the floor is hand-written: its own copy of the order
 
     target = rule_value("language_target_level", on=YEAR_END)
     return {
@@ -267,7 +269,7 @@ def floor_rules() -> dict:
         "referral_months": rule_value("referral_due_months", on=YEAR_END),
         "review_months": rule_value("review_interval_months", on=YEAR_END),
         "hours": rule_value("orientation_completion_hours", on=YEAR_END),
-        "levels": CEFR_ORDER[CEFR_ORDER.index(target) :],
+        "levels": order[order.index(target) :],
     }
 
 
