@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record, redact
 from kotopolku.clients.models import Client
+from kotopolku.clients.services import PLAIN_FIELDS
 from kotopolku.privacy import selectors
 from kotopolku.privacy.models import (
     Anonymisation,
@@ -25,27 +26,11 @@ from kotopolku.privacy.registry import HOLDINGS, MASK, MASK_TEXT, Mask
 
 Action = AuditEvent.Action
 
-# Fields of Client whose changes are kept in the rectification history. The identity code is
+# Fields of Client whose changes are kept in the rectification history: the plain fields the
+# client services set, and the responsibility and closure. The identity code is
 # recorded as "changed" only (`hetu_hash`), never with its values.
 TRACKED_FIELDS = (
-    "external_id",
-    "first_names",
-    "last_name",
-    "date_of_birth",
-    "gender",
-    "citizenship",
-    "phone",
-    "email",
-    "street_address",
-    "postal_code",
-    "post_office",
-    "interpreter_needed",
-    "interpreter_language",
-    "permit_basis",
-    "first_permit_date",
-    "arrival_date",
-    "jobseeker",
-    "client_since",
+    *PLAIN_FIELDS,
     "responsible_organisation",
     "responsible_override_reason",
     "closed_at",
