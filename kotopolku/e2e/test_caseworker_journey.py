@@ -137,6 +137,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     assert_accessible(employment)
     referral_url = employment.url
     employment.get_by_role("link", name="Hyväksy").click()
+    assert_accessible(employment)
     submit(employment)
     assert employment.goto(f"/casework/clients/{client_pk}/").status == 200
     expect(employment.get_by_role("heading", level=1)).to_contain_text("Haddad")
@@ -145,6 +146,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     # 8. Closing the referral ends that access.
     employment.goto(referral_url)
     employment.get_by_role("link", name="Päätä ja ilmoita tulos").click()
+    assert_accessible(employment)
     employment.locator("textarea[name=text]").fill("Ohjattu työnhakijaksi.")
     submit(employment)
     assert employment.goto(f"/casework/clients/{client_pk}/").status == 404
