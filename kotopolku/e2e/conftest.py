@@ -171,8 +171,40 @@ def _language_cookie(context, url: str) -> dict | None:
     return None
 
 
+NAVIGATION_RETRIES = 5
+
+
+def _settled(page) -> None:
+    """Wait until the page's current document has loaded.
+
+    A click that follows a link returns before the new document exists; checking then would
+    read the old page or a page with no <html> yet. Waiting for the load state and for a
+    complete document covers both.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement !== null && document.readyState === 'complete'")
+
+
 def _problems(page, language: str) -> list[str]:
-    """What is wrong with the page in `language`: <html lang>, then axe's violations."""
+    """What is wrong with the page in `language`, checked on a settled document.
+
+    If a navigation still lands while axe runs, the check starts again on the new document.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(NAVIGATION_RETRIES):
+        _settled(page)
+        try:
+            return _document_problems(page, language)
+        except PlaywrightError:
+            if attempt == NAVIGATION_RETRIES - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
+def _document_problems(page, language: str) -> list[str]:
+    """<html lang>, then axe's violations."""
     problems = []
     lang = page.evaluate("document.documentElement.lang")
     if lang != language:
@@ -192,6 +224,7 @@ def assert_accessible(page, *, languages: bool = True) -> None:
     afterwards. A page that was the answer to a POST (a form with errors) is checked as it is in
     its own language, and as a fresh GET of its URL in the others.
     """
+    _settled(page)
     url = page.url
     cookie = _language_cookie(page.context, url)
     current = cookie["value"] if cookie and cookie["value"] in UI_LANGUAGES else None
