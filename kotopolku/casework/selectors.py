@@ -20,6 +20,8 @@ from kotopolku.casework.deadlines import (
     RuleBook,
     ServiceSnapshot,
     compute_deadlines,
+    first_plan_last_day,
+    referral_due,
 )
 from kotopolku.casework.models import (
     Assessment,
@@ -88,6 +90,40 @@ def client_deadlines(
         return compute_deadlines(case_snapshot(client), on=on, rules=rules)
     except RuleMissing:
         return None
+
+
+@dataclass(frozen=True)
+class PlanFormDates:
+    """The rule dates the plan form shows next to its fields, before the plan exists."""
+
+    plan_window_end: date | None = None  # P1
+    max_plan_end: date | None = None  # P3
+    first_plan_end: date | None = None  # P2, only when the new plan would be the first
+    referral_due: date | None = None  # P4
+
+
+def plan_form_dates(client: Client, *, start: date | None, on: date) -> PlanFormDates:
+    """P1–P4 for a plan the case worker is drafting for `client`, starting on `start`.
+
+    The new plan is the client's first when no existing plan starts before it: the same
+    ordering `compute_deadlines` uses to pick the first plan.
+    """
+    deadlines = client_deadlines(client, on=on)
+    window_end = deadlines.plan_window_end if deadlines is not None else None
+    max_end = deadlines.max_plan_end if deadlines is not None else None
+    if start is None:
+        return PlanFormDates(plan_window_end=window_end, max_plan_end=max_end)
+    try:
+        book = RuleBook.load()
+        is_first = not client.plans.filter(start__lt=start).exists()
+        return PlanFormDates(
+            plan_window_end=window_end,
+            max_plan_end=max_end,
+            first_plan_end=first_plan_last_day(start, rules=book) if is_first else None,
+            referral_due=referral_due(start, rules=book),
+        )
+    except RuleMissing:
+        return PlanFormDates(plan_window_end=window_end, max_plan_end=max_end)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework import selectors, services
-from kotopolku.casework.deadlines import RuleBook, first_plan_last_day, referral_due
 from kotopolku.casework.forms import (
     AssessmentForm,
     ContactForm,
@@ -32,7 +31,6 @@ from kotopolku.casework.forms import (
 from kotopolku.casework.models import Assessment, IntegrationPlan, Referral
 from kotopolku.clients.models import Client
 from kotopolku.common.dates import period_end
-from kotopolku.rules.selectors import RuleMissing
 
 PAGE_SIZE = 25
 # The worklist pages after sorting by the nearest deadline (in Python, on plain values), so a
@@ -237,33 +235,16 @@ def assessment_edit(request, pk: int):
 
 
 def _plan_dates(client: Client, start: date | None) -> list[tuple[str, date | None]]:
-    """The dates the plan form shows next to its fields, from the deadline rules."""
-    deadlines = selectors.client_deadlines(client, on=timezone.localdate())
+    """The dates the plan form shows next to its fields, labelled."""
+    dates = selectors.plan_form_dates(client, start=start, on=timezone.localdate())
     rows: list[tuple[str, date | None]] = []
-    if deadlines is not None:
-        rows.append((_("Last day a plan may start (P1)"), deadlines.plan_window_end))
-        rows.append((_("All plans end at the latest (P3)"), deadlines.max_plan_end))
-    if start is not None:
-        try:
-            book = RuleBook.load()
-            is_first = (
-                not client.plans.exists() or min(p.start for p in client.plans.all()) >= start
-            )
-            if is_first:
-                rows.append(
-                    (
-                        _("The first plan may end at the latest (P2)"),
-                        first_plan_last_day(start, rules=book),
-                    )
-                )
-            rows.append(
-                (
-                    _("A service must be referred or started by (P4)"),
-                    referral_due(start, rules=book),
-                )
-            )
-        except RuleMissing:
-            pass
+    if dates.plan_window_end is not None or dates.max_plan_end is not None:
+        rows.append((_("Last day a plan may start (P1)"), dates.plan_window_end))
+        rows.append((_("All plans end at the latest (P3)"), dates.max_plan_end))
+    if dates.first_plan_end is not None:
+        rows.append((_("The first plan may end at the latest (P2)"), dates.first_plan_end))
+    if dates.referral_due is not None:
+        rows.append((_("A service must be referred or started by (P4)"), dates.referral_due))
     return rows
 
 

@@ -73,3 +73,26 @@ def test_worklist_page_hides_restricted_client_with_the_same_queries(user_for):
     assert "PAGE-2" not in html
     assert hidden.last_name not in html
     assert len(after) == len(before)
+
+
+def test_plan_form_dates_offer_p2_only_for_what_would_be_the_first_plan(user_for):
+    from datetime import date
+
+    from kotopolku.casework.deadlines import first_plan_last_day, referral_due
+
+    client, _, plan, _ = make_case("FORM-1")  # its plan starts on 2025-05-01
+    today = date(2025, 6, 1)
+
+    later = selectors.plan_form_dates(client, start=date(2026, 5, 1), on=today)
+    assert later.first_plan_end is None
+    assert later.referral_due == referral_due(date(2026, 5, 1))
+    assert later.plan_window_end is not None and later.max_plan_end is not None
+
+    same_day = selectors.plan_form_dates(client, start=plan.start, on=today)
+    assert same_day.first_plan_end == first_plan_last_day(plan.start)
+
+    earlier = selectors.plan_form_dates(client, start=date(2025, 4, 15), on=today)
+    assert earlier.first_plan_end == first_plan_last_day(date(2025, 4, 15))
+
+    no_start = selectors.plan_form_dates(client, start=None, on=today)
+    assert no_start.first_plan_end is None and no_start.referral_due is None
