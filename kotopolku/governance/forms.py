@@ -146,7 +146,9 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME, required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    link = forms.URLField(label=_("Link to the online meeting"), required=False)
+    link = forms.URLField(
+        label=_("Link to the online meeting"), required=False, assume_scheme="https"
+    )
     participants = forms.ModelMultipleChoiceField(
         label=_("Participants"),
         queryset=GroupMembership.objects.none(),

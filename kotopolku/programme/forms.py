@@ -163,7 +163,9 @@ class MeasureForm(InputForm):
         required=False,
         help_text=_("The operating plan (käyttösuunnitelma) in which the measure is reported."),
     )
-    operating_plan_url = forms.URLField(label=_("Link to the operating plan"), required=False)
+    operating_plan_url = forms.URLField(
+        label=_("Link to the operating plan"), required=False, assume_scheme="https"
+    )
     services = NamedMultipleChoice(
         label=_("Services"),
         queryset=_services(),
