@@ -38,6 +38,7 @@ from kotopolku.courses.models import (
     WorkPlacement,
 )
 from kotopolku.organisations.models import Organisation
+from kotopolku.privacy.selectors import without_restricted_clients
 
 Action = AuditEvent.Action
 Status = Enrolment.Status
@@ -607,8 +608,14 @@ def _after_attendance(enrolment: Enrolment, *, actor: Any) -> None:
 
 def session_participants(session: CourseSession):
     """Who may have attendance on `session`: those holding a place, and those who have had one
-    (their earlier hours stay visible)."""
-    return Enrolment.objects.filter(course_id=session.course_id, enrolled_on__isnull=False)
+    (their earlier hours stay visible).
+
+    A client whose processing is restricted (privacy, GDPR art. 18) is left out: their data is
+    only stored, so no attendance is written for them, by form, API or import.
+    """
+    return without_restricted_clients(
+        Enrolment.objects.filter(course_id=session.course_id, enrolled_on__isnull=False)
+    )
 
 
 def _resolve_rows(
@@ -721,8 +728,8 @@ def attendance_import(
                 found.setdefault(s.day, []).append(s)
             sessions_cache[course.pk] = found
             participants_cache[course.pk] = {}
-            for e in Enrolment.objects.filter(
-                course=course, enrolled_on__isnull=False
+            for e in without_restricted_clients(
+                Enrolment.objects.filter(course=course, enrolled_on__isnull=False)
             ).select_related("client"):
                 participants_cache[course.pk][str(e.pk)] = e.pk
                 participants_cache[course.pk][e.client.external_id.casefold()] = e.pk

@@ -4,6 +4,7 @@ course's participant lists, pages and API alike; opening their enrolment asks fo
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kotopolku.audit.models import AuditEvent
@@ -84,3 +85,39 @@ def test_opening_the_restricted_enrolment_asks_for_a_reason(group, client_for):
     assert AuditEvent.objects.filter(
         action="access_denied", object_type="RestrictedClient", client_id=hidden.client_id
     ).exists()
+
+
+def test_no_attendance_is_written_for_the_restricted_participant(group, client_for):
+    """Restricted processing: the hidden participant's hours cannot be changed by the form, the
+    API or the spreadsheet import, whether named by enrolment id or by client number."""
+    course, session, kept, hidden = group
+    before = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "hours"))
+    http = client_for("provider")
+
+    form = http.post(
+        reverse("courses:attendance", args=[session.pk]),
+        {f"hours-{kept.pk}": "1", f"hours-{hidden.pk}": "3"},
+    )
+    assert form.status_code == 400
+    assert f'name="hours-{hidden.pk}"' not in form.content.decode()
+
+    api = http.post(
+        f"/api/v1/sessions/{session.pk}/attendance/",
+        {"attendance": [{"enrolment": hidden.pk, "hours": "3"}]},
+        content_type="application/json",
+    )
+    assert api.status_code == 400, api.content
+
+    for participant in (str(hidden.pk), hidden.client.external_id):
+        csv = (
+            "course_code;enrolment_id;session_date;hours\n"
+            f"{course.code};{participant};{session.day.isoformat()};3\n"
+        )
+        upload = http.post(
+            reverse("courses:attendance_import"),
+            {"file": SimpleUploadedFile("viikko.csv", csv.encode(), content_type="text/csv")},
+        )
+        assert upload.status_code == 400, participant
+
+    after = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "hours"))
+    assert after == before
