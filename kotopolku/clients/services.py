@@ -14,6 +14,7 @@ from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.clients import identity
 from kotopolku.clients.models import Client, ClientLanguage, Consent, HomeMunicipalityPeriod
+from kotopolku.common.formatting import short_date
 from kotopolku.organisations.models import Organisation
 
 Action = AuditEvent.Action
@@ -226,7 +227,7 @@ def _check_period(
                     )
                     % {
                         "municipality": other.municipality,
-                        "start": other.start.strftime("%d.%m.%Y"),
+                        "start": short_date(other.start),
                     }
                 }
             )

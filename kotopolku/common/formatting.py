@@ -39,3 +39,12 @@ def euros(value, *, language: str | None = None) -> str:
         sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
         return f"{sign}€{digits}"
     return f"{number}{NBSP}€"
+
+
+def short_date(value, *, language: str | None = None) -> str:
+    """A date in the language's short format (fi `27.11.2026`, sv `2026-11-27`, en `27 Nov
+    2026`), for text built in Python: messages, choice labels, exports. `–` when missing."""
+    if value is None:
+        return "–"
+    with translation.override(language or translation.get_language() or "fi"):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")

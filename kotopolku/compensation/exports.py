@@ -16,6 +16,7 @@ from kotopolku.audit.services import audit_record
 from kotopolku.clients import identity
 from kotopolku.clients.models import Client
 from kotopolku.common.exports import sheet_append
+from kotopolku.common.formatting import short_date
 from kotopolku.compensation.models import ActualCostClaim
 from kotopolku.compensation.reconciliation import EXPECTED_NOT_PAID, Reconciliation
 
@@ -138,7 +139,9 @@ def claim_xlsx(*, claim: ActualCostClaim, lines: list, attachments: list) -> byt
         sheet,
         [_("Municipality"), f"{claim.municipality.municipality_code} {claim.municipality.name}"],
     )
-    sheet_append(sheet, [_("Period"), f"{claim.period_start:%d.%m.%Y}–{claim.period_end:%d.%m.%Y}"])
+    sheet_append(
+        sheet, [_("Period"), f"{short_date(claim.period_start)}–{short_date(claim.period_end)}"]
+    )
     sheet_append(sheet, [_("Status"), str(claim.get_status_display())])
     if claim.decided_amount is not None:
         sheet_append(sheet, [_("Decided amount (EUR)"), claim.decided_amount])

@@ -160,6 +160,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+# English dates in day-month order (kotopolku/formats/en); fi and sv use Django's own.
+FORMAT_MODULE_PATH = ["kotopolku.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Each app may keep its own catalogue in <app>/locale; `make messages` then sorts every string

@@ -182,7 +182,9 @@ def _settled(page) -> None:
     complete document covers both.
     """
     page.wait_for_load_state("load")
-    page.wait_for_function("document.documentElement !== null && document.readyState === 'complete'")
+    page.wait_for_function(
+        "document.documentElement !== null && document.readyState === 'complete'"
+    )
 
 
 def _problems(page, language: str) -> list[str]:

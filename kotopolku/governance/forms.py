@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue.models import Service
+from kotopolku.common.formatting import short_date
 from kotopolku.common.widgets import IsoDateInput
 from kotopolku.governance import selectors
 from kotopolku.governance.models import AgendaItem, AnnualReport, GroupMembership, WorkingGroup
@@ -299,7 +300,7 @@ class ProcessForm(forms.Form):
         field = self.fields["item"]
         field.queryset = selectors.cooperation_items(region_id=region_id)
         field.label_from_instance = lambda i: (
-            f"{i.meeting.group.name} {i.meeting.date:%d.%m.%Y}: {i.number} §. {i.title}"
+            f"{i.meeting.group.name} {short_date(i.meeting.date)}: {i.number} §. {i.title}"
         )
 
 

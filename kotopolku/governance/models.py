@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue.models import Service
+from kotopolku.common.formatting import short_date
 from kotopolku.common.models import TrackedModel
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme.models import Decision, Goal, Indicator, Measure
@@ -200,7 +201,7 @@ class Meeting(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} {self.date:%d.%m.%Y}"
+        return f"{self.group} {short_date(self.date)}"
 
     @property
     def minutes_approved(self) -> bool:
@@ -372,7 +373,7 @@ class ReportPresentation(TrackedModel):
         ordering = ["report", "date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.date:%d.%m.%Y}"
+        return f"{self.body} {short_date(self.date)}"
 
 
 class StateReportingProfile(TrackedModel):
@@ -402,7 +403,7 @@ class StateReportingProfile(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.authority_name} ({self.valid_from:%d.%m.%Y})"
+        return f"{self.authority_name} ({short_date(self.valid_from)})"
 
 
 class StateReportingField(models.Model):

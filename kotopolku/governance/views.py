@@ -15,6 +15,7 @@ from kotopolku.access.policy import can
 from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
+from kotopolku.common.formatting import short_date
 from kotopolku.documents import render as docs
 from kotopolku.governance import selectors, services
 from kotopolku.governance.documents import (
@@ -346,7 +347,7 @@ def meeting_delete(request, pk: int):
             "Delete the meeting of %(group)s on %(date)s? It no longer counts towards the "
             "group's meetings of the year."
         )
-        % {"group": meeting.group.name, "date": f"{meeting.date:%d.%m.%Y}"},
+        % {"group": meeting.group.name, "date": short_date(meeting.date)},
         button=_("Yes, delete"),
         back=reverse("governance:meeting", kwargs={"pk": pk}),
         done=_("Meeting deleted."),
@@ -440,7 +441,7 @@ def minutes_approve(request, pk: int):
             "Approve the minutes of the meeting on %(date)s? After approval the agenda items "
             "and decisions can no longer be changed."
         )
-        % {"date": f"{meeting.date:%d.%m.%Y}"},
+        % {"date": short_date(meeting.date)},
         button=_("Yes, approve"),
         back=reverse("governance:meeting", kwargs={"pk": pk}),
         done=_("The minutes are approved."),
@@ -555,7 +556,7 @@ def task_complete(request, pk: int):
         back=back,
         done=_("Task completed."),
         intro=_("Mark “%(title)s” (due %(due)s) as done?")
-        % {"title": task.title, "due": f"{task.due:%d.%m.%Y}"},
+        % {"title": task.title, "due": short_date(task.due)},
         context={"next": back},
     )
 

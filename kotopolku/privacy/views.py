@@ -17,6 +17,7 @@ from kotopolku.access.reauth import requires_recent_auth
 from kotopolku.access.views import requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
+from kotopolku.common.formatting import short_date
 from kotopolku.privacy import documents, selectors, services
 from kotopolku.privacy.forms import (
     ErasureDecisionForm,
@@ -156,9 +157,7 @@ def _period(data) -> str:
     start, end = data.get("date_from"), data.get("date_to")
     if not start and not end:
         return _("all time")
-    return (
-        f"{start.strftime('%d.%m.%Y') if start else '…'}–{end.strftime('%d.%m.%Y') if end else '…'}"
-    )
+    return f"{short_date(start) if start else '…'}–{short_date(end) if end else '…'}"
 
 
 @requires(perms.PRIVACY_LOG_REPORT)

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue.models import Service
+from kotopolku.common.formatting import short_date
 from kotopolku.common.models import TrackedModel
 from kotopolku.organisations.models import Organisation, Region
 
@@ -127,7 +128,7 @@ class Decision(TrackedModel):
         ordering = ["date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.date:%d.%m.%Y} {self.section}"
+        return f"{self.body} {short_date(self.date)} {self.section}"
 
 
 class PolicyLine(TrackedModel):

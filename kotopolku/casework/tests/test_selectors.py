@@ -86,7 +86,8 @@ def test_plan_form_dates_offer_p2_only_for_what_would_be_the_first_plan(user_for
     later = selectors.plan_form_dates(client, start=date(2026, 5, 1), on=today)
     assert later.first_plan_end is None
     assert later.referral_due == referral_due(date(2026, 5, 1))
-    assert later.plan_window_end is not None and later.max_plan_end is not None
+    assert later.plan_window_end is not None
+    assert later.max_plan_end is not None
 
     same_day = selectors.plan_form_dates(client, start=plan.start, on=today)
     assert same_day.first_plan_end == first_plan_last_day(plan.start)
@@ -95,4 +96,5 @@ def test_plan_form_dates_offer_p2_only_for_what_would_be_the_first_plan(user_for
     assert earlier.first_plan_end == first_plan_last_day(date(2025, 4, 15))
 
     no_start = selectors.plan_form_dates(client, start=None, on=today)
-    assert no_start.first_plan_end is None and no_start.referral_due is None
+    assert no_start.first_plan_end is None
+    assert no_start.referral_due is None

@@ -1,5 +1,6 @@
 """Euro amounts in the locale's format, through the one helper and its template filter."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kotopolku.common.formatting import euro_number, euros
+from kotopolku.common.formatting import euro_number, euros, short_date
 
 NBSP = "\u00a0"
 
@@ -63,3 +64,21 @@ def test_the_finnish_and_english_numbers_read_back_to_the_cent(amount):
     english = euro_number(amount, language="en").replace(",", "")
     assert Decimal(finnish) == cents
     assert Decimal(english) == cents
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fi", "27.11.2026"), ("sv", "2026-11-27"), ("en", "27 Nov 2026")],
+)
+def test_short_date_follows_the_language_and_english_puts_the_day_first(language, expected):
+    assert short_date(date(2026, 11, 27), language=language) == expected
+    assert short_date(None, language=language) == "–"
+
+
+def test_english_date_input_reads_day_before_month():
+    from django import forms
+
+    with translation.override("en"):
+        field = forms.DateField()
+        assert field.clean("03/04/2026") == date(2026, 4, 3)
+        assert field.clean("3.4.2026") == date(2026, 4, 3)
