@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from kotopolku.casework.models import CefrLevel, PlanExtension
+from kotopolku.casework.models import PlanExtension
+from kotopolku.common.choices import CefrLevel
 
 PERMIT_BASES = (
     "quota_refugee",

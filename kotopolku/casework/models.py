@@ -8,22 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.common.choices import CefrLevel
 from kotopolku.common.models import TrackedModel
-
-
-class CefrLevel(models.TextChoices):
-    A1_1 = "A1.1", "A1.1"
-    A1_2 = "A1.2", "A1.2"
-    A1_3 = "A1.3", "A1.3"
-    A2_1 = "A2.1", "A2.1"
-    A2_2 = "A2.2", "A2.2"
-    B1_1 = "B1.1", "B1.1"
-    B1_2 = "B1.2", "B1.2"
-    B2_1 = "B2.1", "B2.1"
-    B2_2 = "B2.2", "B2.2"
-    C1_1 = "C1.1", "C1.1"
-    C1_2 = "C1.2", "C1.2"
-    C2 = "C2", "C2"
 
 
 class GuidanceContact(TrackedModel):

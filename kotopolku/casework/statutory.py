@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from kotopolku.common.choices import CefrLevel
 from kotopolku.common.dates import add_months
 from kotopolku.common.dates_sql import AddDays, AddMonths
 
@@ -300,8 +301,6 @@ class LevelRule:
 
     @staticmethod
     def order() -> tuple[str, ...]:
-        from kotopolku.casework.models import CefrLevel
-
         return tuple(CefrLevel.values)
 
     def target(self, on: date, *, rules: RuleBook) -> str | None:

@@ -237,7 +237,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Choice sets that share a field name across apps get explicit, stable schema names.
     "ENUM_NAME_OVERRIDES": {
-        "CefrLevelEnum": "kotopolku.casework.models.CefrLevel",
+        "CefrLevelEnum": "kotopolku.common.choices.CefrLevel",
         "ClosureReasonEnum": "kotopolku.casework.models.IntegrationPlan.Closure",
         "OrganisationKindEnum": "kotopolku.organisations.models.Organisation.Kind",
         "ChannelKindEnum": "kotopolku.catalogue.models.ServiceChannel.Kind",

@@ -12,7 +12,6 @@ from django.db.models.functions import ExtractDay
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kotopolku.casework.models import CefrLevel
 from kotopolku.casework.statutory import (
     ASSESSMENT_DUE,
     FIRST_PLAN_END,
@@ -26,6 +25,7 @@ from kotopolku.casework.statutory import (
     DateRule,
     RuleBook,
 )
+from kotopolku.common.choices import CefrLevel
 from kotopolku.common.dates import add_months, period_end
 from kotopolku.courses import progress
 from kotopolku.rules.models import StatutoryRule
