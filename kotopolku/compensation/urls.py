@@ -20,6 +20,11 @@ urlpatterns = [
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/lines/", views.claim_line_add, name="claim_line_add"),
+    path(
+        "claims/<int:pk>/lines/<int:line_pk>/remove/",
+        views.claim_line_remove,
+        name="claim_line_remove",
+    ),
     path("claims/<int:pk>/evidence/", views.claim_attachment_add, name="claim_attachment_add"),
     path(
         "claims/<int:pk>/evidence/<int:attachment_pk>/",

@@ -458,6 +458,34 @@ def claim_line_add(request, pk: int):
 
 
 @requires(perms.COMPENSATION_MANAGE)
+@require_http_methods(["GET", "POST"])
+def claim_line_remove(request, pk: int, line_pk: int):
+    """Confirm, then remove one cost line; a submitted or decided claim refuses with 400."""
+    claim = _claim_or_404(request, pk)
+    enforce(request, perms.COMPENSATION_MANAGE, claim)
+    line = selectors.claim_lines(claim=claim).filter(pk=line_pk).first()
+    if line is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            services.claim_line_remove(actor=request.user, line=line)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Cost line removed."))
+            return redirect("compensation:claim_detail", pk=claim.pk)
+    elif claim.status != ActualCostClaim.Status.DRAFT:
+        error = _("Only a draft claim can be changed.")
+    return render(
+        request,
+        "compensation/claim_line_remove.html",
+        {"claim": claim, "line": line, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@requires(perms.COMPENSATION_MANAGE)
 @require_POST
 def claim_attachment_add(request, pk: int):
     claim = _claim_or_404(request, pk)

@@ -1,5 +1,6 @@
 import mimetypes
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -11,7 +12,13 @@ from django.urls import reverse
 from kotopolku.audit.models import AuditEvent
 from kotopolku.compensation.demo import DEMO_MAPPING, demo_payment_list_csv, seed_compensation_demo
 from kotopolku.compensation.models import ActualCostClaim, ClaimAttachment, PaymentList
-from kotopolku.compensation.services import claim_create
+from kotopolku.compensation.services import (
+    claim_attachment_add,
+    claim_create,
+    claim_decide,
+    claim_line_add,
+    claim_submit,
+)
 from kotopolku.compensation.tests.factories import municipality, protected_person
 from kotopolku.compensation.uploads import ATTACHMENT_MAX_BYTES
 
@@ -286,3 +293,85 @@ def test_api_refuses_evidence_and_lists_whose_content_does_not_match_the_name(
         "file": ["The file's content does not match its type (csv)."]
     }
     assert not PaymentList.objects.exists()
+
+
+def _line(claim, actor, amount="120.50"):
+    return claim_line_add(
+        actor=actor,
+        claim=claim,
+        day=date(2025, 2, 3),
+        amount=Decimal(amount),
+        description="Tulkkaus, arabia",
+    )
+
+
+def test_remove_a_claim_line_after_confirming(demo, coordinator, claim, user_for):
+    line = _line(claim, user_for("coordinator"))
+    kept = _line(claim, user_for("coordinator"), amount="30.00")
+    detail = coordinator.get(reverse("compensation:claim_detail", args=[claim.pk])).content
+    url = reverse("compensation:claim_line_remove", args=[claim.pk, line.pk])
+    assert url in detail.decode()
+    confirm = coordinator.get(url)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Remove a cost line" in html
+    assert "Remove this cost line of €120.50 from the claim?" in html
+    assert "Tulkkaus, arabia" in html
+    assert claim.lines.count() == 2  # the GET changes nothing
+
+    response = coordinator.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("compensation:claim_detail", args=[claim.pk])
+    assert "Cost line removed." in response.content.decode()
+    assert list(claim.lines.all()) == [kept]
+    assert AuditEvent.objects.filter(
+        action="delete", object_type="ClaimLine", object_id=str(line.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize("status", ["submitted", "decided"])
+def test_a_line_of_a_locked_claim_cannot_be_removed(demo, coordinator, claim, user_for, status):
+    actor = user_for("coordinator")
+    line = _line(claim, actor)
+    claim_attachment_add(actor=actor, claim=claim, file_name="lasku.pdf", content=PDF)
+    claim_submit(actor=actor, claim=claim)
+    if status == "decided":
+        claim_decide(actor=actor, claim=claim, amount=Decimal("100.00"))
+    url = reverse("compensation:claim_line_remove", args=[claim.pk, line.pk])
+    detail = coordinator.get(reverse("compensation:claim_detail", args=[claim.pk])).content
+    assert url not in detail.decode()
+    for response in (coordinator.get(url), coordinator.post(url)):
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Only a draft claim can be changed." in html
+        assert "Yes, remove" not in html
+    assert list(claim.lines.all()) == [line]
+    assert not AuditEvent.objects.filter(action="delete", object_type="ClaimLine").exists()
+
+
+def test_a_line_of_another_claim_is_not_found(demo, coordinator, claim, user_for):
+    other = claim_create(
+        actor=user_for("coordinator"),
+        municipality=municipality("186"),
+        cost_type="interpreting",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    line = _line(other, user_for("coordinator"))
+    url = reverse("compensation:claim_line_remove", args=[claim.pk, line.pk])
+    assert coordinator.post(url).status_code == 404
+    assert other.lines.count() == 1
+
+
+def test_another_municipalitys_claim_line_is_refused(demo, coordinator, user_for):
+    admin = user_for("admin")
+    claim = claim_create(
+        actor=admin,
+        municipality=municipality("858"),
+        cost_type="interpreting",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    line = _line(claim, admin)
+    url = reverse("compensation:claim_line_remove", args=[claim.pk, line.pk])
+    assert coordinator.post(url).status_code == 403
+    assert claim.lines.count() == 1

@@ -1,7 +1,12 @@
 from datetime import date
 
 from kotopolku.access.matrix import STAFF_ROLES, Expect, api, staff_page
-from kotopolku.compensation.models import ActualCostClaim, ClaimAttachment, PaymentList
+from kotopolku.compensation.models import (
+    ActualCostClaim,
+    ClaimAttachment,
+    ClaimLine,
+    PaymentList,
+)
 from kotopolku.compensation.uploads import ATTACHMENT_TYPES
 from kotopolku.organisations.models import Organisation
 
@@ -36,6 +41,22 @@ def _claim():
 
 def _claim_pk():
     return {"pk": _claim().pk}
+
+
+def _draft_line():
+    """A line of a draft claim: the removal page answers 200 to the allowed roles."""
+    claim = ActualCostClaim.objects.filter(
+        municipality__municipality_code="186", status=ActualCostClaim.Status.DRAFT
+    ).first() or ActualCostClaim.objects.create(
+        municipality=_jarvenpaa(),
+        cost_type=ActualCostClaim.CostType.INTERPRETING,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    line = claim.lines.first() or ClaimLine.objects.create(
+        claim=claim, date=date(2025, 2, 3), amount="120.50", description="Tulkkaus"
+    )
+    return {"pk": claim.pk, "line_pk": line.pk}
 
 
 def _attachment():
@@ -73,6 +94,7 @@ URL_ACCESS = {
     "compensation:claim_create": staff_page(HANDLERS),
     "compensation:claim_detail": staff_page(HANDLERS, kwargs=_claim_pk),
     "compensation:claim_line_add": _post_only(_claim_pk),
+    "compensation:claim_line_remove": staff_page(HANDLERS, kwargs=_draft_line),
     "compensation:claim_attachment_add": _post_only(_claim_pk),
     "compensation:claim_attachment": staff_page(HANDLERS, kwargs=_attachment),
     "compensation:claim_submit": staff_page(HANDLERS, kwargs=_claim_pk),
