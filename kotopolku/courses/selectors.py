@@ -211,6 +211,14 @@ def enrolment_get(*, pk: int) -> Enrolment | None:
     )
 
 
+def placement_get(*, pk: int) -> WorkPlacement | None:
+    return WorkPlacement.objects.select_related("enrolment").filter(pk=pk).first()
+
+
+def language_result_get(*, pk: int) -> LanguageTestResult | None:
+    return LanguageTestResult.objects.select_related("enrolment").filter(pk=pk).first()
+
+
 def enrolment_attendance(*, enrolment: Enrolment) -> list[dict]:
     """Every session of the course with the hours the participant attended (None: not marked)."""
     marked = {a.session_id: a.hours for a in enrolment.attendance.all()}

@@ -20,8 +20,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kotopolku.audit.models import AuditEvent
@@ -150,6 +151,31 @@ def course_update(*, actor: Any, course: Course, **values: Any) -> Course:
 # Sessions --------------------------------------------------------------------------------------
 
 
+SESSION_FIELDS = ("day", "start_time", "hours", "topic", "description")
+
+
+def _session_errors(session: CourseSession, course: Course) -> dict[str, list[str]]:
+    """The checks of a new or changed session; {field: messages}."""
+    errors: dict[str, list[str]] = {}
+    if session.day is not None and not course.start <= session.day <= course.end:
+        errors["day"] = [_("The day is outside the course's dates.")]
+    if course.kind == Course.Kind.SOCIAL_ORIENTATION and session.topic not in ORIENTATION_TOPICS:
+        errors["topic"] = [
+            _("Social orientation covers society, living, working, and rights and duties.")
+        ]
+    clash = course.sessions.filter(day=session.day, start_time=session.start_time)
+    if session.pk is not None:
+        clash = clash.exclude(pk=session.pk)
+    if clash.exists():
+        errors["start_time"] = [_("The course already has a session at this time.")]
+    try:
+        session.full_clean(exclude=["course"], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
+
+
 @transaction.atomic
 def session_add(
     *,
@@ -161,15 +187,6 @@ def session_add(
     topic: str,
     description: str = "",
 ) -> CourseSession:
-    errors: dict[str, list[str]] = {}
-    if not course.start <= day <= course.end:
-        errors["day"] = [_("The day is outside the course's dates.")]
-    if course.kind == Course.Kind.SOCIAL_ORIENTATION and topic not in ORIENTATION_TOPICS:
-        errors["topic"] = [
-            _("Social orientation covers society, living, working, and rights and duties.")
-        ]
-    if course.sessions.filter(day=day, start_time=start_time).exists():
-        errors["start_time"] = [_("The course already has a session at this time.")]
     session = CourseSession(
         course=course,
         day=day,
@@ -180,11 +197,7 @@ def session_add(
         created_by=actor,
         modified_by=actor,
     )
-    try:
-        session.full_clean(exclude=["course"], validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    errors = _session_errors(session, course)
     if errors:
         raise ValidationError(errors)
     session.save()
@@ -195,6 +208,60 @@ def session_add(
         object_id=session.pk,
         reason=course.code,
     )
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor: Any, session: CourseSession, **values: Any) -> CourseSession:
+    """Correct a session: the checks of `session_add`, and once attendance is recorded the
+    session keeps room for every participant's hours and stays in the past.
+
+    The session row is locked, as `attendance_record` locks it, so hours cannot be written
+    against a length that is being shortened."""
+    unknown = set(values) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown session fields: {sorted(unknown)}")
+    # Only the session row: a join with the course would lock the course row too.
+    session = CourseSession.objects.select_for_update().get(pk=session.pk)
+    course = session.course
+    before = {f: getattr(session, f) for f in SESSION_FIELDS}
+    for key, value in values.items():
+        setattr(session, key, value)
+    errors = _session_errors(session, course)
+    marked = Attendance.objects.filter(session=session)
+    most = marked.aggregate(most=Max("hours"))["most"]
+    if most is not None:
+        if session.hours is not None and session.hours < most:
+            errors.setdefault("hours", []).append(
+                _(
+                    "A participant has %(hours)s hours recorded for this session; "
+                    "the session cannot be shorter."
+                )
+                % {"hours": number_format(most.quantize(Decimal("0.1")))}
+            )
+        if session.day is not None and session.day > _today():
+            errors.setdefault("day", []).append(
+                _("Attendance has been recorded for this session; its day cannot be in the future.")
+            )
+    if errors:
+        raise ValidationError(errors)
+    changed = [f for f in SESSION_FIELDS if getattr(session, f) != before[f]]
+    session.modified_by = actor
+    session.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="CourseSession",
+        object_id=session.pk,
+        reason=f"{course.code}: {', '.join(changed) or 'no change'}",
+    )
+    if "day" in changed and most is not None:
+        # P7 is read on the day of the last attended session, so a moved day may move it.
+        attended = session_participants(session).filter(
+            attendance__session=session, attendance__hours__gt=0
+        )
+        for enrolment in attended.select_related("course", "plan_service"):
+            _after_attendance(enrolment, actor=actor)
     return session
 
 
@@ -659,6 +726,8 @@ def attendance_record(*, actor: Any, session: CourseSession, hours: Mapping[int,
     All or nothing: any invalid row stores nothing and raises `AttendanceInvalid`.
     Returns the number of rows created or changed.
     """
+    # Locked as `session_update` locks it: the length and day checked here stay as stored.
+    session = CourseSession.objects.select_for_update().get(pk=session.pk)
     if session.day > _today():
         raise ValidationError(_("The session has not taken place yet."))
     clean, errors = _resolve_rows(session, ((pk, pk, value) for pk, value in hours.items()))
@@ -724,7 +793,7 @@ def attendance_import(
             continue
         if course.pk not in sessions_cache:
             found: dict[date, list[CourseSession]] = {}
-            for s in course.sessions.all():
+            for s in course.sessions.order_by("day", "start_time").select_for_update():
                 found.setdefault(s.day, []).append(s)
             sessions_cache[course.pk] = found
             participants_cache[course.pk] = {}
@@ -873,3 +942,58 @@ def language_result_add(
         client_id=enrolment.client_id,
     )
     return result
+
+
+RESULT_FIELDS = ("day", "test_name", *LanguageTestResult.SKILLS)
+
+
+@transaction.atomic
+def language_result_update(
+    *, actor: Any, result: LanguageTestResult, **values: Any
+) -> LanguageTestResult:
+    """Correct a recorded result, with the checks of `language_result_add`. Progress (P8) is
+    computed from the stored row when read, so it follows the correction."""
+    unknown = set(values) - set(RESULT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown result fields: {sorted(unknown)}")
+    result = LanguageTestResult.objects.select_for_update().get(pk=result.pk)
+    enrolment = result.enrolment
+    if enrolment.status not in Enrolment.HOLDS_PLACE:
+        raise ValidationError(_("The client is not on the course."))
+    before = {f: getattr(result, f) for f in RESULT_FIELDS}
+    for key, value in values.items():
+        setattr(result, key, value.strip() if key == "test_name" else value)
+    if not any(getattr(result, skill) for skill in LanguageTestResult.SKILLS):
+        raise ValidationError(_("Give the level of at least one skill."))
+    result.full_clean(exclude=["enrolment"])
+    changed = [f for f in RESULT_FIELDS if getattr(result, f) != before[f]]
+    result.modified_by = actor
+    result.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="LanguageTestResult",
+        object_id=result.pk,
+        client_id=enrolment.client_id,
+        reason=", ".join(changed) or "no change",
+    )
+    return result
+
+
+@transaction.atomic
+def language_result_remove(*, actor: Any, result: LanguageTestResult) -> None:
+    """Remove a result recorded by mistake (for example on the wrong participant)."""
+    result = LanguageTestResult.objects.select_for_update().get(pk=result.pk)
+    enrolment = result.enrolment
+    if enrolment.status not in Enrolment.HOLDS_PLACE:
+        raise ValidationError(_("The client is not on the course."))
+    pk = result.pk
+    result.delete()
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        object_type="LanguageTestResult",
+        object_id=pk,
+        client_id=enrolment.client_id,
+        reason=enrolment.course.code,
+    )
