@@ -193,6 +193,29 @@ def _session(request, pk: int, perm=perms.COURSE_DELIVER):
 
 @requires(perms.COURSE_DELIVER)
 @require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    session = _session(request, pk)
+    course = session.course
+    initial = {f: getattr(session, f) for f in services.SESSION_FIELDS}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect("courses:detail", pk=course.pk)
+    return render(
+        request,
+        "courses/form.html",
+        {"form": form, "course": course, "title": _("Change the session")},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(perms.COURSE_DELIVER)
+@require_http_methods(["GET", "POST"])
 def session_delete(request, pk: int):
     session = _session(request, pk)
     error = ""
@@ -454,13 +477,11 @@ def enrolment_cancel(request, pk: int):
     )
 
 
-def _delivery_form(request, pk: int, *, form_class, service, title, message):
-    enrolment = _enrolment(request, pk)
-    enforce(request, perms.COURSE_DELIVER, enrolment)
-    form = form_class(request.POST or None)
+def _delivery_form(request, enrolment: Enrolment, form, *, save, title, message):
+    """A form of the participant's course record: `save(**cleaned_data)` calls the service."""
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+            save(**form.cleaned_data)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -474,14 +495,30 @@ def _delivery_form(request, pk: int, *, form_class, service, title, message):
     )
 
 
+def _delivered_enrolment(request, pk: int) -> Enrolment:
+    """The enrolment, behind the enrolment page's gates, for those who record its delivery."""
+    enrolment = _enrolment(request, pk)
+    enforce(request, perms.COURSE_DELIVER, enrolment)
+    return enrolment
+
+
+def _record_enrolment(request, record) -> Enrolment:
+    """The enrolment of a placement or a test result, behind the same gates (a restricted
+    client's record asks for a reason, as the enrolment page does)."""
+    if record is None:
+        raise Http404
+    return _delivered_enrolment(request, record.enrolment_id)
+
+
 @requires(perms.COURSE_DELIVER)
 @require_http_methods(["GET", "POST"])
 def placement_add(request, pk: int):
+    enrolment = _delivered_enrolment(request, pk)
     return _delivery_form(
         request,
-        pk,
-        form_class=PlacementForm,
-        service=services.placement_add,
+        enrolment,
+        PlacementForm(request.POST or None),
+        save=lambda **data: services.placement_add(actor=request.user, enrolment=enrolment, **data),
         title=_("Record a work placement"),
         message=_("Work placement saved."),
     )
@@ -489,14 +526,75 @@ def placement_add(request, pk: int):
 
 @requires(perms.COURSE_DELIVER)
 @require_http_methods(["GET", "POST"])
-def result_add(request, pk: int):
+def placement_edit(request, pk: int):
+    placement = selectors.placement_get(pk=pk)
+    enrolment = _record_enrolment(request, placement)
+    initial = {f: getattr(placement, f) for f in PlacementForm.Meta.fields}
     return _delivery_form(
         request,
-        pk,
-        form_class=ResultForm,
-        service=services.language_result_add,
+        enrolment,
+        PlacementForm(request.POST or None, initial=initial),
+        save=lambda **data: services.placement_update(
+            actor=request.user, placement=placement, **data
+        ),
+        title=_("Change the work placement"),
+        message=_("Work placement saved."),
+    )
+
+
+@requires(perms.COURSE_DELIVER)
+@require_http_methods(["GET", "POST"])
+def result_add(request, pk: int):
+    enrolment = _delivered_enrolment(request, pk)
+    return _delivery_form(
+        request,
+        enrolment,
+        ResultForm(request.POST or None),
+        save=lambda **data: services.language_result_add(
+            actor=request.user, enrolment=enrolment, **data
+        ),
         title=_("Record a language test result"),
         message=_("Test result saved."),
+    )
+
+
+@requires(perms.COURSE_DELIVER)
+@require_http_methods(["GET", "POST"])
+def result_edit(request, pk: int):
+    result = selectors.language_result_get(pk=pk)
+    enrolment = _record_enrolment(request, result)
+    initial = {f: getattr(result, f) for f in services.RESULT_FIELDS}
+    return _delivery_form(
+        request,
+        enrolment,
+        ResultForm(request.POST or None, initial=initial),
+        save=lambda **data: services.language_result_update(
+            actor=request.user, result=result, **data
+        ),
+        title=_("Correct the language test result"),
+        message=_("Test result saved."),
+    )
+
+
+@requires(perms.COURSE_DELIVER)
+@require_http_methods(["GET", "POST"])
+def result_remove(request, pk: int):
+    result = selectors.language_result_get(pk=pk)
+    enrolment = _record_enrolment(request, result)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.language_result_remove(actor=request.user, result=result)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Test result removed."))
+            return redirect("courses:enrolment", pk=enrolment.pk)
+    return render(
+        request,
+        "courses/result_remove.html",
+        {"result": result, "enrolment": enrolment, "course": enrolment.course, "error": error},
+        status=400 if error else 200,
     )
 
 

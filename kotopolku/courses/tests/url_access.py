@@ -31,6 +31,28 @@ def _enrolment_pk():
     return {"pk": enrol_client(_course(), "MATRIX-COURSE-1").pk}
 
 
+def _placement_pk():
+    from kotopolku.courses import services
+    from kotopolku.courses.tests.factories import enrol_client, today
+
+    enrolment = enrol_client(_course(), "MATRIX-COURSE-1")
+    placement = enrolment.placements.first() or services.placement_add(
+        actor=None, enrolment=enrolment, employer="Kirjasto", start=today(), end=today()
+    )
+    return {"pk": placement.pk}
+
+
+def _result_pk():
+    from kotopolku.courses import services
+    from kotopolku.courses.tests.factories import enrol_client, today
+
+    enrolment = enrol_client(_course(), "MATRIX-COURSE-1")
+    result = enrolment.test_results.first() or services.language_result_add(
+        actor=None, enrolment=enrolment, day=today(), test_name="YKI", reading="B1.1"
+    )
+    return {"pk": result.pk}
+
+
 def _plan_service_pk():
     from kotopolku.courses.tests.factories import plan_service_for
 
@@ -58,6 +80,7 @@ URL_ACCESS = {
     "courses:edit": staff_page(MANAGERS, kwargs=_course_pk),
     "courses:session_add": staff_page(DELIVERERS, kwargs=_course_pk),
     "courses:attendance": staff_page(DELIVERERS, kwargs=_session_pk),
+    "courses:session_edit": staff_page(DELIVERERS, kwargs=_session_pk),
     "courses:session_delete": staff_page(DELIVERERS, kwargs=_session_pk),
     "courses:enrol": staff_page(ENROLLERS, kwargs=_plan_service_pk),
     "courses:enrolment": staff_page(COURSE_ROLES, kwargs=_enrolment_pk),
@@ -65,6 +88,9 @@ URL_ACCESS = {
     "courses:enrolment_cancel": staff_page(COURSE_ROLES, kwargs=_enrolment_pk),
     "courses:placement_add": staff_page(DELIVERERS, kwargs=_enrolment_pk),
     "courses:result_add": staff_page(DELIVERERS, kwargs=_enrolment_pk),
+    "courses:placement_edit": staff_page(DELIVERERS, kwargs=_placement_pk),
+    "courses:result_edit": staff_page(DELIVERERS, kwargs=_result_pk),
+    "courses:result_remove": staff_page(DELIVERERS, kwargs=_result_pk),
     "courses:client_progress": staff_page(PERSONAL_STAFF, kwargs=_client_pk),
     "api:course-list": api(COURSE_ROLES),
     "api:course-detail": api(COURSE_ROLES, kwargs=_course_pk),
