@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.courses import selectors, services
-from kotopolku.courses.models import Course, CourseSession, LanguageTestResult
+from kotopolku.courses.models import Course, CourseSession, Enrolment, LanguageTestResult
 from kotopolku.courses.tests.factories import enrol_client, make_course, today, user
 from kotopolku.organisations.models import Organisation
 from kotopolku.privacy import services as privacy
+from kotopolku.rules.models import StatutoryRule
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,33 @@ class TestSessionUpdate:
             topic="society",
         )
         services.session_update(actor=None, session=other, day=today() + timedelta(days=3))
+
+    def test_a_moved_day_reads_p7_on_the_new_day(self, demo):
+        """P7 is read on the day of the last attended session: moving that day across a
+        change of the rule completes (or reopens) orientation as attendance would."""
+        rule = StatutoryRule.objects.get(key="orientation_completion_hours")
+        change = today() - timedelta(days=10)
+        StatutoryRule.objects.filter(pk=rule.pk).update(effective_to=change - timedelta(days=1))
+        StatutoryRule.objects.create(
+            key=rule.key,
+            code=rule.code,
+            value=6,
+            unit=rule.unit,
+            effective_from=change,
+            source="testi",
+            confidence=rule.confidence,
+        )
+        course = make_course("SE-P7", sessions=2)
+        enrolment = enrol_client(course, "SEP7-1")
+        first, second = course.sessions.order_by("day")
+        for session in (first, second):
+            services.attendance_record(actor=None, session=session, hours={enrolment.pk: "3"})
+        enrolment.refresh_from_db()
+        assert enrolment.status == Enrolment.Status.ENROLLED
+        services.session_update(actor=None, session=second, day=today() - timedelta(days=5))
+        enrolment.refresh_from_db()
+        assert enrolment.status == Enrolment.Status.COMPLETED
+        assert enrolment.ended_on == today() - timedelta(days=5)
 
     def test_attendance_is_checked_against_the_stored_length(self, demo):
         """The attendance service reads the session as stored, not the caller's copy."""
