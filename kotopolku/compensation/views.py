@@ -477,6 +477,16 @@ def claim_line_remove(request, pk: int, line_pk: int):
             return redirect("compensation:claim_detail", pk=claim.pk)
     elif claim.status != ActualCostClaim.Status.DRAFT:
         error = _("Only a draft claim can be changed.")
+    if line.client_id:
+        # The page names the client, as the claim page does.
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="ClaimLine",
+            object_id=line.pk,
+            client_id=line.client_id,
+            path=request.path,
+        )
     return render(
         request,
         "compensation/claim_line_remove.html",

@@ -375,3 +375,20 @@ def test_another_municipalitys_claim_line_is_refused(demo, coordinator, user_for
     url = reverse("compensation:claim_line_remove", args=[claim.pk, line.pk])
     assert coordinator.post(url).status_code == 403
     assert claim.lines.count() == 1
+
+
+def test_the_confirmation_page_of_a_clients_line_is_audited(demo, coordinator, claim, user_for):
+    person = protected_person("JP-2024-0001")
+    line = claim_line_add(
+        actor=user_for("coordinator"),
+        claim=claim,
+        day=date(2025, 2, 3),
+        amount=Decimal("80.00"),
+        description="Tulkkaus",
+        client=person,
+    )
+    response = coordinator.get(reverse("compensation:claim_line_remove", args=[claim.pk, line.pk]))
+    assert "JP-2024-0001" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action="view", object_type="ClaimLine", object_id=str(line.pk), client_id=person.pk
+    ).exists()
