@@ -2,8 +2,11 @@
 presentation attributes only. Every chart is shown together with its data table."""
 
 import hashlib
+import math
 from decimal import Decimal
 from html import escape
+
+from django.utils import formats
 
 BAR = "#0b3d6e"
 TARGET = "#b01e0f"
@@ -11,9 +14,33 @@ GRID = "#cfd6dd"
 TEXT = "#1a1a1a"
 
 
+MAX_TICKS = 6
+NICE_STEPS = (1, 2, 2.5, 5, 10)
+
+
+def nice_ticks(highest: float, *, whole: bool = False) -> list[float]:
+    """Round gridline values from 0 up to at least `highest`: steps of 1, 2, 2.5 or 5 times a
+    power of ten, at most MAX_TICKS of them (0, 5, 10, … 25 for a highest bar of 23, not
+    0, 6.3, 12.7 …). `whole`: counts of people, so never a step below 1."""
+    highest = max(float(highest), 0.0) or 1.0
+    magnitude = 10 ** math.floor(math.log10(highest / (MAX_TICKS - 1)))
+    step = magnitude
+    for multiple in NICE_STEPS:
+        step = multiple * magnitude
+        if math.ceil(highest / step) <= MAX_TICKS - 1:
+            break
+    if whole and step < 1:
+        step = 1.0
+    count = math.ceil(highest / step - 1e-9)
+    return [round(step * i, 10) for i in range(count + 1)]
+
+
 def _fmt(value: Decimal | float) -> str:
-    text = f"{Decimal(str(value)).normalize():f}"
-    return text
+    """A figure in the active language's number format (fi and sv: 12,5; en: 12.5)."""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return formats.number_format(number, use_l10n=True, force_grouping=True)
 
 
 def bar_chart(
@@ -34,7 +61,9 @@ def bar_chart(
     left, right, top, bottom = 48, 16, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     highest = max([float(v) for v in values] + [float(target or 0), 0.0]) or 1.0
-    scale = plot_h / (highest * 1.1)
+    whole = all(float(v) == int(float(v)) for v in values)
+    ticks = nice_ticks(highest, whole=whole)
+    scale = plot_h / ticks[-1]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-t" class="chart">',
@@ -42,13 +71,12 @@ def bar_chart(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{GRID}" stroke-width="1"/>',
     ]
-    for step in range(5):
-        tick = highest * 1.1 * step / 4
+    for tick in ticks:
         y = top + plot_h - tick * scale
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" '
             f'stroke-width="0.5"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
-            f'text-anchor="end" fill="{TEXT}">{escape(_fmt(round(tick, 1)))}</text>'
+            f'text-anchor="end" fill="{TEXT}">{escape(_fmt(tick))}</text>'
         )
     n = max(len(values), 1)
     slot = plot_w / n
