@@ -92,3 +92,60 @@ def test_many_parallel_enrolments_fill_exactly_the_capacity(race_db, demo):
     assert course.places_taken == 3
     assert course.enrolments.filter(status__in=Enrolment.HOLDS_PLACE).count() == 3
     assert course.enrolments.filter(status=Enrolment.Status.WAITING).count() == 5
+
+
+def test_shortening_a_session_while_hours_are_recorded_keeps_them_within_it(race_db, demo):
+    """One user shortens a session to 2 hours while another records 3 hours on it: whichever
+    comes second is refused, so no participant has more hours than the session is long."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from kotopolku.courses.models import Attendance
+    from kotopolku.courses.tests.factories import enrol_client
+
+    course = make_course("RACE-S", sessions=5)
+    enrolment = enrol_client(course, "RACE-S-1")
+    errors: list[BaseException] = []
+
+    def run(work, start):
+        try:
+            start.wait(timeout=10)
+            work()
+        except ValidationError:
+            pass  # the second of the two is refused: that is the point
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    for session in course.sessions.all():
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(
+                target=run,
+                args=(
+                    lambda s=session: services.session_update(
+                        actor=None, session=s, hours=Decimal("2")
+                    ),
+                    start,
+                ),
+            ),
+            threading.Thread(
+                target=run,
+                args=(
+                    lambda s=session: services.attendance_record(
+                        actor=None, session=s, hours={enrolment.pk: "3"}
+                    ),
+                    start,
+                ),
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not errors, errors
+        session.refresh_from_db()
+        recorded = Attendance.objects.filter(session=session).values_list("hours", flat=True)
+        assert all(hours <= session.hours for hours in recorded), (session.hours, list(recorded))
