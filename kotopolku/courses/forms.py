@@ -37,7 +37,12 @@ class CourseForm(forms.Form):
     end = forms.DateField(label=_("End"), widget=DATE)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=1000)
     planned_hours = forms.DecimalField(
-        label=_("Planned hours"), min_value=1, max_digits=6, decimal_places=1
+        label=_("Planned hours"),
+        min_value=1,
+        max_digits=6,
+        decimal_places=1,
+        localize=True,  # 1,5 as well as 1.5, as in the attendance form
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -67,7 +72,13 @@ class SessionForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DATE)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME)
     hours = forms.DecimalField(
-        label=_("Length in hours"), min_value=0.5, max_value=12, max_digits=4, decimal_places=1
+        label=_("Length in hours"),
+        min_value=0.5,
+        max_value=12,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,  # 1,5 as well as 1.5, as in the attendance form
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=CourseSession.Topic.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)

@@ -887,7 +887,10 @@ def placement_add(
 
 @transaction.atomic
 def placement_update(*, actor: Any, placement: WorkPlacement, **values: Any) -> WorkPlacement:
+    """Change a placement, while the client is on the course (as `placement_add`)."""
     allowed = {"employer", "start", "end", "supervisor", "supervisor_contact", "outcome", "note"}
+    if placement.enrolment.status not in Enrolment.HOLDS_PLACE:
+        raise ValidationError(_("The client is not on the course."))
     for key, value in values.items():
         if key not in allowed:
             raise TypeError(f"unknown placement field: {key}")

@@ -514,3 +514,24 @@ def test_a_restricted_clients_records_stay_behind_the_reason_gate(training, clie
             assert gate in response.url
     assert _snapshot(result) == before
     assert placement.employer == _snapshot(placement)["employer"]
+
+
+def test_session_length_takes_a_decimal_comma_as_in_the_attendance_form(demo, client_for):
+    course = make_course("SE-COMMA", sessions=1)
+    session = course.sessions.get()
+    http = client_for("provider")  # Finnish by default: 2,5 is how the number is written
+    response = http.post(
+        reverse("courses:session_edit", args=[session.pk]), _session_data(session, hours="2,5")
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.hours == Decimal("2.5")
+
+
+def test_placement_of_a_client_who_left_the_course_is_not_changed(training):
+    _, enrolment, placement, _ = training
+    services.enrolment_cancel(actor=None, enrolment=enrolment)
+    before = _snapshot(placement)
+    with pytest.raises(ValidationError):
+        services.placement_update(actor=None, placement=placement, supervisor="Sari Salo")
+    assert _snapshot(placement) == before
