@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
+from kotopolku.documents.charts import nice_ticks
+
 COLOURS = ("#0b3d6e", "#e8a317")  # dark blue and amber: distinguishable without colour vision
 GRID = "#cfd6dd"
 TEXT = "#1a1a1a"
@@ -30,15 +32,15 @@ def stacked_bar_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum((s[1][i] for s in series), Decimal(0)) for i in range(len(labels))]
     highest = float(max(totals + [Decimal(0)])) or 1.0
-    scale = plot_h / (highest * 1.1)
+    ticks = nice_ticks(highest, whole=True)
+    scale = plot_h / ticks[-1]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
     ]
-    for step in range(5):
-        tick = highest * 1.1 * step / 4
+    for tick in ticks:
         y = top + plot_h - tick * scale
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" '

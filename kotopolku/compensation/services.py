@@ -317,8 +317,13 @@ def claim_create(
     return claim
 
 
-def _editable(claim: ActualCostClaim) -> None:
-    if claim.status != ActualCostClaim.Status.DRAFT:
+def claim_is_editable(claim: ActualCostClaim) -> bool:
+    """Lines and evidence change, and the claim is submitted, only while it is a draft."""
+    return claim.status == ActualCostClaim.Status.DRAFT
+
+
+def check_editable(claim: ActualCostClaim) -> None:
+    if not claim_is_editable(claim):
         raise ValidationError(_("Only a draft claim can be changed."))
 
 
@@ -332,7 +337,7 @@ def claim_line_add(
     description: str,
     client: Client | None = None,
 ) -> ClaimLine:
-    _editable(claim)
+    check_editable(claim)
     errors = {}
     if not claim.period_start <= day <= claim.period_end:
         errors["date"] = _("The date must be within the claim's period.")
@@ -363,7 +368,7 @@ def claim_line_add(
 
 @transaction.atomic
 def claim_line_remove(*, actor: Any, line: ClaimLine) -> None:
-    _editable(line.claim)
+    check_editable(line.claim)
     pk, client_id = line.pk, line.client_id
     line.delete()
     audit_record(
@@ -380,7 +385,7 @@ def claim_attachment_add(
     *, actor: Any, claim: ActualCostClaim, file_name: str, content: bytes
 ) -> ClaimAttachment:
     """Evidence: PDF, PNG or JPEG, within the size limit; anything else stores nothing."""
-    _editable(claim)
+    check_editable(claim)
     mime = uploads.attachment_type(file_name, content)
     safe_name = re.sub(r"[^\w.\- ]", "_", file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200]
     attachment = ClaimAttachment.objects.create(
@@ -400,7 +405,7 @@ def claim_attachment_add(
 
 @transaction.atomic
 def claim_submit(*, actor: Any, claim: ActualCostClaim, on: date | None = None) -> ActualCostClaim:
-    _editable(claim)
+    check_editable(claim)
     if not claim.lines.exists():
         raise ValidationError(_("Add at least one cost line before submitting."))
     if not claim.attachments.exists():

@@ -394,7 +394,7 @@ def _claim_page(
             "attachment_form": attachment_form or AttachmentForm(),
             "decide_form": decide_form
             or ClaimDecideForm(initial={"decided_on": timezone.localdate()}),
-            "draft": claim.status == ActualCostClaim.Status.DRAFT,
+            "draft": services.claim_is_editable(claim),
         },
         status=status,
     )
@@ -475,8 +475,11 @@ def claim_line_remove(request, pk: int, line_pk: int):
         else:
             messages.success(request, _("Cost line removed."))
             return redirect("compensation:claim_detail", pk=claim.pk)
-    elif claim.status != ActualCostClaim.Status.DRAFT:
-        error = _("Only a draft claim can be changed.")
+    else:
+        try:
+            services.check_editable(claim)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
     if line.client_id:
         # The page names the client, as the claim page does.
         audit_record(
