@@ -45,7 +45,9 @@ def chart_for(table: StatTable) -> ChartView | None:
         values.append(Decimal(str(cell.value)))
     if not values:
         return None
-    title = f"{table.title}: {column.label}"
+    # "New clients: new clients" says nothing twice: name the column only when it adds something.
+    same = str(column.label).casefold() == str(table.title).casefold()
+    title = str(table.title) if same else f"{table.title}: {column.label}"
     description = _(
         "The chart shows %(column)s. Figures hidden by the small-cell protection are not drawn."
     ) % {"column": column.label}
