@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "kotopolku.casework.models.Referral.Status",
         "ClaimStatusEnum": "kotopolku.compensation.models.ActualCostClaim.Status",
         "EnrolmentStatusEnum": "kotopolku.courses.models.Enrolment.Status",
+        "PlacementOutcomeEnum": "kotopolku.courses.models.WorkPlacement.Outcome",
         "FollowUpStatusEnum": "kotopolku.governance.models.FollowUpTask.Status",
         "AnnualReportStatusEnum": "kotopolku.governance.models.AnnualReport.Status",
         "VersionStatusEnum": "kotopolku.programme.models.ProgrammeVersion.Status",

@@ -2,11 +2,19 @@
 
 Participants are shown with the minimum fields (name, languages, contact, attendance); every
 read of them is audited per client in the selectors.
+
+Corrections (PATCH a session, a placement or a result; DELETE a session or a result) pass the
+gates of the matching pages: an object outside the user's reach is a 404, one the user sees but
+does not deliver is a 403, and a restricted client's record asks for a reason first.
 """
 
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -17,8 +25,10 @@ from kotopolku.access import courses as perms
 from kotopolku.access.api import allows
 from kotopolku.access.policy import can
 from kotopolku.access.privacy import deny_if_restricted
+from kotopolku.access.views import enforce
 from kotopolku.casework.models import PlanService
 from kotopolku.common.api import problem
+from kotopolku.common.choices import CefrLevel
 from kotopolku.common.serializers import LocalTimeField
 from kotopolku.courses import progress, selectors, services
 from kotopolku.courses.models import (
@@ -140,6 +150,25 @@ def _enrolment_or_404(request, pk: int) -> Enrolment:
     return enrolment
 
 
+def _delivered_session_or_404(request, pk: int) -> CourseSession:
+    """A session, for those who record its course's delivery (the session pages' gates)."""
+    session = selectors.session_get(pk=pk)
+    if session is None or not can(request.user, perms.COURSE_VIEW, session.course):
+        raise Http404
+    enforce(request, perms.COURSE_DELIVER, session.course)
+    return session
+
+
+def _delivered_record_or_404(request, record: WorkPlacement | LanguageTestResult | None):
+    """The enrolment of a placement or a test result, behind the enrolment's gates (a
+    restricted client's record asks for a reason), for those who record its delivery."""
+    if record is None:
+        raise Http404
+    enrolment = _enrolment_or_404(request, record.enrolment_id)
+    enforce(request, perms.COURSE_DELIVER, enrolment)
+    return enrolment
+
+
 class CourseListApi(generics.ListAPIView):
     serializer_class = CourseOutput
     permission_classes = [allows(perms.COURSE_LIST)]
@@ -217,7 +246,13 @@ class EnrolmentCreateApi(APIView):
 
 
 def _messages(exc: DjangoValidationError):
-    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    """A service's errors as DRF's {field: [messages]}; a model-wide one is non_field_errors."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    return {
+        ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in exc.message_dict.items()
+    }
 
 
 class AttendanceRow(serializers.Serializer):
@@ -244,14 +279,7 @@ class AttendanceApi(APIView):
     permission_classes = [allows(perms.COURSE_DELIVER)]
 
     def _session(self, request, pk: int) -> CourseSession:
-        session = selectors.session_get(pk=pk)
-        if session is None or not can(request.user, perms.COURSE_VIEW, session.course):
-            raise Http404
-        if not can(request.user, perms.COURSE_DELIVER, session.course):
-            from rest_framework.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return session
+        return _delivered_session_or_404(request, pk)
 
     @extend_schema(responses=AttendanceRosterRow(many=True))
     def get(self, request, pk: int):
@@ -297,6 +325,47 @@ class AttendanceApi(APIView):
         return Response({"changed": changed, "session": session.pk})
 
 
+class SessionInput(serializers.Serializer):
+    """The session form's fields; a PATCH gives only those that change."""
+
+    day = serializers.DateField()
+    start_time = LocalTimeField()
+    hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal("0.5"), max_value=Decimal("12")
+    )
+    topic = serializers.ChoiceField(choices=CourseSession.Topic.choices)
+    description = serializers.CharField(max_length=300, allow_blank=True)
+
+
+class SessionDetailApi(APIView):
+    """PATCH corrects a session with the checks of the session page (once hours are recorded
+    it keeps room for them and stays in the past); DELETE removes a session with no hours."""
+
+    permission_classes = [allows(perms.COURSE_DELIVER)]
+
+    @extend_schema(request=SessionInput, responses={200: SessionOutput})
+    def patch(self, request, pk: int):
+        session = _delivered_session_or_404(request, pk)
+        data = SessionInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            session = services.session_update(
+                actor=request.user, session=session, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+        return Response(SessionOutput(session).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        session = _delivered_session_or_404(request, pk)
+        try:
+            services.session_delete(actor=request.user, session=session)
+        except DjangoValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class PlacementListApi(generics.ListAPIView):
     serializer_class = PlacementOutput
     permission_classes = [allows(perms.PARTICIPANT_VIEW)]
@@ -327,6 +396,102 @@ class ResultListApi(generics.ListAPIView):
             path=self.request.path,
         )
         return enrolment.test_results.order_by("day", "id")
+
+
+def _audit_record_read(request, enrolment: Enrolment, record) -> None:
+    """The answer shows the participant's record: one `view` row, as the lists write."""
+    selectors.audit_participants(
+        actor=request.user,
+        client_ids=[enrolment.client_id],
+        object_type=type(record).__name__,
+        object_id=record.pk,
+        path=request.path,
+    )
+
+
+class PlacementInput(serializers.Serializer):
+    """The placement form's fields; a PATCH gives only those that change."""
+
+    employer = serializers.CharField(max_length=200)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    supervisor = serializers.CharField(max_length=150, allow_blank=True)
+    supervisor_contact = serializers.CharField(max_length=150, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=WorkPlacement.Outcome.choices)
+    note = serializers.CharField(max_length=300, allow_blank=True)
+
+    def validate(self, attrs):
+        # A PATCH may move one end only: the other is the stored one.
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise ValidationError({"end": [_("The end cannot be before the start.")]})
+        return attrs
+
+
+class PlacementDetailApi(APIView):
+    """PATCH changes a work placement while the client is on the course."""
+
+    permission_classes = [allows(perms.COURSE_DELIVER)]
+
+    @extend_schema(request=PlacementInput, responses={200: PlacementOutput})
+    def patch(self, request, pk: int):
+        placement = selectors.placement_get(pk=pk)
+        enrolment = _delivered_record_or_404(request, placement)
+        data = PlacementInput(placement, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            placement = services.placement_update(
+                actor=request.user, placement=placement, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+        _audit_record_read(request, enrolment, placement)
+        return Response(PlacementOutput(placement).data)
+
+
+class ResultInput(serializers.Serializer):
+    """The result form's fields; a skill left empty was not tested, and at least one must be
+    given. A PATCH gives only the fields that change."""
+
+    day = serializers.DateField()
+    test_name = serializers.CharField(max_length=150)
+    listening = serializers.ChoiceField(choices=CefrLevel.choices, allow_blank=True)
+    reading = serializers.ChoiceField(choices=CefrLevel.choices, allow_blank=True)
+    speaking = serializers.ChoiceField(choices=CefrLevel.choices, allow_blank=True)
+    writing = serializers.ChoiceField(choices=CefrLevel.choices, allow_blank=True)
+
+
+class ResultDetailApi(APIView):
+    """PATCH corrects a language test result; DELETE removes one recorded by mistake. Both
+    only while the client is on the course."""
+
+    permission_classes = [allows(perms.COURSE_DELIVER)]
+
+    @extend_schema(request=ResultInput, responses={200: ResultOutput})
+    def patch(self, request, pk: int):
+        result = selectors.language_result_get(pk=pk)
+        enrolment = _delivered_record_or_404(request, result)
+        data = ResultInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            result = services.language_result_update(
+                actor=request.user, result=result, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+        _audit_record_read(request, enrolment, result)
+        return Response(ResultOutput(result).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        result = selectors.language_result_get(pk=pk)
+        _delivered_record_or_404(request, result)
+        try:
+            services.language_result_remove(actor=request.user, result=result)
+        except DjangoValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ClientProgressOutput(serializers.Serializer):

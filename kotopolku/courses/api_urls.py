@@ -18,7 +18,10 @@ urlpatterns = [
         name="enrolment-placements",
     ),
     path("enrolments/<int:pk>/results/", api.ResultListApi.as_view(), name="enrolment-results"),
+    path("sessions/<int:pk>/", api.SessionDetailApi.as_view(), name="session-detail"),
     path("sessions/<int:pk>/attendance/", api.AttendanceApi.as_view(), name="session-attendance"),
+    path("placements/<int:pk>/", api.PlacementDetailApi.as_view(), name="placement-detail"),
+    path("results/<int:pk>/", api.ResultDetailApi.as_view(), name="result-detail"),
     path(
         "clients/<int:pk>/course-progress/",
         api.ClientProgressApi.as_view(),

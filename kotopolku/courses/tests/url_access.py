@@ -100,5 +100,9 @@ URL_ACCESS = {
     "api:enrolment-placements": api(COURSE_ROLES, kwargs=_enrolment_pk),
     "api:enrolment-results": api(COURSE_ROLES, kwargs=_enrolment_pk),
     "api:session-attendance": api(DELIVERERS, kwargs=_session_pk),
+    # PATCH and DELETE only: a GET is 405 for those who deliver the course.
+    "api:session-detail": _post_only(DELIVERERS, kwargs=_session_pk, anonymous=401),
+    "api:placement-detail": _post_only(DELIVERERS, kwargs=_placement_pk, anonymous=401),
+    "api:result-detail": _post_only(DELIVERERS, kwargs=_result_pk, anonymous=401),
     "api:client-course-progress": api(PERSONAL_STAFF, kwargs=_client_pk),
 }
