@@ -31,6 +31,7 @@ from kotopolku.casework.forms import (
 from kotopolku.casework.models import Assessment, IntegrationPlan, Referral
 from kotopolku.clients.models import Client
 from kotopolku.common.dates import period_end
+from kotopolku.common.forms import errors_to_form
 
 PAGE_SIZE = 25
 # The worklist pages after sorting by the nearest deadline (in Python, on plain values), so a
@@ -72,16 +73,6 @@ def _organisation(request):
     from kotopolku.organisations.models import Organisation
 
     return Organisation.objects.filter(pk__in=ids).order_by("pk").first()
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _render_form(request, form, *, title, client=None, back=None, extra=None, status=200):
@@ -145,7 +136,7 @@ def contact_add(request):
                 actor=request.user, organisation=_organisation(request), client=client, **data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Guidance contact recorded."))
             if client is not None:
@@ -196,7 +187,7 @@ def assessment_add(request, pk: int):
                 actor=request.user, client=client, organisation=_organisation(request), **data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Assessment started."))
             return redirect("casework:assessment_edit", pk=assessment.pk)
@@ -221,7 +212,7 @@ def assessment_edit(request, pk: int):
         try:
             services.assessment_update(actor=request.user, assessment=assessment, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("casework:case", pk=assessment.client_id)
@@ -275,7 +266,7 @@ def plan_add(request, pk: int):
         except services.RuleBreach as exc:
             _breach_to_form(form, exc)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Integration plan saved."))
             return redirect("casework:plan_detail", pk=plan.pk)
@@ -372,7 +363,7 @@ def plan_edit(request, pk: int):
         except services.RuleBreach as exc:
             _breach_to_form(form, exc)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Integration plan saved."))
             return redirect("casework:plan_detail", pk=plan.pk)
@@ -398,7 +389,7 @@ def _plan_action(request, pk, form_class, title, action, success, **form_kwargs)
                 form.add_error(None, problem.message)
             form.add_error("override_reason", _("Give a reason to override the rule."))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, success)
             return redirect("casework:plan_detail", pk=plan.pk)
@@ -512,7 +503,7 @@ def referral_add(request, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Referral sent."))
             return redirect("casework:referral_detail", pk=referral.pk)

@@ -13,6 +13,7 @@ from kotopolku.access.views import public, requires
 from kotopolku.catalogue import selectors, services
 from kotopolku.catalogue.forms import ServiceForm
 from kotopolku.catalogue.models import Service
+from kotopolku.common.forms import errors_to_form
 
 PAGE_SIZE = 25
 STATES = ("active", "all", "ended", "archived")
@@ -36,16 +37,6 @@ def _service_or_404(pk: int) -> Service:
         return selectors.service_detail(pk=pk)
     except Service.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _form_errors(form: ServiceForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @requires(perms.CATALOGUE_VIEW)
@@ -97,7 +88,7 @@ def service_create(request):
         try:
             service = services.service_create(actor=request.user, data=form.to_input())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Service added."))
             return redirect("catalogue:detail", pk=service.pk)
@@ -122,7 +113,7 @@ def service_edit(request, pk: int):
         try:
             services.service_update(actor=request.user, service=service, data=form.to_input())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Service saved."))
             return redirect("catalogue:detail", pk=service.pk)

@@ -20,18 +20,9 @@ from kotopolku.clients.forms import (
     RevealForm,
 )
 from kotopolku.clients.models import Consent
+from kotopolku.common.forms import errors_to_form
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @requires(perms.CLIENT_LIST)
@@ -87,7 +78,7 @@ def client_create(request):
         try:
             client = services.client_create(actor=request.user, **form.service_arguments())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Client registered."))
             return redirect("clients:detail", pk=client.pk)
@@ -134,7 +125,7 @@ def client_edit(request, pk: int):
         try:
             services.client_update(actor=request.user, client=client, **form.service_arguments())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Client details saved."))
             return redirect("clients:detail", pk=client.pk)
@@ -182,7 +173,7 @@ def client_move(request, pk: int):
         try:
             services.home_period_add(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Home municipality recorded."))
             return redirect("clients:detail", pk=client.pk)
@@ -235,7 +226,7 @@ def consent_add(request, pk: int):
         try:
             services.consent_add(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("clients:detail", pk=client.pk)

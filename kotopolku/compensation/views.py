@@ -15,6 +15,7 @@ from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.clients.models import Client
+from kotopolku.common.forms import errors_to_form
 from kotopolku.compensation import exports, selectors, services
 from kotopolku.compensation import forecast as formats
 from kotopolku.compensation.charts import stacked_bar_chart
@@ -218,13 +219,7 @@ def payment_list_upload(request):
                 mapping={k: data.get(k, "") for k in services.MAPPING_FIELDS},
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                for error in exc.messages:
-                    form.add_error("file", error)
+            errors_to_form(form, exc, default_field="file")
         else:
             messages.success(
                 request, _("Payment list read: %(rows)s rows.") % {"rows": payment_list.row_count}
@@ -364,9 +359,7 @@ def claim_create(request):
                 actor=request.user, municipality=municipality, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Claim created. Add its cost lines and evidence."))
             return redirect("compensation:claim_detail", pk=claim.pk)
@@ -414,16 +407,6 @@ def claim_detail(request, pk: int):
     return _claim_page(request, claim)
 
 
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 @requires(perms.COMPENSATION_MANAGE)
 @require_POST
 def claim_line_add(request, pk: int):
@@ -450,7 +433,7 @@ def claim_line_add(request, pk: int):
                     client=client,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Cost line added."))
                 return redirect("compensation:claim_detail", pk=claim.pk)
@@ -571,7 +554,7 @@ def claim_decide(request, pk: int):
                 on=form.cleaned_data["decided_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("compensation:claim_detail", pk=claim.pk)

@@ -17,6 +17,7 @@ from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework.models import PlanService
 from kotopolku.clients.selectors import client_get
+from kotopolku.common.forms import errors_to_form
 from kotopolku.courses import importing, selectors, services
 from kotopolku.courses.forms import (
     CourseForm,
@@ -30,16 +31,6 @@ from kotopolku.courses.forms import (
 from kotopolku.courses.models import Course, Enrolment
 
 PAGE_SIZE = 25
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _course(request, pk: int, perm=perms.COURSE_VIEW) -> Course:
@@ -103,7 +94,7 @@ def _course_form_view(request, *, course: Course | None):
                 else:
                     services.course_update(actor=request.user, course=course, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Course saved."))
                 return redirect("courses:detail", pk=course.pk)
@@ -171,7 +162,7 @@ def session_add(request, pk: int):
         try:
             services.session_add(actor=request.user, course=course, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Session added."))
             return redirect("courses:detail", pk=course.pk)
@@ -202,7 +193,7 @@ def session_edit(request, pk: int):
         try:
             services.session_update(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Session saved."))
             return redirect("courses:detail", pk=course.pk)
@@ -331,7 +322,7 @@ def enrol(request, pk: int):
                 invite=form.cleaned_data["invite"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             if enrolment.status == Enrolment.Status.WAITING:
                 messages.warning(
@@ -431,7 +422,7 @@ def enrolment_status(request, pk: int):
             else:
                 services.enrolment_no_show(actor=request.user, enrolment=enrolment, day=data["day"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Participant's status changed."))
             return redirect("courses:enrolment", pk=enrolment.pk)
@@ -483,7 +474,7 @@ def _delivery_form(request, enrolment: Enrolment, form, *, save, title, message)
         try:
             save(**form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, message)
             return redirect("courses:enrolment", pk=enrolment.pk)

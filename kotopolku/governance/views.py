@@ -16,6 +16,7 @@ from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.common.formatting import short_date
+from kotopolku.common.forms import errors_to_form
 from kotopolku.documents import render as docs
 from kotopolku.governance import selectors, services
 from kotopolku.governance.documents import (
@@ -67,23 +68,13 @@ def _or_404(get: Callable, **kwargs):
         raise Http404 from exc
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 def _form_page(request, *, form, save, title: str, back: str, done: str, context=None, intro=""):
     """One form page: validate, call one service, redirect; errors come back with 400."""
     if request.method == "POST" and form.is_valid():
         try:
             target = save(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, done)
             return redirect(target or back)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from kotopolku.access import organisations as perms
 from kotopolku.access.policy import can
 from kotopolku.access.views import enforce, requires
+from kotopolku.common.forms import errors_to_form
 from kotopolku.organisations import selectors, services
 from kotopolku.organisations.forms import MembershipAddForm
 from kotopolku.organisations.models import Membership, Organisation
@@ -70,9 +71,7 @@ def membership_add(request, pk: int):
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Member added."))
             return redirect("organisations:detail", pk=organisation.pk)

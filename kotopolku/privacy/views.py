@@ -18,6 +18,7 @@ from kotopolku.access.views import requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.common.formatting import short_date
+from kotopolku.common.forms import errors_to_form
 from kotopolku.privacy import documents, selectors, services
 from kotopolku.privacy.forms import (
     ErasureDecisionForm,
@@ -49,16 +50,6 @@ def _client(request, pk: int, perm):
         path=request.path,
     )
     raise Http404
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _language(request) -> str:
@@ -241,7 +232,7 @@ def erasure_request_add(request, pk: int):
         try:
             services.erasure_request_create(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Erasure request recorded."))
             return redirect("privacy:client", pk=client.pk)
@@ -271,7 +262,7 @@ def erasure_request_decide(request, pk: int, request_pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("privacy:client", pk=client.pk)
@@ -294,7 +285,7 @@ def restriction_add(request, pk: int):
                 actor=request.user, client=client, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Processing of the client's data is now restricted."))
             return redirect("privacy:client", pk=client.pk)
@@ -327,7 +318,7 @@ def restriction_lift(request, pk: int, restriction_pk: int):
                 actor=request.user, restriction=restriction, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The restriction was lifted."))
             return redirect("privacy:client", pk=client.pk)
@@ -367,7 +358,7 @@ def restricted_open(request, pk: int):
                 actor=request.user, client=client, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect(target or "clients:detail", **({} if target else {"pk": client.pk}))
     return render(

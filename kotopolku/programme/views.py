@@ -14,6 +14,7 @@ from kotopolku.access.policy import can
 from kotopolku.access.views import requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
+from kotopolku.common.forms import errors_to_form
 from kotopolku.documents import render as docs
 from kotopolku.programme import selectors, services
 from kotopolku.programme.document import DOCUMENT_LANGUAGES, programme_document
@@ -66,23 +67,13 @@ def _get_or_404(rows: QuerySet, pk: int):
         raise Http404 from exc
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 def _edit(request, *, form, save, title: str, back: str, done: str, context: dict):
     """One form page: validate, call one service, redirect; errors are shown with 400."""
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, done)
             return redirect(obj if isinstance(obj, str) else back)
@@ -521,7 +512,7 @@ def monitoring_entry_add(request, pk: int, goal_pk: int, item: int):
                 actor=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Monitoring figure saved."))
             return redirect("programme:goal", pk=pk, item=goal_pk)
