@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStatusEnum": "kotopolku.courses.models.Enrolment.Status",
         "PlacementOutcomeEnum": "kotopolku.courses.models.WorkPlacement.Outcome",
         "FollowUpStatusEnum": "kotopolku.governance.models.FollowUpTask.Status",
+        "GroupMembershipRoleEnum": "kotopolku.governance.models.GroupMembership.Role",
         "AnnualReportStatusEnum": "kotopolku.governance.models.AnnualReport.Status",
         "VersionStatusEnum": "kotopolku.programme.models.ProgrammeVersion.Status",
         "MeasureStatusEnum": "kotopolku.programme.models.Measure.Status",
