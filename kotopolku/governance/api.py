@@ -1,7 +1,15 @@
-"""Read API for working groups, memberships, meetings with their items, tasks and reports, and
-one write: completing one's own follow-up task."""
+"""API for working groups, memberships, meetings with their items and minutes, follow-up tasks
+and annual reports. Reads for readers; every write calls the service the UI calls, with the
+UI's permission (coordinators and admins; any staff member completes their own task)."""
 
+from dataclasses import fields, replace
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -10,6 +18,7 @@ from rest_framework.views import APIView
 from kotopolku.access import governance as perms
 from kotopolku.access.api import allows
 from kotopolku.access.policy import can
+from kotopolku.catalogue.api import TranslatedInput, flatten
 from kotopolku.catalogue.models import Service
 from kotopolku.common.api import problem
 from kotopolku.common.serializers import LocalTimeField, TranslatedField
@@ -23,8 +32,15 @@ from kotopolku.governance.models import (
     ReportPresentation,
     WorkingGroup,
 )
-from kotopolku.governance.services import AgendaItemInput, MeetingInput
-from kotopolku.programme.models import Goal, Indicator, Measure
+from kotopolku.governance.services import (
+    AgendaItemInput,
+    GroupInput,
+    MeetingInput,
+    MembershipInput,
+    TaskInput,
+)
+from kotopolku.organisations.models import Organisation, Region
+from kotopolku.programme.models import Decision, Goal, Indicator, Measure
 
 
 @extend_schema_field(
@@ -163,24 +179,172 @@ class AnnualReportOutput(serializers.ModelSerializer):
         ]
 
 
-class GroupListApi(generics.ListAPIView):
+# ---------------------------------------------------------------- shared
+
+
+def _django_errors(exc: ValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+def _call(service, **kwargs):
+    """Call one service; a rule it refuses is a 400 with its message, and nothing changed."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        raise _django_errors(exc) from exc
+
+
+def _parsed(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def _current(obj, input_class) -> Any:
+    """An object's values as its service input: the base that a PATCH changes."""
+    values = {}
+    for f in fields(input_class):
+        value = getattr(obj, f.name, None)
+        if hasattr(value, "all"):
+            value = list(value.all())
+        values[f.name] = "" if value is None and f.type is str else value
+    return input_class(**values)
+
+
+class _ReadOrManage:
+    """GET needs `read_perm` (governance.view); writes need `write_perm` (governance.manage)."""
+
+    read_perm = perms.GOVERNANCE_VIEW
+    write_perm = perms.GOVERNANCE_MANAGE
+
+    def get_permissions(self):
+        perm = self.read_perm if self.request.method == "GET" else self.write_perm
+        return [allows(perm)()]
+
+
+ACTIVE_USERS = get_user_model().objects.filter(is_active=True)
+ORGANISATIONS = Organisation.objects.filter(archived=False)
+OPEN_GROUPS = WorkingGroup.objects.filter(archived=False)
+
+
+def _group(pk: int) -> WorkingGroup:
+    return generics.get_object_or_404(OPEN_GROUPS, pk=pk)
+
+
+def _meeting(pk: int) -> Meeting:
+    try:
+        return selectors.meeting_detail(pk=pk)
+    except Meeting.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# ---------------------------------------------------------------- groups
+
+
+class GroupInputSerializer(serializers.Serializer):
+    region = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.filter(archived=False)
+    )
+    kind = serializers.ChoiceField(choices=WorkingGroup.Kind.choices)
+    name = TranslatedInput(max_length=200)
+    mandate = TranslatedInput(required=False)
+    tasks = TranslatedInput(required=False, help_text="One task per line.")
+    chair_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=ORGANISATIONS, required=False, allow_null=True
+    )
+    vice_chair_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=ORGANISATIONS, required=False, allow_null=True
+    )
+    min_meetings_per_year = serializers.IntegerField(min_value=0, max_value=52, required=False)
+
+    def to_input(self, base: GroupInput | None = None) -> GroupInput:
+        data = flatten(
+            dict(self.validated_data), ("name", "mandate", "tasks"), partial=base is not None
+        )
+        return GroupInput(**data) if base is None else replace(base, **data)
+
+
+class GroupListApi(_ReadOrManage, generics.ListAPIView):
+    """GET lists the groups; POST creates one (coordinators, admins)."""
+
     serializer_class = WorkingGroupOutput
-    permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_queryset(self):
         return selectors.group_list(search=self.request.query_params.get("search", "")[:100])
 
+    @extend_schema(request=GroupInputSerializer, responses={201: WorkingGroupOutput})
+    def post(self, request):
+        data = _parsed(GroupInputSerializer, request.data).to_input()
+        group = _call(services.group_create, actor=request.user, data=data)
+        return Response(
+            WorkingGroupOutput(selectors.group_list().get(pk=group.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
-class GroupDetailApi(generics.RetrieveAPIView):
+
+class GroupDetailApi(_ReadOrManage, generics.RetrieveAPIView):
+    """GET reads a group; PATCH changes the fields given (coordinators, admins)."""
+
     serializer_class = WorkingGroupOutput
-    permission_classes = [allows(perms.GOVERNANCE_VIEW)]
 
     def get_queryset(self):
         return selectors.group_list()
 
+    @extend_schema(request=GroupInputSerializer, responses={200: WorkingGroupOutput})
+    def patch(self, request, pk: int):
+        group = _group(pk)
+        serializer = _parsed(GroupInputSerializer, request.data, partial=True)
+        data = serializer.to_input(_current(group, GroupInput))
+        _call(services.group_update, actor=request.user, group=group, data=data)
+        return Response(WorkingGroupOutput(selectors.group_list().get(pk=pk)).data)
 
-class GroupMembershipListApi(generics.ListAPIView):
-    permission_classes = [allows(perms.GOVERNANCE_VIEW)]
+
+# ---------------------------------------------------------------- memberships
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    user = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=ACTIVE_USERS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The member's username; or give external_name for an external member.",
+    )
+    external_name = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default=""
+    )
+    external_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    organisation = serializers.PrimaryKeyRelatedField(queryset=ORGANISATIONS)
+    role = serializers.ChoiceField(choices=GroupMembership.Role.choices)
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    term_start = serializers.DateField()
+    term_end = serializers.DateField(required=False, allow_null=True, default=None)
+    appointing_decision = serializers.PrimaryKeyRelatedField(
+        queryset=Decision.objects.filter(archived=False),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A decision of the programme of the group's region.",
+    )
+    appointing_decision_text = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+    def __init__(self, *args, group: WorkingGroup | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None:
+            # As the form offers: only decisions of the programme of the group's region.
+            self.fields["appointing_decision"].queryset = Decision.objects.filter(
+                archived=False, programme__region=group.region
+            )
+
+
+class GroupMembershipListApi(_ReadOrManage, generics.ListAPIView):
+    """GET lists the members (e-mails for managers); POST adds one (coordinators, admins)."""
 
     def _contacts(self) -> bool:
         return can(self.request.user, perms.MEMBER_CONTACTS)
@@ -194,23 +358,54 @@ class GroupMembershipListApi(generics.ListAPIView):
             group=group, actor=self.request.user, with_contacts=self._contacts()
         )
 
+    @extend_schema(request=MembershipInputSerializer, responses={201: GroupMembershipOutput})
+    def post(self, request, pk: int):
+        group = _group(pk)
+        serializer = _parsed(MembershipInputSerializer, request.data, group=group)
+        membership = _call(
+            services.membership_add,
+            actor=request.user,
+            group=group,
+            data=MembershipInput(**serializer.validated_data),
+        )
+        return Response(
+            self.get_serializer_class()(membership).data, status=status.HTTP_201_CREATED
+        )
 
-def _django_errors(exc: ValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+class MembershipEndInputSerializer(serializers.Serializer):
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The last day of the term (inclusive); today when not given.",
+    )
 
 
-class _ReadOrManage:
-    """GET needs governance.view; writes need governance.manage."""
+class MembershipEndApi(APIView):
+    """End a member's term; the membership stays for past meetings and minutes."""
 
-    def get_permissions(self):
-        perm = perms.GOVERNANCE_VIEW if self.request.method == "GET" else perms.GOVERNANCE_MANAGE
-        return [allows(perm)()]
+    permission_classes = [allows(perms.GOVERNANCE_MANAGE)]
+
+    @extend_schema(request=MembershipEndInputSerializer, responses={200: GroupMembershipOutput})
+    def post(self, request, pk: int, member: int):
+        group = _group(pk)
+        membership = generics.get_object_or_404(selectors.group_members(group=group), pk=member)
+        on = _parsed(MembershipEndInputSerializer, request.data).validated_data["on"]
+        membership = _call(
+            services.membership_end,
+            actor=request.user,
+            membership=membership,
+            on=on or timezone.localdate(),
+        )
+        return Response(GroupMembershipOutput(membership).data)
+
+
+# ---------------------------------------------------------------- meetings
 
 
 class MeetingInputSerializer(serializers.Serializer):
-    group = serializers.PrimaryKeyRelatedField(queryset=WorkingGroup.objects.filter(archived=False))
+    group = serializers.PrimaryKeyRelatedField(queryset=OPEN_GROUPS)
     date = serializers.DateField()
     start_time = LocalTimeField(required=False, allow_null=True)
     place = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -239,13 +434,79 @@ class MeetingListApi(_ReadOrManage, generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         group = values.pop("group")
-        try:
-            meeting = services.meeting_schedule(
-                actor=request.user, group=group, data=MeetingInput(**values)
-            )
-        except ValidationError as exc:
-            raise _django_errors(exc) from exc
+        meeting = _call(
+            services.meeting_schedule,
+            actor=request.user,
+            group=group,
+            data=MeetingInput(**values),
+        )
         return Response(GovernanceMeetingOutput(meeting).data, status=status.HTTP_201_CREATED)
+
+
+class MeetingUpdateInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    start_time = LocalTimeField(required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    link = serializers.URLField(required=False, allow_blank=True)
+    participants = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=GroupMembership.objects.filter(archived=False),
+        help_text="Memberships of the meeting's group.",
+    )
+    guests = serializers.CharField(required=False, allow_blank=True)
+    minutes_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class MeetingDetailApi(_ReadOrManage, generics.RetrieveAPIView):
+    """GET reads a meeting with its items; PATCH changes it and DELETE deletes it while its
+    minutes are not approved (coordinators, admins)."""
+
+    serializer_class = GovernanceMeetingDetailOutput
+
+    def get_object(self):
+        return _meeting(self.kwargs["pk"])
+
+    @extend_schema(
+        request=MeetingUpdateInputSerializer, responses={200: GovernanceMeetingDetailOutput}
+    )
+    def patch(self, request, pk: int):
+        meeting = self.get_object()
+        changes = _parsed(MeetingUpdateInputSerializer, request.data, partial=True)
+        data = replace(_current(meeting, MeetingInput), **changes.validated_data)
+        _call(services.meeting_update, actor=request.user, meeting=meeting, data=data)
+        return Response(GovernanceMeetingDetailOutput(_meeting(pk)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        meeting = self.get_object()
+        # The UI offers deleting only while the minutes are open; approved minutes stay.
+        if meeting.minutes_approved:
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("The minutes of this meeting are approved and cannot be changed.")
+                    ]
+                }
+            )
+        _call(services.meeting_delete, actor=request.user, meeting=meeting)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MinutesApproveApi(APIView):
+    """Approve the minutes: the meeting has been held and every item has its decision. After
+    this the meeting and its items can no longer be changed."""
+
+    permission_classes = [allows(perms.GOVERNANCE_MANAGE)]
+
+    @extend_schema(request=None, responses={200: GovernanceMeetingDetailOutput})
+    def post(self, request, pk: int):
+        meeting = _meeting(pk)
+        _call(services.minutes_approve, actor=request.user, meeting=meeting)
+        return Response(GovernanceMeetingDetailOutput(_meeting(pk)).data)
+
+
+# ---------------------------------------------------------------- agenda items
 
 
 class AgendaItemInputSerializer(serializers.Serializer):
@@ -286,39 +547,99 @@ class AgendaItemListApi(_ReadOrManage, generics.ListCreateAPIView):
         meeting = self._meeting()
         data = AgendaItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            item = services.agenda_item_add(
-                actor=request.user, meeting=meeting, data=AgendaItemInput(**data.validated_data)
-            )
-        except ValidationError as exc:
-            raise _django_errors(exc) from exc
+        item = _call(
+            services.agenda_item_add,
+            actor=request.user,
+            meeting=meeting,
+            data=AgendaItemInput(**data.validated_data),
+        )
         return Response(AgendaItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
-class MeetingDetailApi(generics.RetrieveAPIView):
-    serializer_class = GovernanceMeetingDetailOutput
-    permission_classes = [allows(perms.GOVERNANCE_VIEW)]
+def _item(pk: int, item: int) -> AgendaItem:
+    return generics.get_object_or_404(selectors.item_list(meeting=_meeting(pk)), pk=item)
+
+
+class AgendaItemDetailApi(_ReadOrManage, generics.RetrieveAPIView):
+    """GET reads an item; PATCH changes the fields given (refused once the minutes are
+    approved)."""
+
+    serializer_class = AgendaItemOutput
 
     def get_object(self):
-        try:
-            return selectors.meeting_detail(pk=self.kwargs["pk"])
-        except Meeting.DoesNotExist as exc:
-            from django.http import Http404
+        return _item(self.kwargs["pk"], self.kwargs["item"])
 
-            raise Http404 from exc
+    @extend_schema(request=AgendaItemInputSerializer, responses={200: AgendaItemOutput})
+    def patch(self, request, pk: int, item: int):
+        agenda_item = self.get_object()
+        changes = _parsed(AgendaItemInputSerializer, request.data, partial=True)
+        data = replace(_current(agenda_item, AgendaItemInput), **changes.validated_data)
+        _call(services.agenda_item_update, actor=request.user, item=agenda_item, data=data)
+        return Response(AgendaItemOutput(_item(pk, item)).data)
 
 
-class TaskListApi(generics.ListAPIView):
-    """Managers and viewers get every task; everyone else gets their own."""
+class AgendaDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.CharField(allow_blank=True)
+
+
+class AgendaItemDecisionApi(APIView):
+    """Record the decision on an item (refused once the minutes are approved)."""
+
+    permission_classes = [allows(perms.GOVERNANCE_MANAGE)]
+
+    @extend_schema(request=AgendaDecisionInputSerializer, responses={200: AgendaItemOutput})
+    def post(self, request, pk: int, item: int):
+        agenda_item = _item(pk, item)
+        decision = _parsed(AgendaDecisionInputSerializer, request.data).validated_data["decision"]
+        _call(
+            services.agenda_item_record_decision,
+            actor=request.user,
+            item=agenda_item,
+            decision=decision,
+        )
+        return Response(AgendaItemOutput(_item(pk, item)).data)
+
+
+# ---------------------------------------------------------------- follow-up tasks
+
+
+class TaskInputSerializer(serializers.Serializer):
+    group = serializers.PrimaryKeyRelatedField(queryset=OPEN_GROUPS)
+    title = serializers.CharField(max_length=300)
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=ACTIVE_USERS, help_text="The owner's username."
+    )
+    due = serializers.DateField()
+    agenda_item = serializers.PrimaryKeyRelatedField(
+        queryset=AgendaItem.objects.filter(meeting__archived=False),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="An item of a meeting of the group.",
+    )
+
+
+class TaskListApi(_ReadOrManage, generics.ListAPIView):
+    """GET: managers and viewers get every task, everyone else their own. POST creates a task
+    (coordinators, admins)."""
 
     serializer_class = FollowUpTaskOutput
-    permission_classes = [allows(perms.TASK_OWN)]
+    read_perm = perms.TASK_OWN
 
     def get_queryset(self):
         user = self.request.user
         status = self.request.query_params.get("status", "")
         owner = None if can(user, perms.TASK_LIST_ALL) else user
         return selectors.task_list(status=status, owner=owner)
+
+    @extend_schema(request=TaskInputSerializer, responses={201: FollowUpTaskOutput})
+    def post(self, request):
+        values = dict(_parsed(TaskInputSerializer, request.data).validated_data)
+        group = values.pop("group")
+        task = _call(
+            services.task_create, actor=request.user, group=group, data=TaskInput(**values)
+        )
+        return Response(FollowUpTaskOutput(task).data, status=status.HTTP_201_CREATED)
 
 
 class TaskCompleteApi(APIView):
@@ -341,17 +662,59 @@ class TaskCompleteApi(APIView):
         return Response(FollowUpTaskOutput(task).data)
 
 
+# ---------------------------------------------------------------- annual reports
+
+
+def _reports():
+    return selectors.report_list().prefetch_related("presentations")
+
+
 class ReportListApi(generics.ListAPIView):
     serializer_class = AnnualReportOutput
     permission_classes = [allows(perms.REPORT_VIEW)]
 
     def get_queryset(self):
-        return selectors.report_list().prefetch_related("presentations")
+        return _reports()
 
 
-class ReportDetailApi(generics.RetrieveAPIView):
+class SummaryInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(allow_blank=True)
+
+
+class ReportDetailApi(_ReadOrManage, generics.RetrieveAPIView):
+    """GET reads a report; PATCH changes the summary of a draft (coordinators, admins)."""
+
     serializer_class = AnnualReportOutput
-    permission_classes = [allows(perms.REPORT_VIEW)]
+    read_perm = perms.REPORT_VIEW
+    write_perm = perms.REPORT_MANAGE
 
     def get_queryset(self):
-        return selectors.report_list().prefetch_related("presentations")
+        return _reports()
+
+    @extend_schema(request=SummaryInputSerializer, responses={200: AnnualReportOutput})
+    def patch(self, request, pk: int):
+        report = self.get_object()
+        summary = _parsed(SummaryInputSerializer, request.data).validated_data["summary"]
+        _call(services.report_update_summary, actor=request.user, report=report, summary=summary)
+        return Response(AnnualReportOutput(_reports().get(pk=pk)).data)
+
+
+class ProcessInputSerializer(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(
+        queryset=AgendaItem.objects.all(),
+        help_text="The decided item of a held cooperation-group meeting of the report's region.",
+    )
+
+
+class ReportProcessApi(APIView):
+    """Mark a draft report processed by the cooperation group, by linking the agenda item in
+    which it was handled."""
+
+    permission_classes = [allows(perms.REPORT_MANAGE)]
+
+    @extend_schema(request=ProcessInputSerializer, responses={200: AnnualReportOutput})
+    def post(self, request, pk: int):
+        report = generics.get_object_or_404(_reports(), pk=pk)
+        item = _parsed(ProcessInputSerializer, request.data).validated_data["item"]
+        _call(services.report_mark_processed, actor=request.user, report=report, item=item)
+        return Response(AnnualReportOutput(_reports().get(pk=pk)).data)

@@ -12,6 +12,11 @@ urlpatterns = [
         api.GroupMembershipListApi.as_view(),
         name="governance-membership-list",
     ),
+    path(
+        "governance/groups/<int:pk>/memberships/<int:member>/end/",
+        api.MembershipEndApi.as_view(),
+        name="governance-membership-end",
+    ),
     path("governance/meetings/", api.MeetingListApi.as_view(), name="governance-meeting-list"),
     path(
         "governance/meetings/<int:pk>/",
@@ -19,9 +24,24 @@ urlpatterns = [
         name="governance-meeting-detail",
     ),
     path(
+        "governance/meetings/<int:pk>/approve/",
+        api.MinutesApproveApi.as_view(),
+        name="governance-minutes-approve",
+    ),
+    path(
         "governance/meetings/<int:pk>/items/",
         api.AgendaItemListApi.as_view(),
         name="governance-item-list",
+    ),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item>/",
+        api.AgendaItemDetailApi.as_view(),
+        name="governance-item-detail",
+    ),
+    path(
+        "governance/meetings/<int:pk>/items/<int:item>/decision/",
+        api.AgendaItemDecisionApi.as_view(),
+        name="governance-item-decision",
     ),
     path("governance/tasks/", api.TaskListApi.as_view(), name="governance-task-list"),
     path(
@@ -34,5 +54,10 @@ urlpatterns = [
         "governance/reports/<int:pk>/",
         api.ReportDetailApi.as_view(),
         name="governance-report-detail",
+    ),
+    path(
+        "governance/reports/<int:pk>/process/",
+        api.ReportProcessApi.as_view(),
+        name="governance-report-process",
     ),
 ]

@@ -76,6 +76,14 @@ def _post_only_api(kwargs):
     return Expect(status=status, kwargs=kwargs)
 
 
+def _manager_post_api(kwargs, allowed=MANAGERS):
+    """A POST-only write: the allowed roles get 405 for a GET, the others 403 first."""
+    expect = api(allowed, kwargs=kwargs)
+    for role in allowed:
+        expect.status[role] = 405
+    return expect
+
+
 URL_ACCESS = {
     "governance:groups": staff_page(READERS),
     "governance:group_create": staff_page(MANAGERS),
@@ -107,11 +115,16 @@ URL_ACCESS = {
     "api:governance-group-list": api(READERS),
     "api:governance-group-detail": api(READERS, kwargs=_group),
     "api:governance-membership-list": api(READERS, kwargs=_group),
+    "api:governance-membership-end": _manager_post_api(_member),
     "api:governance-meeting-list": api(READERS),
     "api:governance-meeting-detail": api(READERS, kwargs=_approved_meeting),
+    "api:governance-minutes-approve": _manager_post_api(_meeting),
     "api:governance-item-list": api(READERS, kwargs=_approved_meeting),
+    "api:governance-item-detail": api(READERS, kwargs=_item),
+    "api:governance-item-decision": _manager_post_api(_item),
     "api:governance-task-list": api(STAFF_ROLES),
     "api:governance-task-complete": _post_only_api(_coordinator_task),
     "api:governance-report-list": api(READERS),
     "api:governance-report-detail": api(READERS, kwargs=_report),
+    "api:governance-report-process": _manager_post_api(_report),
 }
