@@ -443,3 +443,17 @@ def test_options_describes_the_endpoints_without_reading_them(training, client_f
         assert response.status_code == 200, url
     assert not _audited("view", "WorkPlacement", placement.pk)
     assert WorkPlacement.objects.filter(pk=placement.pk).exists()
+
+
+def test_the_answers_conform_to_the_schema(training, client_for):
+    from kotopolku.courses.tests.test_api import _conforms
+
+    course, _, placement, result = training
+    http = client_for("provider")
+    session = course.sessions.order_by("day").first()
+    answer = _patch(http, _session_url(session), {"description": "Ryhmätyö"})
+    _conforms(answer, "/api/v1/sessions/{id}/", "patch")
+    answer = _patch(http, _placement_url(placement), {"supervisor_contact": "040 123 4567"})
+    _conforms(answer, "/api/v1/placements/{id}/", "patch")
+    answer = _patch(http, _result_url(result), {"writing": "A2.1"})
+    _conforms(answer, "/api/v1/results/{id}/", "patch")
