@@ -52,7 +52,8 @@ def seed_casework(*, limit: int | None = None) -> int:
     for n, client in enumerate(clients):
         if client.pk in with_casework or client.closed_at is not None:
             continue  # the same clients every time, so running twice changes nothing
-        if n % 20 == 7:
+        recent = client.client_since >= today - timedelta(days=240)
+        if n % 20 == 7 and recent:
             continue  # behind: the assessment has not started
         org = client.responsible_organisation
         started = client.client_since + timedelta(days=10 + n % 40)
@@ -81,7 +82,7 @@ def seed_casework(*, limit: int | None = None) -> int:
             outcome=GuidanceContact.Outcome.INFORMATION,
         )
         done += 1
-        if completed is None or n % 8 == 3:
+        if completed is None or (n % 8 == 3 and completed >= today - timedelta(days=150)):
             continue  # some are waiting for their plan
         plan_start = completed + timedelta(days=7)
         if plan_start > today:
