@@ -82,3 +82,11 @@ def test_english_date_input_reads_day_before_month():
         field = forms.DateField()
         assert field.clean("03/04/2026") == date(2026, 4, 3)
         assert field.clean("3.4.2026") == date(2026, 4, 3)
+
+
+def test_date_range_breaks_only_between_the_dates():
+    with translation.override("fi"):
+        html = Template("{% load formatting %}{% date_range a b %}").render(
+            Context({"a": date(2026, 11, 9), "b": None})
+        )
+    assert html == '<span class="nowrap">9.11.2026–</span><span class="nowrap">…</span>'
