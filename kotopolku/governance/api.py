@@ -37,6 +37,7 @@ from kotopolku.governance.services import (
     GroupInput,
     MeetingInput,
     MembershipInput,
+    PresentationInput,
     TaskInput,
 )
 from kotopolku.organisations.models import Organisation, Region
@@ -184,7 +185,10 @@ class AnnualReportOutput(serializers.ModelSerializer):
 
 def _django_errors(exc: ValidationError) -> serializers.ValidationError:
     if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
+        errors = dict(exc.message_dict)
+        if "__all__" in errors:
+            errors["non_field_errors"] = errors.pop("__all__")
+        return serializers.ValidationError(errors)
     return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
@@ -669,12 +673,31 @@ def _reports():
     return selectors.report_list().prefetch_related("presentations")
 
 
-class ReportListApi(generics.ListAPIView):
+class ReportInputSerializer(serializers.Serializer):
+    region = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.filter(archived=False)
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReportListApi(_ReadOrManage, generics.ListAPIView):
+    """GET lists the reports; POST creates a draft (coordinators, admins)."""
+
     serializer_class = AnnualReportOutput
-    permission_classes = [allows(perms.REPORT_VIEW)]
+    read_perm = perms.REPORT_VIEW
+    write_perm = perms.REPORT_MANAGE
 
     def get_queryset(self):
         return _reports()
+
+    @extend_schema(request=ReportInputSerializer, responses={201: AnnualReportOutput})
+    def post(self, request):
+        values = _parsed(ReportInputSerializer, request.data).validated_data
+        report = _call(services.report_create, actor=request.user, **values)
+        return Response(
+            AnnualReportOutput(_reports().get(pk=report.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class SummaryInputSerializer(serializers.Serializer):
@@ -718,3 +741,33 @@ class ReportProcessApi(APIView):
         item = _parsed(ProcessInputSerializer, request.data).validated_data["item"]
         _call(services.report_mark_processed, actor=request.user, report=report, item=item)
         return Response(AnnualReportOutput(_reports().get(pk=pk)).data)
+
+
+class PresentationInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=200)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=ORGANISATIONS, required=False, allow_null=True, default=None
+    )
+    date = serializers.DateField()
+    section = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    decision = serializers.CharField()
+
+
+class ReportPresentApi(APIView):
+    """Record that an approving body was presented the processed report, with its decision."""
+
+    permission_classes = [allows(perms.REPORT_MANAGE)]
+
+    @extend_schema(request=PresentationInputSerializer, responses={201: AnnualReportOutput})
+    def post(self, request, pk: int):
+        report = generics.get_object_or_404(_reports(), pk=pk)
+        values = _parsed(PresentationInputSerializer, request.data).validated_data
+        _call(
+            services.report_present,
+            actor=request.user,
+            report=report,
+            data=PresentationInput(**values),
+        )
+        return Response(
+            AnnualReportOutput(_reports().get(pk=pk)).data, status=status.HTTP_201_CREATED
+        )

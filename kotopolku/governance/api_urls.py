@@ -60,4 +60,9 @@ urlpatterns = [
         api.ReportProcessApi.as_view(),
         name="governance-report-process",
     ),
+    path(
+        "governance/reports/<int:pk>/present/",
+        api.ReportPresentApi.as_view(),
+        name="governance-report-present",
+    ),
 ]

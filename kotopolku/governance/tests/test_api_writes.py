@@ -528,3 +528,57 @@ def test_report_summary_and_processing_through_the_api(client_for):
     assert twice.status_code == 400
     report.refresh_from_db()
     assert report.summary == "Vuosi 2025 lyhyesti."
+
+
+def test_coordinator_creates_a_draft_report(client_for):
+    region = factories.cooperation_group().region
+    url = reverse("api:governance-report-list")
+    client = client_for("coordinator")
+    created = client.post(
+        url, {"region": region.slug, "year": 2026, "summary": "Luonnos."}, content_type=JSON
+    )
+    assert created.status_code == 201, created.json()
+    assert (created.json()["year"], created.json()["status"]) == (2026, "draft")
+    report = AnnualReport.objects.get(pk=created.json()["id"])
+    assert _audited(AuditEvent.Action.CREATE, report)
+    twice = client.post(url, {"region": region.slug, "year": 2026}, content_type=JSON)
+    assert twice.status_code == 400
+    assert "year" in twice.json()["detail"]
+    far = client.post(url, {"region": region.slug, "year": 1999}, content_type=JSON)
+    assert far.status_code == 400
+    denied = client_for("viewer").post(
+        url, {"region": region.slug, "year": 2027}, content_type=JSON
+    )
+    assert denied.status_code == 403
+    assert AnnualReport.objects.filter(region=region).count() == 2
+
+
+def test_report_is_presented_only_after_processing(client_for):
+    report = AnnualReport.objects.get(year=2025)
+    url = reverse("api:governance-report-present", kwargs={"pk": report.pk})
+    presentation = {
+        "body": "Järvenpään kaupunginhallitus",
+        "date": "2026-03-16",
+        "section": "45 §",
+        "decision": "Merkittiin tiedoksi.",
+    }
+    client = client_for("coordinator")
+    early = client.post(url, presentation, content_type=JSON)
+    assert early.status_code == 400
+    assert early.json()["detail"]["non_field_errors"]
+    assert not report.presentations.exists()
+
+    held = factories.meeting(day=date(2026, 2, 1), items=[("Ohjelmaraportti", "Käsiteltiin.", {})])
+    services.report_mark_processed(actor=None, report=report, item=held.items.get())
+    before_processing = client.post(url, {**presentation, "date": "2026-01-15"}, content_type=JSON)
+    assert before_processing.status_code == 400
+    assert "date" in before_processing.json()["detail"]
+    assert client_for("viewer").post(url, presentation, content_type=JSON).status_code == 403
+    assert not report.presentations.exists()
+
+    presented = client.post(url, presentation, content_type=JSON)
+    assert presented.status_code == 201, presented.json()
+    body = presented.json()
+    assert body["status"] == "presented"
+    assert body["presentations"][0]["decision"] == "Merkittiin tiedoksi."
+    assert _audited(AuditEvent.Action.CREATE, report.presentations.get())

@@ -127,4 +127,5 @@ URL_ACCESS = {
     "api:governance-report-list": api(READERS),
     "api:governance-report-detail": api(READERS, kwargs=_report),
     "api:governance-report-process": _manager_post_api(_report),
+    "api:governance-report-present": _manager_post_api(_report),
 }
