@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -484,15 +483,6 @@ class MeetingDetailApi(_ReadOrManage, generics.RetrieveAPIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int):
         meeting = self.get_object()
-        # The UI offers deleting only while the minutes are open; approved minutes stay.
-        if meeting.minutes_approved:
-            raise serializers.ValidationError(
-                {
-                    "non_field_errors": [
-                        _("The minutes of this meeting are approved and cannot be changed.")
-                    ]
-                }
-            )
         _call(services.meeting_delete, actor=request.user, meeting=meeting)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -307,7 +307,9 @@ def test_meeting_update_refuses_bad_input(client_for):
     assert not meeting.participants.exists()
 
 
-def test_meeting_is_deleted_only_while_its_minutes_are_open(client_for):
+def test_meeting_is_deleted_as_in_the_ui_even_with_approved_minutes(client_for):
+    """Deleting archives the meeting (services.meeting_delete): approved minutes stay on record,
+    and the meeting stops counting towards the year (issue 6, acceptance 2)."""
     client = client_for("coordinator")
     meeting = factories.meeting()
     url = reverse("api:governance-meeting-detail", kwargs={"pk": meeting.pk})
@@ -322,11 +324,11 @@ def test_meeting_is_deleted_only_while_its_minutes_are_open(client_for):
 
     approved = Meeting.objects.filter(date__year=2025, archived=False).order_by("date").first()
     assert approved.minutes_approved
-    refused = client.delete(reverse("api:governance-meeting-detail", kwargs={"pk": approved.pk}))
-    assert refused.status_code == 400
-    assert refused.json()["detail"]["non_field_errors"]
+    gone = client.delete(reverse("api:governance-meeting-detail", kwargs={"pk": approved.pk}))
+    assert gone.status_code == 204
     approved.refresh_from_db()
-    assert not approved.archived
+    assert approved.archived
+    assert approved.minutes_approved
 
 
 def test_a_meeting_where_a_report_was_processed_is_not_deleted(client_for):
