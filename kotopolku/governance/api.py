@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -217,13 +218,14 @@ def _current(obj, input_class) -> Any:
 
 
 class _ReadOrManage:
-    """GET needs `read_perm` (governance.view); writes need `write_perm` (governance.manage)."""
+    """Reads (GET, HEAD, OPTIONS) need `read_perm` (governance.view); writes need `write_perm`
+    (governance.manage)."""
 
     read_perm = perms.GOVERNANCE_VIEW
     write_perm = perms.GOVERNANCE_MANAGE
 
     def get_permissions(self):
-        perm = self.read_perm if self.request.method == "GET" else self.write_perm
+        perm = self.read_perm if self.request.method in SAFE_METHODS else self.write_perm
         return [allows(perm)()]
 
 

@@ -584,3 +584,12 @@ def test_report_is_presented_only_after_processing(client_for):
     assert body["status"] == "presented"
     assert body["presentations"][0]["decision"] == "Merkittiin tiedoksi."
     assert _audited(AuditEvent.Action.CREATE, report.presentations.get())
+
+
+def test_readers_may_ask_head_and_options_of_what_they_may_get(client_for):
+    viewer = client_for("viewer")
+    url = reverse("api:governance-meeting-detail", kwargs={"pk": factories.meeting().pk})
+    assert viewer.get(url).status_code == 200
+    assert viewer.head(url).status_code == 200
+    assert viewer.options(url).status_code == 200
+    assert viewer.delete(url).status_code == 403
