@@ -26,6 +26,8 @@ from kotopolku.access.api import allows
 from kotopolku.access.policy import can
 from kotopolku.access.privacy import deny_if_restricted
 from kotopolku.access.views import enforce
+from kotopolku.audit.models import AuditEvent
+from kotopolku.audit.services import audit_record
 from kotopolku.casework.models import PlanService
 from kotopolku.common.api import problem
 from kotopolku.common.choices import CefrLevel
@@ -135,17 +137,34 @@ class ResultOutput(serializers.ModelSerializer):
         return {s.skill: s.meets for s in progress.skill_results(obj, target=target)}
 
 
+def _not_found(request, object_type: str, pk: int, perm, *, client_id: int | None = None):
+    """404, not 403, so as not to reveal what exists outside the user's reach; the denial is
+    audited as the pages do."""
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.ACCESS_DENIED,
+        object_type=object_type,
+        object_id=pk,
+        client_id=client_id,
+        reason=str(perm),
+        success=False,
+        path=request.path,
+    )
+    return Http404()
+
+
 def _course_or_404(request, pk: int) -> Course:
     course = selectors.course_get(pk=pk)
     if course is None or not can(request.user, perms.COURSE_VIEW, course):
-        raise Http404
+        raise _not_found(request, "Course", pk, perms.COURSE_VIEW)
     return course
 
 
 def _enrolment_or_404(request, pk: int) -> Enrolment:
     enrolment = selectors.enrolment_get(pk=pk)
     if enrolment is None or not can(request.user, perms.PARTICIPANT_VIEW, enrolment):
-        raise Http404
+        client_id = enrolment.client_id if enrolment is not None else None
+        raise _not_found(request, "Enrolment", pk, perms.PARTICIPANT_VIEW, client_id=client_id)
     deny_if_restricted(request.user, enrolment.client, path=request.path)
     return enrolment
 
@@ -154,7 +173,7 @@ def _delivered_session_or_404(request, pk: int) -> CourseSession:
     """A session, for those who record its course's delivery (the session pages' gates)."""
     session = selectors.session_get(pk=pk)
     if session is None or not can(request.user, perms.COURSE_VIEW, session.course):
-        raise Http404
+        raise _not_found(request, "CourseSession", pk, perms.COURSE_VIEW)
     enforce(request, perms.COURSE_DELIVER, session.course)
     return session
 

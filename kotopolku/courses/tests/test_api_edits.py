@@ -457,3 +457,17 @@ def test_the_answers_conform_to_the_schema(training, client_for):
     _conforms(answer, "/api/v1/placements/{id}/", "patch")
     answer = _patch(http, _result_url(result), {"writing": "A2.1"})
     _conforms(answer, "/api/v1/results/{id}/", "patch")
+
+
+def test_an_object_outside_reach_is_404_and_the_denial_is_audited(demo, client_for):
+    ngo = Organisation.objects.get(kind=Organisation.Kind.NGO)
+    others = make_course("API-404-NGO", provider=ngo, sessions=1)
+    session = others.sessions.get()
+    provider = client_for("provider")  # Keuda's: the NGO's course is not revealed
+    enrolments = provider.get(f"/api/v1/courses/{others.pk}/enrolments/")
+    assert enrolments.status_code == 404
+    assert _audited("access_denied", "Course", others.pk, actor=user("provider"), success=False)
+    assert _patch(provider, _session_url(session), {"hours": "1"}).status_code == 404
+    assert _audited(
+        "access_denied", "CourseSession", session.pk, actor=user("provider"), success=False
+    )
