@@ -31,7 +31,7 @@ from kotopolku.casework.models import (
     Referral,
 )
 from kotopolku.clients.models import Client
-from kotopolku.common.api import problem
+from kotopolku.common.api import problem, service_errors
 
 
 def _client(request, pk: int) -> Client:
@@ -51,11 +51,6 @@ def _on(request) -> date:
         return date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationError({"on": ["Use YYYY-MM-DD."]}) from exc
-
-
-def _raise(exc: DjangoValidationError):
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    raise ValidationError(detail) from exc
 
 
 class DeadlinesOutput(serializers.Serializer):
@@ -187,7 +182,7 @@ class ContactListApi(generics.ListCreateAPIView):
                 actor=self.request.user, organisation=organisation, client=client, **data
             )
         except DjangoValidationError as exc:
-            _raise(exc)
+            raise service_errors(exc) from exc
 
 
 class AssessmentOutput(serializers.ModelSerializer):
@@ -288,7 +283,7 @@ class ClientPlansApi(generics.ListCreateAPIView):
             )
             return Response(body, status=400)
         except DjangoValidationError as exc:
-            _raise(exc)
+            raise service_errors(exc) from exc
         return Response(PlanOutput(plan).data, status=status.HTTP_201_CREATED)
 
 

@@ -21,6 +21,7 @@ from kotopolku.catalogue.models import (
     ServiceChannel,
     TargetGroup,
 )
+from kotopolku.common.api import service_errors
 from kotopolku.common.serializers import TranslatedField
 from kotopolku.organisations.models import Organisation
 
@@ -64,12 +65,6 @@ def flatten(data: dict, names: tuple[str, ...], *, partial: bool = False) -> dic
                 if code in data[name] or not partial:
                     out[f"{name}_{code}"] = data[name].get(code, "")
     return out
-
-
-def django_errors(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class ReadWriteApiMixin:
@@ -193,7 +188,7 @@ def _save(serializer_data, *, partial: bool, service: Service | None, user):
         base = services.service_input_from(service)
         return services.service_update(actor=user, service=service, data=serializer.to_input(base))
     except DjangoValidationError as exc:
-        raise django_errors(exc) from exc
+        raise service_errors(exc) from exc
 
 
 # ---------------------------------------------------------------- views
@@ -268,7 +263,7 @@ class ServiceArchiveApi(APIView):
         try:
             services.service_archive(actor=request.user, service=service)
         except DjangoValidationError as exc:
-            raise django_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(ServiceOutput(selectors.service_detail(pk=pk)).data)
 
 

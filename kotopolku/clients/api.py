@@ -11,6 +11,7 @@ from kotopolku.access.api import allows
 from kotopolku.access.views import enforce
 from kotopolku.clients import identity, selectors, services
 from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
+from kotopolku.common.api import service_errors
 from kotopolku.organisations.models import Organisation
 
 
@@ -111,12 +112,6 @@ class ClientInput(serializers.Serializer):
     )
 
 
-def _service_errors(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
-
-
 class ClientListApi(generics.ListCreateAPIView):
     """Clients the caller may see. `search` matches names and external ids; look an identity
     code up with POST /api/v1/clients/search/ so that it never is in a URL."""
@@ -159,7 +154,7 @@ class ClientListApi(generics.ListCreateAPIView):
         try:
             client = services.client_create(actor=request.user, **values)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         client = selectors.client_get(pk=client.pk)
         return Response(ClientOutput(client).data, status=status.HTTP_201_CREATED)
 
@@ -217,7 +212,7 @@ class ClientDetailApi(generics.GenericAPIView):
         try:
             services.client_update(actor=request.user, client=client, **values)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(ClientOutput(selectors.client_get(pk=client.pk)).data)
 
     @extend_schema(request=ClientInput, responses={200: ClientOutput})

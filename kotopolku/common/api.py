@@ -1,6 +1,8 @@
 """RFC 7807-style error bodies with a stable `code` for every API error."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -50,3 +52,24 @@ def _keep_headers(response):
 
 def json_not_found():
     return Response(problem(status.HTTP_404_NOT_FOUND, "not_found", "Not found."), status=404)
+
+
+def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal as DRF's 400: `{field: [messages]}`, and `non_field_errors` for a
+    message that names no field (Django's `__all__`, or a plain ValidationError)."""
+    if not hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({"non_field_errors": exc.messages})
+    return exceptions.ValidationError(
+        {
+            ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    )
+
+
+def call_service(service, **kwargs):
+    """Call one service; a rule it refuses is a 400 with its messages, and nothing changed."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise service_errors(exc) from exc

@@ -14,6 +14,7 @@ from kotopolku.access.api import allows
 from kotopolku.access.compensation import compensation_municipalities
 from kotopolku.access.policy import can
 from kotopolku.clients.models import Client
+from kotopolku.common.api import service_errors
 from kotopolku.common.uploads import UploadRejected, check_upload
 from kotopolku.compensation import selectors, services
 from kotopolku.compensation.computation import ZERO, money
@@ -28,10 +29,6 @@ from kotopolku.compensation.uploads import (
 from kotopolku.rules.selectors import RuleMissing
 
 MUNICIPALITY = OpenApiParameter("municipality", str, description="three-digit municipality code")
-
-
-def _as_drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 def _municipality(request, perm=perms.COMPENSATION_VIEW):
@@ -164,7 +161,7 @@ class PaymentListApi(generics.ListAPIView):
                 mapping={k: data.validated_data.get(k, "") for k in services.MAPPING_FIELDS},
             )
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise service_errors(exc) from exc
         return Response(PaymentListOutput(payment_list).data, status=status.HTTP_201_CREATED)
 
 
@@ -245,7 +242,7 @@ class DecisionApi(APIView):
                 actor=request.user, payment_list=payment_list, **data.validated_data
             )
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise service_errors(exc) from exc
         return Response({"subject": row.subject, "decision": row.decision, "note": row.note})
 
 
@@ -310,7 +307,7 @@ class ClaimListApi(generics.ListAPIView):
         try:
             claim = services.claim_create(actor=request.user, municipality=municipality, **values)
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise service_errors(exc) from exc
         return Response(ClaimOutput(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -383,7 +380,7 @@ class ClaimLineApi(APIView):
                 client=client,
             )
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise service_errors(exc) from exc
         return Response(ClaimLineOutput(line).data, status=status.HTTP_201_CREATED)
 
 
@@ -457,5 +454,5 @@ class ClaimStatusApi(APIView):
                     on=data.validated_data.get("decided_on"),
                 )
         except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+            raise service_errors(exc) from exc
         return Response(ClaimOutput(claim).data)

@@ -10,7 +10,6 @@ does not deliver is a 403, and a restricted client's record asks for a reason fi
 
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +28,7 @@ from kotopolku.access.views import enforce
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework.models import PlanService
-from kotopolku.common.api import problem
+from kotopolku.common.api import problem, service_errors
 from kotopolku.common.choices import CefrLevel
 from kotopolku.common.serializers import LocalTimeField
 from kotopolku.courses import progress, selectors, services
@@ -257,21 +256,11 @@ class EnrolmentCreateApi(APIView):
                 invite=data.validated_data["invite"],
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         return Response(
             {"id": enrolment.pk, "status": enrolment.status, "course": course.pk},
             status=status.HTTP_201_CREATED,
         )
-
-
-def _messages(exc: DjangoValidationError):
-    """A service's errors as DRF's {field: [messages]}; a model-wide one is non_field_errors."""
-    if not hasattr(exc, "error_dict"):
-        return {"non_field_errors": exc.messages}
-    return {
-        ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
-        for field, messages in exc.message_dict.items()
-    }
 
 
 class AttendanceRow(serializers.Serializer):
@@ -340,7 +329,7 @@ class AttendanceApi(APIView):
             )
             return Response(body, status=400)
         except DjangoValidationError as exc:  # e.g. the session has not taken place yet
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         return Response({"changed": changed, "session": session.pk})
 
 
@@ -372,7 +361,7 @@ class SessionDetailApi(APIView):
                 actor=request.user, session=session, **data.validated_data
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         return Response(SessionOutput(session).data)
 
     @extend_schema(request=None, responses={204: None})
@@ -381,7 +370,7 @@ class SessionDetailApi(APIView):
         try:
             services.session_delete(actor=request.user, session=session)
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -464,7 +453,7 @@ class PlacementDetailApi(APIView):
                 actor=request.user, placement=placement, **data.validated_data
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         _audit_record_read(request, enrolment, placement)
         return Response(PlacementOutput(placement).data)
 
@@ -498,7 +487,7 @@ class ResultDetailApi(APIView):
                 actor=request.user, result=result, **data.validated_data
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         _audit_record_read(request, enrolment, result)
         return Response(ResultOutput(result).data)
 
@@ -509,7 +498,7 @@ class ResultDetailApi(APIView):
         try:
             services.language_result_remove(actor=request.user, result=result)
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise service_errors(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

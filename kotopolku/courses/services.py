@@ -846,6 +846,18 @@ def attendance_import(
 # Work placements and test results -------------------------------------------------------------
 
 
+def _check_on_course(enrolment: Enrolment) -> None:
+    """Placements and test results are recorded and corrected only while the client holds a
+    place on the course."""
+    if enrolment.status not in Enrolment.HOLDS_PLACE:
+        raise ValidationError(_("The client is not on the course."))
+
+
+def _check_some_skill(result: LanguageTestResult) -> None:
+    if not any(getattr(result, skill) for skill in LanguageTestResult.SKILLS):
+        raise ValidationError(_("Give the level of at least one skill."))
+
+
 @transaction.atomic
 def placement_add(
     *,
@@ -859,8 +871,7 @@ def placement_add(
     outcome: str = WorkPlacement.Outcome.ONGOING,
     note: str = "",
 ) -> WorkPlacement:
-    if enrolment.status not in Enrolment.HOLDS_PLACE:
-        raise ValidationError(_("The client is not on the course."))
+    _check_on_course(enrolment)
     placement = WorkPlacement(
         enrolment=enrolment,
         employer=employer.strip(),
@@ -889,8 +900,7 @@ def placement_add(
 def placement_update(*, actor: Any, placement: WorkPlacement, **values: Any) -> WorkPlacement:
     """Change a placement, while the client is on the course (as `placement_add`)."""
     allowed = {"employer", "start", "end", "supervisor", "supervisor_contact", "outcome", "note"}
-    if placement.enrolment.status not in Enrolment.HOLDS_PLACE:
-        raise ValidationError(_("The client is not on the course."))
+    _check_on_course(placement.enrolment)
     for key, value in values.items():
         if key not in allowed:
             raise TypeError(f"unknown placement field: {key}")
@@ -920,8 +930,7 @@ def language_result_add(
     speaking: str = "",
     writing: str = "",
 ) -> LanguageTestResult:
-    if enrolment.status not in Enrolment.HOLDS_PLACE:
-        raise ValidationError(_("The client is not on the course."))
+    _check_on_course(enrolment)
     result = LanguageTestResult(
         enrolment=enrolment,
         day=day,
@@ -933,8 +942,7 @@ def language_result_add(
         created_by=actor,
         modified_by=actor,
     )
-    if not any((listening, reading, speaking, writing)):
-        raise ValidationError(_("Give the level of at least one skill."))
+    _check_some_skill(result)
     result.full_clean(exclude=["enrolment"])
     result.save()
     audit_record(
@@ -961,13 +969,11 @@ def language_result_update(
         raise TypeError(f"unknown result fields: {sorted(unknown)}")
     result = LanguageTestResult.objects.select_for_update().get(pk=result.pk)
     enrolment = result.enrolment
-    if enrolment.status not in Enrolment.HOLDS_PLACE:
-        raise ValidationError(_("The client is not on the course."))
+    _check_on_course(enrolment)
     before = {f: getattr(result, f) for f in RESULT_FIELDS}
     for key, value in values.items():
         setattr(result, key, value.strip() if key == "test_name" else value)
-    if not any(getattr(result, skill) for skill in LanguageTestResult.SKILLS):
-        raise ValidationError(_("Give the level of at least one skill."))
+    _check_some_skill(result)
     result.full_clean(exclude=["enrolment"])
     changed = [f for f in RESULT_FIELDS if getattr(result, f) != before[f]]
     result.modified_by = actor
@@ -988,8 +994,7 @@ def language_result_remove(*, actor: Any, result: LanguageTestResult) -> None:
     """Remove a result recorded by mistake (for example on the wrong participant)."""
     result = LanguageTestResult.objects.select_for_update().get(pk=result.pk)
     enrolment = result.enrolment
-    if enrolment.status not in Enrolment.HOLDS_PLACE:
-        raise ValidationError(_("The client is not on the course."))
+    _check_on_course(enrolment)
     pk = result.pk
     result.delete()
     audit_record(

@@ -20,7 +20,7 @@ from kotopolku.access.api import allows
 from kotopolku.access.policy import can
 from kotopolku.catalogue.api import TranslatedInput, flatten
 from kotopolku.catalogue.models import Service
-from kotopolku.common.api import problem
+from kotopolku.common.api import call_service, problem
 from kotopolku.common.serializers import LocalTimeField, TranslatedField
 from kotopolku.governance import selectors, services
 from kotopolku.governance.models import (
@@ -183,23 +183,6 @@ class AnnualReportOutput(serializers.ModelSerializer):
 # ---------------------------------------------------------------- shared
 
 
-def _django_errors(exc: ValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        errors = dict(exc.message_dict)
-        if "__all__" in errors:
-            errors["non_field_errors"] = errors.pop("__all__")
-        return serializers.ValidationError(errors)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
-
-
-def _call(service, **kwargs):
-    """Call one service; a rule it refuses is a 400 with its message, and nothing changed."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        raise _django_errors(exc) from exc
-
-
 def _parsed(serializer_class, data, **kwargs):
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -282,7 +265,7 @@ class GroupListApi(_ReadOrManage, generics.ListAPIView):
     @extend_schema(request=GroupInputSerializer, responses={201: WorkingGroupOutput})
     def post(self, request):
         data = _parsed(GroupInputSerializer, request.data).to_input()
-        group = _call(services.group_create, actor=request.user, data=data)
+        group = call_service(services.group_create, actor=request.user, data=data)
         return Response(
             WorkingGroupOutput(selectors.group_list().get(pk=group.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -302,7 +285,7 @@ class GroupDetailApi(_ReadOrManage, generics.RetrieveAPIView):
         group = _group(pk)
         serializer = _parsed(GroupInputSerializer, request.data, partial=True)
         data = serializer.to_input(_current(group, GroupInput))
-        _call(services.group_update, actor=request.user, group=group, data=data)
+        call_service(services.group_update, actor=request.user, group=group, data=data)
         return Response(WorkingGroupOutput(selectors.group_list().get(pk=pk)).data)
 
 
@@ -367,7 +350,7 @@ class GroupMembershipListApi(_ReadOrManage, generics.ListAPIView):
     def post(self, request, pk: int):
         group = _group(pk)
         serializer = _parsed(MembershipInputSerializer, request.data, group=group)
-        membership = _call(
+        membership = call_service(
             services.membership_add,
             actor=request.user,
             group=group,
@@ -397,7 +380,7 @@ class MembershipEndApi(APIView):
         group = _group(pk)
         membership = generics.get_object_or_404(selectors.group_members(group=group), pk=member)
         on = _parsed(MembershipEndInputSerializer, request.data).validated_data["on"]
-        membership = _call(
+        membership = call_service(
             services.membership_end,
             actor=request.user,
             membership=membership,
@@ -439,7 +422,7 @@ class MeetingListApi(_ReadOrManage, generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         group = values.pop("group")
-        meeting = _call(
+        meeting = call_service(
             services.meeting_schedule,
             actor=request.user,
             group=group,
@@ -479,13 +462,13 @@ class MeetingDetailApi(_ReadOrManage, generics.RetrieveAPIView):
         meeting = self.get_object()
         changes = _parsed(MeetingUpdateInputSerializer, request.data, partial=True)
         data = replace(_current(meeting, MeetingInput), **changes.validated_data)
-        _call(services.meeting_update, actor=request.user, meeting=meeting, data=data)
+        call_service(services.meeting_update, actor=request.user, meeting=meeting, data=data)
         return Response(GovernanceMeetingDetailOutput(_meeting(pk)).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int):
         meeting = self.get_object()
-        _call(services.meeting_delete, actor=request.user, meeting=meeting)
+        call_service(services.meeting_delete, actor=request.user, meeting=meeting)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -498,7 +481,7 @@ class MinutesApproveApi(APIView):
     @extend_schema(request=None, responses={200: GovernanceMeetingDetailOutput})
     def post(self, request, pk: int):
         meeting = _meeting(pk)
-        _call(services.minutes_approve, actor=request.user, meeting=meeting)
+        call_service(services.minutes_approve, actor=request.user, meeting=meeting)
         return Response(GovernanceMeetingDetailOutput(_meeting(pk)).data)
 
 
@@ -543,7 +526,7 @@ class AgendaItemListApi(_ReadOrManage, generics.ListCreateAPIView):
         meeting = self._meeting()
         data = AgendaItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = _call(
+        item = call_service(
             services.agenda_item_add,
             actor=request.user,
             meeting=meeting,
@@ -570,7 +553,7 @@ class AgendaItemDetailApi(_ReadOrManage, generics.RetrieveAPIView):
         agenda_item = self.get_object()
         changes = _parsed(AgendaItemInputSerializer, request.data, partial=True)
         data = replace(_current(agenda_item, AgendaItemInput), **changes.validated_data)
-        _call(services.agenda_item_update, actor=request.user, item=agenda_item, data=data)
+        call_service(services.agenda_item_update, actor=request.user, item=agenda_item, data=data)
         return Response(AgendaItemOutput(_item(pk, item)).data)
 
 
@@ -587,7 +570,7 @@ class AgendaItemDecisionApi(APIView):
     def post(self, request, pk: int, item: int):
         agenda_item = _item(pk, item)
         decision = _parsed(AgendaDecisionInputSerializer, request.data).validated_data["decision"]
-        _call(
+        call_service(
             services.agenda_item_record_decision,
             actor=request.user,
             item=agenda_item,
@@ -632,7 +615,7 @@ class TaskListApi(_ReadOrManage, generics.ListAPIView):
     def post(self, request):
         values = dict(_parsed(TaskInputSerializer, request.data).validated_data)
         group = values.pop("group")
-        task = _call(
+        task = call_service(
             services.task_create, actor=request.user, group=group, data=TaskInput(**values)
         )
         return Response(FollowUpTaskOutput(task).data, status=status.HTTP_201_CREATED)
@@ -686,7 +669,7 @@ class ReportListApi(_ReadOrManage, generics.ListAPIView):
     @extend_schema(request=ReportInputSerializer, responses={201: AnnualReportOutput})
     def post(self, request):
         values = _parsed(ReportInputSerializer, request.data).validated_data
-        report = _call(services.report_create, actor=request.user, **values)
+        report = call_service(services.report_create, actor=request.user, **values)
         return Response(
             AnnualReportOutput(_reports().get(pk=report.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -710,7 +693,9 @@ class ReportDetailApi(_ReadOrManage, generics.RetrieveAPIView):
     def patch(self, request, pk: int):
         report = self.get_object()
         summary = _parsed(SummaryInputSerializer, request.data).validated_data["summary"]
-        _call(services.report_update_summary, actor=request.user, report=report, summary=summary)
+        call_service(
+            services.report_update_summary, actor=request.user, report=report, summary=summary
+        )
         return Response(AnnualReportOutput(_reports().get(pk=pk)).data)
 
 
@@ -731,7 +716,7 @@ class ReportProcessApi(APIView):
     def post(self, request, pk: int):
         report = generics.get_object_or_404(_reports(), pk=pk)
         item = _parsed(ProcessInputSerializer, request.data).validated_data["item"]
-        _call(services.report_mark_processed, actor=request.user, report=report, item=item)
+        call_service(services.report_mark_processed, actor=request.user, report=report, item=item)
         return Response(AnnualReportOutput(_reports().get(pk=pk)).data)
 
 
@@ -754,7 +739,7 @@ class ReportPresentApi(APIView):
     def post(self, request, pk: int):
         report = generics.get_object_or_404(_reports(), pk=pk)
         values = _parsed(PresentationInputSerializer, request.data).validated_data
-        _call(
+        call_service(
             services.report_present,
             actor=request.user,
             report=report,

@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 
 from kotopolku.access import programme as perms
 from kotopolku.access.api import allows
-from kotopolku.catalogue.api import Translated, TranslatedInput, django_errors, flatten
+from kotopolku.catalogue.api import Translated, TranslatedInput, flatten
 from kotopolku.catalogue.models import Service
+from kotopolku.common.api import service_errors
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme import selectors, services
 from kotopolku.programme.models import (
@@ -42,7 +43,7 @@ def _call(fn, **kwargs):
     try:
         return fn(**kwargs)
     except DjangoValidationError as exc:
-        raise django_errors(exc) from exc
+        raise service_errors(exc) from exc
 
 
 ORGS = Organisation.objects.filter(archived=False)
