@@ -48,29 +48,6 @@ def _result_url(result) -> str:
 
 
 @pytest.fixture
-def training(demo):
-    """An integration training course with a participant, a placement and a test result."""
-    course = make_course("API-KKE", kind=Course.Kind.INTEGRATION_TRAINING, sessions=2)
-    enrolment = enrol_client(course, "APIKKE-1")
-    placement = services.placement_add(
-        actor=None,
-        enrolment=enrolment,
-        employer="Päiväkoti Pilvi",
-        start=today(),
-        end=today() + timedelta(days=30),
-    )
-    result = services.language_result_add(
-        actor=None,
-        enrolment=enrolment,
-        day=today(),
-        test_name="YKI",
-        listening="B1.1",
-        reading="A2.2",
-    )
-    return course, enrolment, placement, result
-
-
-@pytest.fixture
 def caseworker_who_also_provides(demo):
     """The Järvenpää case worker, also a provider at the NGO: past the role check, sees the
     region's courses and clients, but delivers only the NGO's courses."""

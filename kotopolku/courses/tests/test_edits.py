@@ -42,29 +42,6 @@ def _snapshot(obj) -> dict:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-@pytest.fixture
-def training(demo):
-    """An integration training course with a participant, a placement and a test result."""
-    course = make_course("KK-EDIT", kind=Course.Kind.INTEGRATION_TRAINING, sessions=2)
-    enrolment = enrol_client(course, "KKE-1")
-    placement = services.placement_add(
-        actor=None,
-        enrolment=enrolment,
-        employer="Päiväkoti Pilvi",
-        start=today(),
-        end=today() + timedelta(days=30),
-    )
-    result = services.language_result_add(
-        actor=None,
-        enrolment=enrolment,
-        day=today(),
-        test_name="YKI",
-        listening="B1.1",
-        reading="A2.2",
-    )
-    return course, enrolment, placement, result
-
-
 # Sessions: the service -------------------------------------------------------------------------
 
 
