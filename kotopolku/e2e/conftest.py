@@ -142,6 +142,16 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     )
 
 
+def open_course(page, code: str) -> None:
+    """From any page, through the main menu (in Finnish), to the course with `code`."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Päävalikko").get_by_role("link", name="Kurssit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kurssit")
+    page.get_by_role("link", name=code, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+
+
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
 UI_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 

@@ -8,22 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import assert_accessible, login, screenshot
+from kotopolku.e2e.conftest import assert_accessible, login, open_course, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _open_course(page, code: str) -> None:
-    page.get_by_role("navigation", name="Päävalikko").get_by_role("link", name="Kurssit").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Kurssit")
-    page.get_by_role("link", name=code, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
 
 
 def test_provider_corrects_a_session_a_placement_and_a_test_result(page):
     login(page, "provider")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
-    _open_course(page, "KK-FI-JP")
+    open_course(page, "KK-FI-JP")
     sessions = page.locator("section[aria-labelledby=sessions-h] tbody tr")
 
     # A marked session keeps room for the hours recorded on it; nothing is saved.

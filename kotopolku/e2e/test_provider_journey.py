@@ -7,22 +7,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import assert_accessible, login, screenshot
+from kotopolku.e2e.conftest import assert_accessible, login, open_course, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _open_course(page, code: str) -> None:
-    page.get_by_role("navigation", name="Päävalikko").get_by_role("link", name="Kurssit").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Kurssit")
-    page.get_by_role("link", name=code, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
 
 
 def test_provider_marks_attendance_and_records_results_caseworker_sees_progress(page):
     login(page, "provider")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
-    _open_course(page, "SO-FA-JP")
+    open_course(page, "SO-FA-JP")
     assert_accessible(page)
     screenshot(page, "courses-01-course")
     # The provider sees the minimum fields only: no link to the plan or the client register.
@@ -59,7 +52,7 @@ def test_provider_marks_attendance_and_records_results_caseworker_sees_progress(
     assert_accessible(page)
 
     # Final test result for a participant of the Järvenpää integration training group.
-    _open_course(page, "KK-FI-JP")
+    open_course(page, "KK-FI-JP")
     page.get_by_role("link", name="Aziz, Samira").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samira Aziz")
     assert_accessible(page)
@@ -83,7 +76,7 @@ def test_provider_marks_attendance_and_records_results_caseworker_sees_progress(
 
     # The case worker sees the progress without asking: attended hours, placement, results.
     login(page, "caseworker-jarvenpaa")
-    _open_course(page, "KK-FI-JP")
+    open_course(page, "KK-FI-JP")
     page.get_by_role("link", name="Aziz, Samira").click()
     page.get_by_role("link", name="Kaikki asiakkaan kurssit").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kurssien eteneminen")
@@ -98,7 +91,7 @@ def test_provider_marks_attendance_and_records_results_caseworker_sees_progress(
 
     # Orientation at 69.5 hours is not completed (P7); the plan shows the same progress.
     page.goto("/courses/")
-    _open_course(page, "SO-AR-JP")
+    open_course(page, "SO-AR-JP")
     page.get_by_role("link", name="Saleh, Hassan").click()
     expect(page.get_by_test_id("attended-hours")).to_contain_text("69,5")
     expect(page.get_by_test_id("attended-hours")).not_to_contain_text("orientaatio suoritettu")
