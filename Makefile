@@ -26,15 +26,17 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## Create .venv and install Python and npm packages
 
+# axe-core is a test-only asset: the browser tests read it from node_modules, so it is not copied
+# here and never reaches the production static files (kotopolku/common/tests/test_static_assets.py).
 kotopolku/static/vendor/.copied: node_modules/.installed
-	mkdir -p kotopolku/static/vendor/hds kotopolku/static/vendor/htmx kotopolku/static/vendor/axe
+	mkdir -p kotopolku/static/vendor/hds kotopolku/static/vendor/htmx
 	cp node_modules/hds-core/lib/base.min.css kotopolku/static/vendor/hds/base.min.css
 	cp node_modules/hds-core/lib/components/all.min.css kotopolku/static/vendor/hds/components.min.css
 	cp node_modules/htmx.org/dist/htmx.min.js kotopolku/static/vendor/htmx/htmx.min.js
-	cp node_modules/axe-core/axe.min.js kotopolku/static/vendor/axe/axe.min.js
 	touch $@
 
 assets: install kotopolku/static/vendor/.copied compile-messages ## Copy front-end assets and collect static files
+	rm -rf kotopolku/static/vendor/axe var/static/vendor/axe  # copies made before axe became test-only
 	DEBUG=true $(PY) manage.py collectstatic --noinput -v 0
 
 compile-messages: $(VENV)/.installed ## Compile .po files to .mo (pure Python, no gettext needed)
@@ -49,24 +51,28 @@ migrate: install ## Apply database migrations
 	mkdir -p var
 	DEBUG=true $(PY) manage.py migrate --noinput -v 0
 
-run: assets migrate ## Build everything and serve the demo at http://127.0.0.1:$(PORT)
+run: assets migrate ## Build everything and serve the demo at http://127.0.0.1:$(PORT), with a task worker and the scheduler
 	DEBUG=true $(PY) manage.py seed_demo
+	@mkdir -p var/log
 	@echo ""
 	@echo "  Kotopolku demo: http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as coordinator, caseworker-jarvenpaa, caseworker-tuusula, caseworker-employment,"
 	@echo "  provider, viewer or admin, all with the password kotopolku-demo."
+	@echo "  Background worker log: $(CURDIR)/var/log/worker.log (scheduler: var/log/scheduler.log)"
 	@echo ""
-	DEBUG=true $(VENV)/bin/gunicorn kotopolku.config.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers 2 --access-logfile - --log-level warning
-
+	DEBUG=true $(VENV)/bin/honcho start -f Procfile --port $(PORT)
 system-packages: ## Install the Debian packages the tests need (browser, fonts, gettext)
 	bash .ci/install-debian-packages
 
+# Two workers (CI has 2 cores). The test database is migrated once and cloned per worker, and the
+# demo region is seeded once per worker (docs/adr/0007-fast-test-suite.md). The 15 slowest tests
+# are printed; one that takes over 5 s carries a comment saying why.
+PYTEST_WORKERS ?= 2
 test: system-packages assets ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	DJANGO_SETTINGS_MODULE=kotopolku.config.settings_test $(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=kotopolku.config.settings_test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -p no:cacheprovider --durations=15
 
 test-fast: $(VENV)/.installed ## Run the suite without the browser tests
-	DJANGO_SETTINGS_MODULE=kotopolku.config.settings_test $(PY) -m pytest -n 2 -q -m "not browser"
+	DJANGO_SETTINGS_MODULE=kotopolku.config.settings_test $(PY) -m pytest -n $(PYTEST_WORKERS) -q -p no:cacheprovider -m "not browser" --durations=15
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .
@@ -81,8 +87,28 @@ check-deploy: install ## Django's deployment checks with production settings
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=kotopolku.example.fi $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: install ## Run the benchmarks in bench/ (not part of the test suite)
-	@ls bench/*.py >/dev/null 2>&1 && for f in bench/bench_*.py; do DEBUG=true $(PY) $$f; done || echo "no benchmarks yet"
+# Small sizes that finish in a few minutes on the shared 2-core machine; the reference sizes of
+# bench/README.md are the scripts' own defaults (e.g. make bench BENCH_STATISTICS="--clients 100000").
+BENCH_STATISTICS ?= --clients 20000 --runs 5
+BENCH_COMPENSATION ?= --persons 10000 --runs 5
+BENCH_IMPORT ?= --records 2000 --runs 3
+BENCH_PROGRAMME_DOCUMENT ?= --runs 3
+BENCH_WORKLIST ?= --clients 5000
+bench: install ## Run the benchmarks in bench/ at small sizes; each target with its figure, floor, PASS/FAIL
+	@set -o pipefail; log=$$(mktemp); status=0; \
+	for name in statistics compensation import programme_document worklist; do \
+		case $$name in \
+			statistics) extra="$(BENCH_STATISTICS)";; compensation) extra="$(BENCH_COMPENSATION)";; \
+			import) extra="$(BENCH_IMPORT)";; programme_document) extra="$(BENCH_PROGRAMME_DOCUMENT)";; \
+			worklist) extra="$(BENCH_WORKLIST)";; \
+		esac; \
+		echo "== bench/bench_$$name.py $$extra"; \
+		if DEBUG=true LOG_LEVEL=WARNING $(PY) bench/bench_$$name.py $$extra 2>&1 | tee -a $$log; \
+		then echo "PASS  bench_$$name.py (exit 0)" >> $$log; \
+		else echo "FAIL  bench_$$name.py (exit $$?)" >> $$log; status=1; fi; \
+	done; \
+	echo; echo "== Summary: $$(nproc) cores, load average $$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"; \
+	grep -E '^(PASS|FAIL)  ' $$log; rm -f $$log; exit $$status
 
 clean: ## Remove the virtualenv, node_modules and built files (keeps var/db.sqlite3)
 	rm -rf $(VENV) node_modules kotopolku/static/vendor var/static

@@ -1,4 +1,4 @@
-"""Benchmark: the full regional indicator set for one year (issue 7, acceptance 3).
+"""Benchmark: the full regional indicator set for one year.
 
 Loads `generate_synthetic --clients N` (default 100,000 clients, about 1.25 million related
 rows over 2023–2025) and times, for the year 2025:
@@ -6,68 +6,54 @@ rows over 2023–2025) and times, for the year 2025:
 - kotopolku: `statistics.selectors.indicator_tables` — all 13 indicator tables, each broken
   down by municipality with its total (what the dashboard and the regional overview use);
 - floor: the same figures by hand-written SQL, one query per indicator (by municipality and the
-  total in one statement), checked to give the same numbers;
-- the ratio kotopolku / floor (target ≤ 1.5) and, on PostgreSQL, kotopolku ≤ 2 s;
+  total in one statement);
+- both by turns (kotopolku, floor; floor, kotopolku; …) after one warm-up run each, and reports
+  each side's median and min–max, the ratio of the medians (target ≤ 1.5) and the spread of the
+  per-round ratios; on PostgreSQL also kotopolku's median ≤ 2 s;
+- every figure of every row (each municipality and the total) of every table against the
+  floor's: any difference fails the run and the first ones are named;
 - dashboard: the server time of GET /statistics/?period=2025 as a viewer (suppression, charts,
-  template), through Django's test client;
+  template), through Django's test client (no floor: shown for information);
 - the number of queries of kotopolku (constant: the tests check it does not grow with data).
 
-    DEBUG=true .venv/bin/python bench/bench_statistics.py [--clients N] [--runs 5] [--keep]
+    DEBUG=true .venv/bin/python bench/bench_statistics.py [--clients N] [--runs 7] \\
+        [--sqlite-file PATH] [--write RESULT.json]
     DEBUG=true .venv/bin/python bench/bench_statistics.py --postgres \\
-        postgres://postgres@127.0.0.1:5432/postgres   # creates and drops kotopolku_bench_stats
+        postgres://postgres@127.0.0.1:5432/postgres   # a database of its own, always dropped
 
-Prints one JSON object and writes it to bench/results/statistics-<backend>-<N>.json. Exits 1
-when a target is missed. Not part of `make test`.
+The data goes into a temporary SQLite file (or PATH, kept and reused), or into a PostgreSQL
+database named for this run alone (`kp_bench_stats_<pid>_<random>`), so that two runs never
+collide. Prints the figures with the load average; writes JSON only with `--write`. Exits 1
+when a target is missed or a figure differs. Not part of `make test`.
 """
 
 # The floor's SQL is assembled from constants of this file and rule values, never from input.
 # ruff: noqa: S608
 
 import argparse
-import json
 import os
-import platform
-import statistics
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "kotopolku_bench_stats"
-RESULTS = ROOT / "bench" / "results"
+import _timing  # noqa: E402 - bench/ is this script's own folder
+
 YEAR_START, YEAR_END = date(2025, 1, 1), date(2025, 12, 31)
 RATIO_TARGET = 1.5
 POSTGRES_TARGET_S = 2.0
-
-
-def _postgres(url: str, *, keep: bool) -> tuple[str, bool]:
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        reuse = bool(exists) and keep
-        if not reuse:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}")), reuse
-
-
-def _drop_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
 # ---------------------------------------------------------------- the floor
 
 
 def floor_queries(vendor: str, rules: dict) -> dict[str, str]:
-    """One hand-written statement per indicator: rows per municipality, then the total (NULL)."""
+    """One hand-written statement per indicator: (whole, group, figures…) per municipality, then
+    the total (whole = 1)."""
     pg = vendor == "postgresql"
     s, e = f"'{YEAR_START}'", f"'{YEAR_END}'"
     d = e  # the stock figures are read on the year's last day (a past year)
@@ -99,12 +85,15 @@ def floor_queries(vendor: str, rules: dict) -> dict[str, str]:
 
     def both(select, source, cid, day, group="h.municipality_id"):
         if group == "h.municipality_id":
-            grouped = f"SELECT {group} AS g, {select} FROM {source} {where_lives(cid, day)}"
+            grouped = (
+                f"SELECT 0 AS whole, {group} AS g, {select} FROM {source} {where_lives(cid, day)}"
+            )
         else:
-            grouped = f"SELECT {group} AS g, {select} FROM {source}"
+            grouped = f"SELECT 0 AS whole, {group} AS g, {select} FROM {source}"
         # The source may end in WHERE…; the join must come before it, so sources are written
-        # as "(subquery) x".
-        return f"{grouped} GROUP BY g UNION ALL SELECT NULL, {select} FROM {source}"
+        # as "(subquery) x". The total is marked by `whole` = 1: its group is NULL, like the
+        # group of the people with no home municipality in the region.
+        return f"{grouped} GROUP BY g UNION ALL SELECT 1, NULL, {select} FROM {source}"
 
     first_assessment = (
         "NOT EXISTS (SELECT 1 FROM casework_assessment a2 WHERE a2.client_id = a.client_id AND "
@@ -273,70 +262,165 @@ def floor_rules() -> dict:
     }
 
 
-def check_same(tables, floor: dict[str, list]) -> list[str]:
-    """Compare the totals' first figures of each indicator (counts and the first median)."""
-    problems = []
-    first_column = {
-        "new_clients": ("clients", 1),
-        "guidance_contacts": ("contacts", 1),
-        "assessment_timeliness": ("within", 2),
-        "assessment_to_plan": ("plans", 1),
-        "active_plans": ("plans", 1),
-        "plan_extensions": ("extended", 2),
-        "referral_due_met": ("met", 2),
-        "overdue_reviews": ("overdue", 2),
-        "orientation": ("completed", 3),
-        "training_completion": ("completed", 2),
-        "language_target": ("all", 2),
-        "referrals": ("accepted", 4),
-        "plan_closures": ("closed", 1),
-    }
+# Where each figure of kotopolku's tables is in the floor's rows: (whole, group, figures…).
+# RATE columns are left out: they are computed from two counts that are compared. A tuple of
+# positions is a sum of the floor's figures.
+FLOOR_VALUES: dict[str, dict[str, int | tuple[int, ...]]] = {
+    "new_clients": {"clients": 0},
+    # kotopolku's "persons" are the known clients plus the anonymous contacts' persons.
+    "guidance_contacts": {"contacts": 0, "persons": (1, 2), "anonymous": 2},
+    "assessment_timeliness": {"assessments": 0, "within": 1, "median_days": 2},
+    "assessment_to_plan": {"plans": 0, "median_days": 1},
+    "active_plans": {"plans": 0},
+    "plan_extensions": {
+        "plans": 0,
+        "extended": 1,
+        "extensions": 2,
+        "reason_literacy": 3,
+        "reason_illness": 4,
+        "reason_family_leave": 5,
+        "reason_other_special_need": 6,
+    },
+    "referral_due_met": {"plans": 0, "met": 1},
+    "overdue_reviews": {"plans": 0, "overdue": 1},
+    "orientation": {"participants": 0, "completed": 2, "median_hours": 3},
+    "training_completion": {"ended": 0, "completed": 1},
+    "language_target": {
+        "tested": 0,
+        "all": 1,
+        **{
+            f"{skill}_{what}": 2 + 2 * i + j
+            for i, skill in enumerate(("listening", "reading", "speaking", "writing"))
+            for j, what in enumerate(("tested", "meets"))
+        },
+    },
+    "referrals": {"sent": 0, "answered": 2, "accepted": 3, "median_days": 4},
+    "plan_closures": {
+        "closed": 0,
+        **{
+            f"reason_{r}": 1 + i
+            for i, r in enumerate(("employed", "studies", "moved", "time_limit", "other"))
+        },
+    },
+}
+# The cells whose person count (the suppression's denominator) the floor counts as well.
+FLOOR_PERSONS: dict[str, dict[str, int]] = {
+    "active_plans": {"plans": 1},
+    "orientation": {"participants": 1},
+    "referrals": {"sent": 1},
+}
+
+
+def _same(ours, theirs) -> bool:
+    """Counts exactly; medians (rounded to 0.1 by kotopolku) to within the rounding."""
+    if ours is None or theirs is None:
+        return (ours in (None, 0)) and (theirs in (None, 0))
+    return abs(float(ours) - float(theirs)) <= 0.05 + 1e-9
+
+
+def _pick(values: tuple | None, index: int | tuple[int, ...]):
+    if values is None:
+        return None
+    if isinstance(index, tuple):
+        return sum(values[i] or 0 for i in index)
+    return values[index]
+
+
+def floor_rows(rows: list) -> dict[str, tuple]:
+    """The floor's rows by kotopolku's row key: "total", or the group's id as text."""
+    return {("total" if whole else str(group)): tuple(values) for whole, group, *values in rows}
+
+
+def check_same(tables, floor: dict[str, list]) -> tuple[int, list[str]]:
+    """Compare every figure of every row (each municipality and the total) of every indicator.
+
+    Returns the number of figures compared and the mismatches. A floor row that kotopolku does
+    not show, with any figure other than zero, is a mismatch too.
+    """
+    compared, problems = 0, []
     for table in tables:
-        column, index = first_column[table.key]
-        total_row = next(r for r in floor[table.key] if r[0] is None)
-        ours = table.total.cells[column].value
-        if int(ours or 0) != int(total_row[index] or 0):
-            problems.append(f"{table.key}.{column}: kotopolku {ours}, floor {total_row[index]}")
-    return problems
+        if table.key not in FLOOR_VALUES:
+            problems.append(f"{table.key}: no floor for this table")
+            continue
+        theirs_by_key = floor_rows(floor[table.key])
+        shown = set()
+        for row in table.all_rows():
+            shown.add(row.key)
+            theirs = theirs_by_key.get(row.key)
+            for column, index in FLOOR_VALUES[table.key].items():
+                ours = row.cells[column].value
+                value = _pick(theirs, index)
+                compared += 1
+                if not _same(ours, value):
+                    problems.append(
+                        f"{table.key}[{row.key}].{column}: kotopolku {ours}, floor {value}"
+                    )
+            for column, index in FLOOR_PERSONS.get(table.key, {}).items():
+                ours = row.cells[column].persons
+                value = _pick(theirs, index)
+                compared += 1
+                if not _same(ours, value):
+                    problems.append(
+                        f"{table.key}[{row.key}].{column} persons: kotopolku {ours}, floor {value}"
+                    )
+        for key, values in theirs_by_key.items():
+            if key not in shown and any(v for v in values):
+                problems.append(f"{table.key}[{key}]: floor row {values} not in kotopolku's table")
+    return compared, problems
 
 
 # ---------------------------------------------------------------- main
 
 
-def timed(fn, runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--postgres", metavar="DATABASE_URL", default="")
-    parser.add_argument("--keep", action="store_true", help="reuse (and keep) the loaded data")
+    parser.add_argument("--runs", type=int, default=7, help="rounds of kotopolku and the floor")
+    parser.add_argument(
+        "--postgres",
+        metavar="SERVER_URL",
+        default="",
+        help="load into a database of this run's own on that server (always dropped)",
+    )
+    parser.add_argument(
+        "--sqlite-file",
+        metavar="PATH",
+        default="",
+        help="load into PATH and keep it; reused as it is when it exists (default: a temporary file)",
+    )
+    _timing.add_write_argument(parser)
     args = parser.parse_args()
 
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotopolku.config.settings")
-    reuse = False
-    if args.postgres:
-        os.environ["DATABASE_URL"], reuse = _postgres(args.postgres, keep=args.keep)
-        backend = "postgresql"
-    else:
-        path = ROOT / "var" / f"bench_statistics_{args.clients}.sqlite3"
-        reuse = path.exists() and args.keep
-        if path.exists() and not reuse:
-            path.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        backend = "sqlite"
+    with ExitStack() as stack:
+        if args.postgres:
+            url = stack.enter_context(_timing.postgres_database(args.postgres, "kp_bench_stats"))
+            reuse, backend = False, "postgresql"
+        else:
+            if args.sqlite_file:
+                path = Path(args.sqlite_file).resolve()
+            else:
+                tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="kp_bench_stats_"))
+                path = Path(tmp) / "bench.sqlite3"
+            reuse, backend = path.exists(), "sqlite"
+            url = f"sqlite:///{path}"
+        os.environ["DATABASE_URL"] = url
+        result = run(args, backend=backend, reuse=reuse)
+        from django.db import connections
 
+        connections.close_all()
+
+    _timing.write_result(args.write, result)
+    return 0 if result["pass"] else 1
+
+
+def run(args, *, backend: str, reuse: bool) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client as HttpClient
@@ -347,89 +431,98 @@ def main() -> int:
     from kotopolku.statistics.filters import Filters, Period
     from kotopolku.statistics.synthetic import generate
 
-    load_seconds = None
-    related = None
-    try:
-        if not reuse:
-            call_command("migrate", verbosity=0)
-            seed_demo(with_users=True, clients=0)
-            started = time.perf_counter()
-            loaded = generate(clients=args.clients)
-            load_seconds = round(time.perf_counter() - started, 1)
-            related = loaded["related_rows"]
-            if backend == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-        filters = Filters(Period.parse("2025"))
-
-        def ours():
-            return selectors.indicator_tables(filters, by="municipality")
-
-        queries = floor_queries(connection.vendor, floor_rules())
+    load_seconds = related = None
+    if not reuse:
+        call_command("migrate", verbosity=0)
+        seed_demo(with_users=True, clients=0)
+        started = time.perf_counter()
+        related = generate(clients=args.clients)["related_rows"]
+        load_seconds = round(time.perf_counter() - started, 1)
         if backend == "postgresql":
-            # Kotopolku turns JIT off for its statistics transaction (see selectors.shared_reads);
-            # the floor gets the same, so that the comparison is of the queries alone.
             with connection.cursor() as cursor:
-                cursor.execute("SET jit = off")
-        ours()  # warm caches (both sides read the same pages)
-        run_floor(queries)
-        reset_queries()  # the load filled the query log; the count must start from zero
-        with CaptureQueriesContext(connection) as captured:
-            tables = ours()
-            query_count = len(captured)
-        ours_s, ours_all = timed(ours, args.runs)
-        floor_s, floor_all = timed(lambda: run_floor(queries), args.runs)
-        mismatches = check_same(tables, run_floor(queries))
+                cursor.execute("ANALYZE")
+    filters = Filters(Period.parse("2025"))
 
-        from django.conf import settings
-        from django.contrib.auth import get_user_model
+    def ours():
+        return selectors.indicator_tables(filters, by="municipality")
 
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        http = HttpClient()
-        http.force_login(get_user_model().objects.get(username="viewer"))
-        http.get("/statistics/?period=2025")
-        page_s, _page_all = timed(
-            lambda: http.get("/statistics/?period=2025"), max(3, args.runs // 2)
+    queries = floor_queries(connection.vendor, floor_rules())
+    if backend == "postgresql":
+        # Kotopolku turns JIT off for its statistics transaction (see selectors.shared_reads);
+        # the floor gets the same, so that the comparison is of the queries alone.
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+
+    reset_queries()  # the load filled the query log; the count must start from zero
+    with CaptureQueriesContext(connection) as captured:
+        tables = ours()
+        query_count = len(captured)
+    compared, mismatches = check_same(tables, run_floor(queries))
+
+    # Both sides by turns (warm-up runs not counted): a busy spell falls on both alike.
+    timings = _timing.interleave(
+        {"kotopolku": ours, "floor": lambda: run_floor(queries)}, runs=args.runs, warmup=1
+    )
+    comparison = timings.compare("kotopolku", "floor")
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    http = HttpClient()
+    http.force_login(get_user_model().objects.get(username="viewer"))
+    page = _timing.interleave(
+        {"page": lambda: http.get("/statistics/?period=2025")},
+        runs=max(3, args.runs // 2),
+        warmup=1,
+    ).summary("page")
+
+    ratio_ok = comparison.ratio <= RATIO_TARGET
+    absolute_ok = backend != "postgresql" or comparison.target.median <= POSTGRES_TARGET_S
+    same_ok = not mismatches
+    result = {
+        "benchmark": "statistics",
+        "conditions": _timing.conditions(),
+        "backend": backend,
+        "clients": args.clients,
+        "related_rows": related,
+        "load_seconds": load_seconds,
+        "rounds": args.runs,
+        "timing": comparison.as_dict(),
+        "kotopolku_queries": query_count,
+        "floor_queries": len(queries),
+        "dashboard_page": page.as_dict(),
+        "figures_compared": compared,
+        "mismatches": mismatches,
+        "pass": ratio_ok and absolute_ok and same_ok,
+    }
+
+    print(f"statistics 2025, {backend}, {args.clients} clients; {_timing.conditions_text()}")
+    print(f"  kotopolku  {comparison.target.text()}  ({query_count} queries)")
+    print(f"  floor      {comparison.floor.text()}  ({len(queries)} queries)")
+    print(f"  {comparison.text()}; dashboard page {page.text()}")
+    print(f"  {compared} figures compared (every row and column of the 13 tables)")
+    for problem in mismatches[:10]:
+        print(f"    MISMATCH {problem}")
+    if len(mismatches) > 10:
+        print(f"    … and {len(mismatches) - 10} more")
+    _timing.verdict(
+        f"statistics ({backend}, {args.clients} clients): kotopolku ≤ {RATIO_TARGET} × floor",
+        f"{comparison.target.median:.3f} s, {comparison.text()}",
+        comparison.floor.text(),
+        ratio_ok,
+    )
+    if backend == "postgresql":
+        _timing.verdict(
+            f"statistics (postgresql, {args.clients} clients): kotopolku ≤ {POSTGRES_TARGET_S} s",
+            comparison.target.text(),
+            comparison.floor.text(),
+            absolute_ok,
         )
-
-        result = {
-            "benchmark": "statistics",
-            "date": time.strftime("%Y-%m-%d"),
-            "backend": backend,
-            "clients": args.clients,
-            "related_rows": related,
-            "load_seconds": load_seconds,
-            "runs": args.runs,
-            "kotopolku_seconds": round(ours_s, 3),
-            "floor_seconds": round(floor_s, 3),
-            "ratio": round(ours_s / floor_s, 2) if floor_s else None,
-            "kotopolku_queries": query_count,
-            "floor_queries": len(queries),
-            "dashboard_page_seconds": round(page_s, 3),
-            "kotopolku_all": [round(t, 3) for t in ours_all],
-            "floor_all": [round(t, 3) for t in floor_all],
-            "same_figures": not mismatches,
-            "mismatches": mismatches,
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        }
-    finally:
-        connection.close()
-        if args.postgres and not args.keep:
-            _drop_postgres(args.postgres)
-
-    print(json.dumps(result, indent=2))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"statistics-{backend}-{args.clients}.json").write_text(
-        json.dumps(result, indent=2) + "\n"
+    _timing.verdict(
+        "statistics: the same figures as the floor",
+        f"{compared - len(mismatches)} of {compared} equal",
+        "hand-written SQL",
+        same_ok,
     )
-    ok = (
-        result["ratio"] is not None
-        and result["ratio"] <= RATIO_TARGET
-        and result["same_figures"]
-        and (backend != "postgresql" or result["kotopolku_seconds"] <= POSTGRES_TARGET_S)
-    )
-    return 0 if ok else 1
+    return result
 
 
 if __name__ == "__main__":

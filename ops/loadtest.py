@@ -273,8 +273,10 @@ def fault(args) -> int:
     time.sleep(args.restart_after)
     restart_at = time.monotonic()
     print(f"restarting PostgreSQL at t={restart_at - start:.1f} s: {args.restart_cmd}")
-    subprocess.run(args.restart_cmd, shell=True, check=False)  # noqa: S602 - operator's own command
+    restart = subprocess.run(args.restart_cmd, shell=True, check=False)  # noqa: S602 - operator's own command
     restarted = time.monotonic()
+    if restart.returncode != 0:
+        print(f"the restart command failed with status {restart.returncode}")
     for thread in threads:
         thread.join(args.seconds + 60)
     end = time.monotonic()
@@ -313,7 +315,17 @@ def fault(args) -> int:
         with open(args.json, "w") as fh:
             json.dump(report, fh, indent=2)
     recovered = first_ok_after is not None and tail and tail_ok == len(tail)
-    return 0 if recovered and not unclean else 1
+    # A run that saw no outage proves nothing about recovery: the database must have been
+    # down (the restart command stops it for a while) and the application must have said so.
+    observed = len(outage) > 0
+    if not observed:
+        print("no outage was observed: no request was answered 503 while the database was down")
+    report["restart_status"] = restart.returncode
+    report["outage_observed"] = observed
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(report, fh, indent=2)
+    return 0 if recovered and observed and restart.returncode == 0 and not unclean else 1
 
 
 def main() -> int:

@@ -3,6 +3,6 @@
 from kotopolku.access.policy import ALL_ROLES, Permission, Role
 
 CATALOGUE_VIEW = Permission("catalogue.view", ALL_ROLES)
-# Writes are for coordinators only (issue 3); administrators keep the system, not the content.
+# Writes are for coordinators only; administrators keep the system, not the content.
 CATALOGUE_MANAGE = Permission("catalogue.manage", frozenset({Role.COORDINATOR}))
 COMPLETENESS_VIEW = Permission("catalogue.completeness", ALL_ROLES)

@@ -21,7 +21,7 @@ READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.VIEWER})
 def _owns_or_manages(user: Any, task: Any) -> bool:
     if is_admin(user) or Role.COORDINATOR in roles_of(user):
         return True
-    return getattr(task, "owner_id", None) == user.pk
+    return getattr(task, "assignee_user_id", None) == user.pk
 
 
 GOVERNANCE_VIEW = Permission("governance.view", READERS)

@@ -11,9 +11,11 @@
   client may open them only after giving a reason, which grants a short, audited read.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kotopolku.access.policy import (
@@ -54,6 +56,49 @@ PRIVACY_LOG_REPORT = Permission("privacy.log_report", PERSONAL_DATA_STAFF, _log_
 PRIVACY_OPEN_RESTRICTED = Permission("privacy.open_restricted", PERSONAL_DATA_STAFF, _may_open)
 
 
+# The restriction part of the scope. It reads privacy's tables (models only), so that access
+# never imports privacy's selectors and privacy's selectors may import access (issue 14 item 10).
+
+
+def active_restriction_q() -> Q:
+    from kotopolku.privacy.models import Restriction
+
+    return Q(Exists(Restriction.objects.filter(client=OuterRef("pk"), lifted_on__isnull=True)))
+
+
+def without_restricted(qs: QuerySet) -> QuerySet:
+    """`qs` (of Client) without the clients whose processing is restricted (lists, searches)."""
+    return qs.exclude(active_restriction_q())
+
+
+def without_restricted_clients(qs: QuerySet, *, client_field: str = "client") -> QuerySet:
+    """`qs` (rows that point to a client through `client_field`, e.g. enrolments) without the
+    rows of clients whose processing is restricted: the same rule as `without_restricted`."""
+    from kotopolku.privacy.models import Restriction
+
+    restricted = Restriction.objects.filter(client=OuterRef(client_field), lifted_on__isnull=True)
+    return qs.exclude(Exists(restricted))
+
+
+def is_restricted(client_pk: int) -> bool:
+    from kotopolku.privacy.models import Restriction
+
+    return Restriction.objects.filter(client_id=client_pk, lifted_on__isnull=True).exists()
+
+
+def active_grant(*, user: Any, client_pk: int, now: datetime) -> Any:
+    """The user's live grant to read a restricted client, or None."""
+    from kotopolku.privacy.models import RestrictedReadGrant
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        RestrictedReadGrant.objects.filter(user_id=user.pk, client_id=client_pk, expires_at__gt=now)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
 class RestrictedClient(PermissionDenied):
     """The client's processing is restricted and the user has not given a reason to read it."""
 
@@ -68,8 +113,6 @@ def deny_if_restricted(user: Any, client: Any, *, path: str = "") -> None:
     A read under a grant writes an audit row with the grant's reason; a refusal writes an
     access_denied row.
     """
-    from kotopolku.privacy.selectors import active_grant, is_restricted
-
     if client is None or not is_restricted(client.pk):
         return
     grant = active_grant(user=user, client_pk=client.pk, now=timezone.now())

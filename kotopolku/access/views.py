@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from kotopolku.access.policy import Permission, can
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 
@@ -23,6 +24,7 @@ def enforce(request: HttpRequest, perm: Permission, obj: Any = None) -> None:
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "pk", "") or "",
         reason=str(perm),
+        details=audit_summary("denied", permission=perm.key),
         success=False,
         path=request.path,
     )

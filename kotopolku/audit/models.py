@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.audit import labels
+
 
 class AuditEvent(models.Model):
     """Append-only: database triggers refuse UPDATE and DELETE (see migration 0002).
@@ -19,6 +21,7 @@ class AuditEvent(models.Model):
         SEARCH = "search", _("search")
         EXPORT = "export", _("export")
         DISCLOSE = "disclose", _("disclosure")
+        REVOKE = "revoke", _("end of disclosure")
         CREATE = "create", _("create")
         UPDATE = "update", _("update")
         DELETE = "delete", _("delete")
@@ -40,6 +43,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A summary made by the system, as a code and its parameters (`audit.labels.audit_summary`), so
+    # that the log reads in the reader's language; `reason` keeps the English text as well.
+    details = models.JSONField(_("details"), null=True, blank=True)
     success = models.BooleanField(_("success"), default=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
@@ -52,3 +58,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def object_label(self) -> str:
+        return labels.object_label(self.object_type)
+
+    @property
+    def reason_label(self) -> str:
+        return labels.reason_label(self.details, self.reason)
+
+    @property
+    def reason_code(self) -> str:
+        return labels.reason_code(self.details, self.reason)

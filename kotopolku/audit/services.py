@@ -1,10 +1,14 @@
 """Writing audit rows. Every read of personal data, and every security event, comes here."""
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import connection, transaction
+from django.utils import translation
 from stdnum.fi import hetu
 
+from kotopolku.audit.labels import reason_label
 from kotopolku.audit.models import AuditEvent
 from kotopolku.common.middleware import current_request_id
 
@@ -22,6 +26,83 @@ def redact(text: str) -> str:
     return text
 
 
+# Actions that read a client's personal data: they count toward the bulk-read alert.
+CLIENT_READS = frozenset(
+    {AuditEvent.Action.VIEW, AuditEvent.Action.SEARCH, AuditEvent.Action.EXPORT}
+)
+
+# Subscribers told, after the reading transaction commits, that a user has read clients.
+# Higher apps (security's bulk-read detector) register in their AppConfig.ready; audit is a leaf
+# and imports none of them.
+_client_read_subscribers: list[Callable[[int], None]] = []
+
+
+def subscribe_client_reads(callback: Callable[[int], None]) -> None:
+    """Call `callback(user_id)` after each transaction in which `user_id` read a client."""
+    if callback not in _client_read_subscribers:
+        _client_read_subscribers.append(callback)
+
+
+class _ClientReadHook:
+    """The on-commit callback; carries the user id so one transaction schedules it once."""
+
+    def __init__(self, user_id: int):
+        self.client_read_user_id = user_id
+
+    def __call__(self) -> None:
+        for callback in list(_client_read_subscribers):
+            callback(self.client_read_user_id)
+
+
+def _client_read(user_id: int) -> None:
+    if not _client_read_subscribers:
+        return
+    if connection.in_atomic_block and any(
+        getattr(entry[1], "client_read_user_id", None) == user_id
+        for entry in connection.run_on_commit
+    ):
+        return
+    # robust: a failing subscriber never breaks the read that triggered it.
+    transaction.on_commit(_ClientReadHook(user_id), robust=True)
+
+
+def _english(details: dict[str, Any] | None, reason: str) -> str:
+    """The reason stored next to `details`: what the caller gave, or the summary in English
+    (for the API, the log report and anyone reading the table without the labels)."""
+    if reason or not details:
+        return reason
+    with translation.override("en"):
+        return reason_label(details, "")
+
+
+def _row(
+    *,
+    user: Any,
+    label: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    client_id: int | None,
+    reason: str,
+    success: bool,
+    path: str,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor=user,
+        actor_label=redact(label)[:150],
+        action=action,
+        object_type=object_type[:60],
+        object_id=str(object_id)[:64],
+        client_id=client_id,
+        reason=redact(_english(details, reason))[:300],
+        details=details or None,
+        success=success,
+        request_id=current_request_id(),
+        path=redact(path)[:300],
+    )
+
+
 def audit_record(
     *,
     actor: Any,
@@ -33,24 +114,69 @@ def audit_record(
     success: bool = True,
     path: str = "",
     actor_label: str = "",
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """`details`: a system-made summary from `kotopolku.audit.labels.audit_summary(...)`, worded in
+    the reader's language on the audit page; `reason` is for free text."""
     user: Any = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user else "")
-    event = AuditEvent.objects.create(
-        actor=user,
-        actor_label=redact(label)[:150],
+    event = _row(
+        user=user,
+        label=label,
         action=action,
-        object_type=object_type[:60],
-        object_id=str(object_id)[:64],
+        object_type=object_type,
+        object_id=object_id,
         client_id=client_id,
-        reason=redact(reason)[:300],
+        reason=reason,
         success=success,
-        request_id=current_request_id(),
-        path=redact(path)[:300],
+        path=path,
+        details=details,
     )
-    if action == AuditEvent.Action.VIEW and client_id is not None and user is not None:
-        # Bulk-extraction detector (security app); it runs after the read commits.
-        from kotopolku.security.services import schedule_bulk_read_check
-
-        schedule_bulk_read_check(user.pk)
+    event.save(force_insert=True)
+    if action in CLIENT_READS and client_id is not None and user is not None and success:
+        _client_read(user.pk)
     return event
+
+
+def audit_client_reads(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    client_ids: Iterable[int],
+    reason: str = "",
+    path: str = "",
+    details: dict[str, Any] | None = None,
+) -> int:
+    """One row per client shown by a list, search, export or document, in one batched insert.
+
+    The 906/2019 § 17 log report is per client, so a page of 25 clients names all 25; the rows
+    count toward the bulk-read alert like single reads. Returns the number of rows written.
+    """
+    user: Any = actor if actor is not None and actor.is_authenticated else None
+    label = user.get_username() if user else ""
+    ids = list(dict.fromkeys(int(pk) for pk in client_ids))  # unique, in the order shown
+    if not ids:
+        return 0
+    reason = _english(details, reason)
+    AuditEvent.objects.bulk_create(
+        [
+            _row(
+                user=user,
+                label=label,
+                action=action,
+                object_type=object_type,
+                object_id=pk,
+                client_id=pk,
+                reason=reason,
+                success=True,
+                path=path,
+                details=details,
+            )
+            for pk in ids
+        ],
+        batch_size=500,
+    )
+    if action in CLIENT_READS and user is not None:
+        _client_read(user.pk)
+    return len(ids)

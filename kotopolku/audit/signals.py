@@ -2,6 +2,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 
@@ -35,6 +36,6 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
         actor_label=str(username or ""),
         action=AuditEvent.Action.LOCKOUT,
         success=False,
-        reason="too many failed log-ins",
+        details=audit_summary("failed_logins"),
         path=request.path if request else "",
     )

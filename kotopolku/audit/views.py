@@ -3,17 +3,21 @@ from django.shortcuts import render
 
 from kotopolku.access import organisations as perms
 from kotopolku.access.views import requires
+from kotopolku.audit.filters import AuditEventFilter
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.selectors import audit_event_list
+from kotopolku.common.filters import filtered
 
 
 @requires(perms.AUDIT_VIEW)
 def audit_list(request):
-    search = request.GET.get("q", "").strip()[:100]
-    action = request.GET.get("action", "")
-    if action not in AuditEvent.Action.values:
-        action = ""
-    events = audit_event_list(search=search, action=action).select_related("actor")
+    data = request.GET.copy()
+    if "q" in data and "search" not in data:
+        data["search"] = data["q"]  # the page's search box
+    filterset, events = filtered(AuditEventFilter, data, audit_event_list(), request=request)
+    events = events.select_related("actor")
+    search = filterset.form.cleaned_data.get("search") or ""
+    action = filterset.form.cleaned_data.get("action") or ""
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,18 +9,27 @@ from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from kotopolku.access import casework as perms
-from kotopolku.access.api import allows
+from kotopolku.access.api import ClientReadsAudited, allows
 from kotopolku.access.clients import deny_unless_visible
 from kotopolku.access.views import enforce
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework import selectors, services
+from kotopolku.casework.filters import (
+    AssessmentFilter,
+    ContactFilter,
+    PlanFilter,
+    PlanReviewFilter,
+    ReferralFilter,
+    WorklistFilter,
+    worklist_options,
+)
 from kotopolku.casework.models import (
     Assessment,
     GuidanceContact,
@@ -31,7 +40,8 @@ from kotopolku.casework.models import (
     Referral,
 )
 from kotopolku.clients.models import Client
-from kotopolku.common.api import problem, service_errors
+from kotopolku.common.api import call_service, problem, service_errors
+from kotopolku.common.filters import filterset_parameters, params_of
 
 
 def _client(request, pk: int) -> Client:
@@ -41,6 +51,17 @@ def _client(request, pk: int) -> Client:
         client = None
     deny_unless_visible(request.user, client, path=request.path, object_id=pk)
     return client
+
+
+def _audit_read(request, client: Client, object_type: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type=object_type,
+        object_id=client.pk,
+        client_id=client.pk,
+        path=request.path,
+    )
 
 
 def _on(request) -> date:
@@ -110,15 +131,21 @@ class WorklistRowOutput(serializers.Serializer):
         return list(row.deadlines.problem_codes) if row.deadlines else []
 
 
-class WorklistApi(generics.ListAPIView):
+@extend_schema_view(get=extend_schema(parameters=filterset_parameters(WorklistFilter)))
+class WorklistApi(ClientReadsAudited, generics.ListAPIView):
     serializer_class = WorklistRowOutput
     permission_classes = [allows(perms.WORKLIST)]
+    audit_object_type = "Worklist"
+
+    def client_id_of(self, row) -> int:
+        return row.client.pk
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request kwargs, no DB
+            return Client.objects.none()
+        params = params_of(WorklistFilter, self.request)
         return selectors.worklist(
-            user=self.request.user,
-            on=_on(self.request),
-            search=self.request.query_params.get("search", "")[:100],
+            user=self.request.user, on=_on(self.request), options=worklist_options(params)
         )
 
 
@@ -146,23 +173,22 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "organisation"]
 
 
-class ContactListApi(generics.ListCreateAPIView):
+class ContactListApi(ClientReadsAudited, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
+    audit_object_type = "GuidanceContactList"
+
+    def client_id_of(self, row) -> int | None:
+        return row.client_id
+
+    filterset_class = ContactFilter
 
     def get_permissions(self):
         perm = perms.CONTACT_RECORD if self.request.method == "POST" else perms.CONTACT_LIST
         return [allows(perm)()]
 
     def get_queryset(self):
-        audit_record(
-            actor=self.request.user,
-            action=AuditEvent.Action.VIEW,
-            object_type="GuidanceContact",
-            reason="api list",
-        )
         return selectors.contact_list(
-            organisation_ids=perms.casework_organisation_ids(self.request.user),
-            search=self.request.query_params.get("search", "")[:100],
+            user=self.request.user,
         )
 
     def perform_create(self, serializer):
@@ -196,10 +222,12 @@ class AssessmentOutput(serializers.ModelSerializer):
 
 class ClientAssessmentsApi(generics.ListAPIView):
     serializer_class = AssessmentOutput
+    filterset_class = AssessmentFilter
     permission_classes = [allows(perms.CASE_VIEW)]
 
     def get_queryset(self):
         client = _client(self.request, self.kwargs["pk"])
+        _audit_read(self.request, client, "Assessments")
         return Assessment.objects.filter(client=client).prefetch_related(
             "service_needs", "partner_organisations"
         )
@@ -246,6 +274,7 @@ class PlanInput(serializers.Serializer):
 
 class ClientPlansApi(generics.ListCreateAPIView):
     serializer_class = PlanOutput
+    filterset_class = PlanFilter
 
     def get_permissions(self):
         perm = perms.CASE_EDIT if self.request.method == "POST" else perms.CASE_VIEW
@@ -253,6 +282,8 @@ class ClientPlansApi(generics.ListCreateAPIView):
 
     def get_queryset(self):
         client = _client(self.request, self.kwargs["pk"])
+        if self.request.method == "GET":
+            _audit_read(self.request, client, "IntegrationPlans")
         return IntegrationPlan.objects.filter(client=client).prefetch_related(
             "services", "reviews", "extensions"
         )
@@ -287,26 +318,73 @@ class ClientPlansApi(generics.ListCreateAPIView):
         return Response(PlanOutput(plan).data, status=status.HTTP_201_CREATED)
 
 
+class PlanReviewInput(serializers.Serializer):
+    day = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class PlanReviewsApi(generics.ListCreateAPIView):
+    """The reviews of a plan (P5). A review dated before its plan's start, or in the future, is
+    refused with a 400 problem naming the field `day`, as in the form and the import."""
+
+    serializer_class = PlanReviewOutput
+    pagination_class = None
+    filterset_class = PlanReviewFilter
+
+    def get_permissions(self):
+        perm = perms.CASE_EDIT if self.request.method == "POST" else perms.CASE_VIEW
+        return [allows(perm)()]
+
+    def _plan(self) -> IntegrationPlan:
+        plan = IntegrationPlan.objects.filter(pk=self.kwargs["pk"]).first()
+        deny_unless_visible(
+            self.request.user,
+            plan.client if plan is not None else None,
+            path=self.request.path,
+            object_id=self.kwargs["pk"],
+        )
+        return plan
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request kwargs, no DB
+            return PlanReview.objects.none()
+        plan = self._plan()
+        audit_record(
+            actor=self.request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="PlanReview",
+            object_id=plan.pk,
+            client_id=plan.client_id,
+        )
+        return PlanReview.objects.filter(plan=plan).order_by("day", "id")
+
+    @extend_schema(request=PlanReviewInput, responses={201: PlanReviewOutput})
+    def post(self, request, pk: int):
+        plan = self._plan()
+        enforce(request, perms.CASE_EDIT, plan.client)
+        data = PlanReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = call_service(
+            services.plan_review_add, actor=request.user, plan=plan, **data.validated_data
+        )
+        return Response(PlanReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
 class ReferralOutput(serializers.ModelSerializer):
     class Meta:
         model = Referral
         exclude = ["created_by", "modified_by", "archived"]
 
 
-class ReferralListApi(generics.ListAPIView):
+class ReferralListApi(ClientReadsAudited, generics.ListAPIView):
+    """The referrals the caller may see: for the responsible organisation every referral of its
+    clients (onward ones included); for a receiver only open ones."""
+
     serializer_class = ReferralOutput
     permission_classes = [allows(perms.REFERRAL_LIST)]
+    audit_object_type = "ReferralList"
+    filterset_class = ReferralFilter
 
     def get_queryset(self):
-        audit_record(
-            actor=self.request.user,
-            action=AuditEvent.Action.VIEW,
-            object_type="Referral",
-            reason="api list",
-        )
-        status_filter = self.request.query_params.get("status", "")
-        return selectors.referral_list(
-            organisation_ids=perms.casework_organisation_ids(self.request.user),
-            search=self.request.query_params.get("search", "")[:100],
-            status=status_filter if status_filter in Referral.Status.values else "",
-        )
+        # search and status: ReferralFilter narrows this, the referrals the user may see.
+        return selectors.referral_list(user=self.request.user)

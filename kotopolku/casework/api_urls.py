@@ -12,6 +12,7 @@ urlpatterns = [
         name="client-assessments",
     ),
     path("clients/<int:pk>/plans/", api.ClientPlansApi.as_view(), name="client-plans"),
+    path("plans/<int:pk>/reviews/", api.PlanReviewsApi.as_view(), name="plan-reviews"),
     path("casework/worklist/", api.WorklistApi.as_view(), name="worklist"),
     path("casework/contacts/", api.ContactListApi.as_view(), name="contact-list"),
     path("casework/referrals/", api.ReferralListApi.as_view(), name="referral-list"),

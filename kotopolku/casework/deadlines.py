@@ -1,21 +1,24 @@
-"""The one function that computes a client's statutory deadlines (DOMAIN.md §5, P1–P6).
+"""The one function that computes a client's statutory deadlines (docs/domain.md §5, P1–P6).
 
 `compute_deadlines(case, on=day)` takes a frozen snapshot of plain data and a day and returns the
-dates and problems of DATA-FORMATS.md `client_deadlines`. The worklist, the client page, the API,
+dates and problems of docs/data-formats.md `client_deadlines`. The worklist, the client page, the API,
 the commands and the plan validation in `services.py` all call it; nothing else computes a
 deadline.
 
-Which day decides which rule row (the rule table is effective-dated):
+Which day decides which rule row (docs/domain.md §5, law over time; the rule table is
+effective-dated and the law changed in 2011, 2023 and 2025):
 
-- the plan window (`plan_window_years`, `plan_window_exempt_bases`): the first permit date,
-  because the window opens on that day and its length is fixed then;
-- the first-plan length (`first_plan_max_years`) and the total length, extension cap and
-  extension reasons (`plan_total_base_months`, `plan_extension_cap_months`,
-  `plan_extension_reasons`): the first plan's start, because P2 and P3 are measured from it;
-- `referral_due_months`: the latest plan's start;
-- `review_interval_months`: the day the interval is counted from (the last review on or after
-  the latest plan's start, else the latest plan's start);
-- `assessment_start_target_days`: the day the client relationship began.
+- P1 (`plan_window_years`, `plan_window_exempt_bases`): for the field `plan_window_end`, the first
+  permit date (the window opens then); each assessment and plan is judged by the rule in force
+  on its own start;
+- P2 (`first_plan_max_years`) and P3 (`plan_total_base_months`, `plan_extension_cap_months`,
+  `plan_extension_reasons`): the first plan's start, so a pathway begun under the old law keeps
+  the old limits after 2025;
+- P4 (`referral_due_months`) and P5 (`review_interval_months`): the latest plan's start;
+- P6 (`assessment_start_target_days`): the day the client relationship began.
+
+A day no row covers gives the problem `no_rule_in_force` and leaves the fields that need the
+rule empty; it never raises.
 
 Each rule's arithmetic is the Python form of its object in `casework/statutory.py` (PLAN_WINDOW,
 FIRST_PLAN_END, MAX_PLAN_END, REFERRAL_DUE, REVIEW_DUE, ASSESSMENT_DUE); the statistics selectors
@@ -45,9 +48,11 @@ from kotopolku.casework.statutory import (
     RULE_KEYS,
     RuleBook,
 )
+from kotopolku.rules.book import RuleMissing
 
-# The problem codes of DATA-FORMATS.md, in the order of its table (and of the output).
+# The problem codes of docs/data-formats.md, in the order of its table (and of the output).
 PROBLEM_CODES = (
+    "no_rule_in_force",
     "assessment_outside_window",
     "plan_outside_window",
     "first_plan_too_long",
@@ -148,7 +153,7 @@ class Deadlines:
         return any(a.overdue for a in self.actions)
 
     def as_json(self, *, external_id: str) -> dict[str, Any]:
-        """The `client_deadlines --format json` object of DATA-FORMATS.md, field for field."""
+        """The `client_deadlines --format json` object of docs/data-formats.md, field for field."""
 
         def iso(d: date | None) -> str | None:
             return d.isoformat() if d else None
@@ -169,73 +174,126 @@ def _d(day: date | None) -> str:
 
 
 def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = None) -> Deadlines:
-    """P1–P6 for one client on day `on`. Pure apart from reading the rule table."""
+    """P1–P6 for one client on day `on`. Pure apart from reading the rule table.
+
+    Every rule is read on its reference date (docs/domain.md §5, law over time). A reference date
+    that no rule row covers never raises: the fields that need the rule are None, the checks
+    that need it are skipped, and the problem `no_rule_in_force` leads the list.
+    """
     rules = rules or RuleBook.load()
     problems: list[Problem] = []
     actions: list[Action] = []
+    missing: list[RuleMissing] = []
 
-    # P1: the last day on which an assessment or a plan may start.
-    plan_window_end: date | None = None
-    if case.first_permit_date is not None:
-        plan_window_end = PLAN_WINDOW.window_end(
-            case.first_permit_date, case.permit_basis, rules=rules
-        )
+    def read(compute, *args, **kwargs):
+        try:
+            return compute(*args, **kwargs), True
+        except RuleMissing as exc:
+            missing.append(exc)
+            return None, False
 
     plans = sorted(enumerate(case.plans), key=lambda item: (item[1].start, item[0]))
     first_plan = plans[0][1] if plans else None
     latest_plan = plans[-1][1] if plans else None
 
-    # P3: all plans together.
+    # P1: the last day on which an assessment or a plan may start, read on the first permit
+    # date (the window opens then); each assessment and plan is judged by the rule in force on
+    # its own start.
+    plan_window_end: date | None = None
+    late_assessments: list[tuple[date, date]] = []
+    late_plans: list[tuple[date, date]] = []
+    if case.first_permit_date is not None:
+        permit, basis = case.first_permit_date, case.permit_basis
+        plan_window_end, _ok = read(PLAN_WINDOW.window_end, permit, basis, rules=rules)
+        for starts, late in (
+            ((a.started for a in case.assessments), late_assessments),
+            ((p.start for p in case.plans), late_plans),
+        ):
+            for start in sorted(starts):
+                end, ok = read(PLAN_WINDOW.window_end, permit, basis, rules=rules, reference=start)
+                if ok and end is not None and start > end:
+                    late.append((start, end))
+
+    # P3: all plans together, by the regime in force on the first plan's start.
     max_plan_end: date | None = None
     extension_months = sum(e.months for p in case.plans for e in p.extensions)
     if first_plan is not None:
-        max_plan_end = MAX_PLAN_END.on(first_plan.start, rules=rules, extra_months=extension_months)
+        max_plan_end, _ok = read(
+            MAX_PLAN_END.on, first_plan.start, rules=rules, extra_months=extension_months
+        )
 
-    # P4 and P5 for the latest plan.
+    # P4 and P5 for the latest plan, read on its start.
     referral_due: date | None = None
     review_due: date | None = None
     if latest_plan is not None:
-        referral_due = REFERRAL_DUE.on(latest_plan.start, rules=rules)
+        referral_due, _ok = read(REFERRAL_DUE.on, latest_plan.start, rules=rules)
         counted_from = REVIEW_DUE.counted_from(latest_plan.start, latest_plan.reviews)
-        review_due = REVIEW_DUE.on(counted_from, rules=rules)
+        review_due, _ok = read(
+            REVIEW_DUE.on, counted_from, rules=rules, reference=latest_plan.start
+        )
 
-    # P6: a municipal target, not a statute; it is an action, not a problem.
+    # P6: a municipal target, not a statute and not in the contract's output: an action only,
+    # and a missing row is no problem of the client's.
     assessment_due: date | None = None
     if case.client_start is not None:
-        assessment_due = ASSESSMENT_DUE.on(case.client_start, rules=rules)
+        try:
+            assessment_due = ASSESSMENT_DUE.on(case.client_start, rules=rules)
+        except RuleMissing:
+            assessment_due = None
 
-    # The problems, in the order of the table in DATA-FORMATS.md.
-    if plan_window_end is not None:
-        late = sorted(a.started for a in case.assessments if a.started > plan_window_end)
-        if late:
-            problems.append(
-                Problem(
-                    "assessment_outside_window",
-                    gettext_noop(
-                        "An assessment started on %(day)s, after the last day of the plan "
-                        "window, %(end)s."
-                    ),
-                    (("day", late[0]), ("end", plan_window_end)),
-                )
-            )
-        late = sorted(p.start for p in case.plans if p.start > plan_window_end)
-        if late:
-            problems.append(
-                Problem(
-                    "plan_outside_window",
-                    gettext_noop(
-                        "A plan started on %(day)s, after the last day of the plan window, %(end)s."
-                    ),
-                    (("day", late[0]), ("end", plan_window_end)),
-                )
-            )
+    # P2 and the extension rules of P3, read on the first plan's start.
+    first_plan_last_day: date | None = None
+    reasons = cap = None
+    if first_plan is not None:
+        if first_plan.end is not None:
+            first_plan_last_day, _ok = read(FIRST_PLAN_END.on, first_plan.start, rules=rules)
+        if any(p.extensions for p in case.plans):
+            reasons, _ok = read(rules.value, "plan_extension_reasons", on=first_plan.start)
+            cap, _ok = read(rules.value, "plan_extension_cap_months", on=first_plan.start)
 
-    if first_plan is not None and first_plan.end is not None:
-        first_plan_last_day = FIRST_PLAN_END.on(first_plan.start, rules=rules)
-        if first_plan.end > first_plan_last_day:
-            problems.append(
-                Problem("first_plan_too_long", FIRST_PLAN_TEXT, (("end", first_plan_last_day),))
+    # The problems, in the order of the table in docs/data-formats.md.
+    if missing:
+        first = min(missing, key=lambda exc: (exc.on, exc.key))
+        problems.append(
+            Problem(
+                "no_rule_in_force",
+                gettext_noop(
+                    "No rule row is in force on %(day)s for %(keys)s; the dates that need it "
+                    "are not computed."
+                ),
+                (("day", first.on), ("keys", ", ".join(sorted({m.key for m in missing})))),
             )
+        )
+    if late_assessments:
+        day, end = late_assessments[0]
+        problems.append(
+            Problem(
+                "assessment_outside_window",
+                gettext_noop(
+                    "An assessment started on %(day)s, after the last day of the plan "
+                    "window, %(end)s."
+                ),
+                (("day", day), ("end", end)),
+            )
+        )
+    if late_plans:
+        day, end = late_plans[0]
+        problems.append(
+            Problem(
+                "plan_outside_window",
+                gettext_noop(
+                    "A plan started on %(day)s, after the last day of the plan window, %(end)s."
+                ),
+                (("day", day), ("end", end)),
+            )
+        )
+
+    first_end = first_plan.end if first_plan is not None else None
+    too_long = first_end is not None and first_plan_last_day is not None
+    if too_long and first_end > first_plan_last_day:  # type: ignore[operator]
+        problems.append(
+            Problem("first_plan_too_long", FIRST_PLAN_TEXT, (("end", first_plan_last_day),))
+        )
 
     if max_plan_end is not None:
         ends = sorted(p.end for p in case.plans if p.end is not None and p.end > max_plan_end)
@@ -251,42 +309,43 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
                 )
             )
 
-    if first_plan is not None:
-        reasons = rules.value("plan_extension_reasons", on=first_plan.start)
-        if any(e.reason not in reasons for p in case.plans for e in p.extensions):
-            problems.append(
-                Problem(
-                    "extension_without_reason",
-                    gettext_noop("An extension has no valid reason code (%(codes)s)."),
-                    (("codes", ", ".join(sorted(reasons))),),
-                )
+    if reasons is not None and any(
+        e.reason not in reasons for p in case.plans for e in p.extensions
+    ):
+        problems.append(
+            Problem(
+                "extension_without_reason",
+                gettext_noop("An extension has no valid reason code (%(codes)s)."),
+                (("codes", ", ".join(sorted(reasons))),),
             )
-        cap = rules.value("plan_extension_cap_months", on=first_plan.start)
-        if extension_months > cap:
-            problems.append(
-                Problem(
-                    "extensions_exceed_cap",
-                    gettext_noop(
-                        "The extensions add up to %(months)s months; the cap is %(cap)s months."
-                    ),
-                    (("months", extension_months), ("cap", cap)),
-                )
+        )
+    if cap is not None and extension_months > cap:
+        problems.append(
+            Problem(
+                "extensions_exceed_cap",
+                gettext_noop(
+                    "The extensions add up to %(months)s months; the cap is %(cap)s months."
+                ),
+                (("months", extension_months), ("cap", cap)),
             )
+        )
 
-    if latest_plan is not None and referral_due is not None and review_due is not None:
-        serviced = REFERRAL_DUE.met(latest_plan.services, referral_due)
-        if on > referral_due and not serviced:
-            problems.append(
-                Problem(
-                    "no_service_by_referral_due",
-                    gettext_noop("No service of the plan was referred or started by %(due)s."),
-                    (("due", referral_due),),
-                )
-            )
+    if latest_plan is not None:
         ended = latest_plan.ended_on
         # "Has not ended before that day": the plan still runs on the day asked about.
         running = ended is None or ended >= on
-        if on > review_due and running:
+        serviced = True
+        if referral_due is not None:
+            serviced = REFERRAL_DUE.met(latest_plan.services, referral_due)
+            if on > referral_due and not serviced:
+                problems.append(
+                    Problem(
+                        "no_service_by_referral_due",
+                        gettext_noop("No service of the plan was referred or started by %(due)s."),
+                        (("due", referral_due),),
+                    )
+                )
+        if review_due is not None and on > review_due and running:
             problems.append(
                 Problem(
                     "review_overdue",
@@ -295,11 +354,12 @@ def compute_deadlines(case: CaseSnapshot, *, on: date, rules: RuleBook | None = 
                 )
             )
         if running:
-            if not serviced:
+            if referral_due is not None and not serviced:
                 actions.append(
                     Action("no_service_by_referral_due", referral_due, on > referral_due)
                 )
-            actions.append(Action("review_due", review_due, on > review_due))
+            if review_due is not None:
+                actions.append(Action("review_due", review_due, on > review_due))
             if ended is not None:
                 actions.append(Action("plan_ending", ended, on > ended))
 

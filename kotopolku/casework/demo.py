@@ -21,6 +21,7 @@ from kotopolku.casework.models import (
     PlanService,
     Referral,
 )
+from kotopolku.casework.services import referral_access_until
 from kotopolku.clients.models import Client
 from kotopolku.organisations.models import Organisation
 
@@ -56,6 +57,8 @@ def seed_casework(*, limit: int | None = None) -> int:
         if n % 20 == 7 and recent:
             continue  # behind: the assessment has not started
         org = client.responsible_organisation
+        if org is None:
+            continue  # nobody to do the casework (not in the demo data)
         started = client.client_since + timedelta(days=10 + n % 40)
         if started > today:
             continue  # a new arrival: the assessment is still ahead
@@ -95,7 +98,8 @@ def seed_casework(*, limit: int | None = None) -> int:
                 from_organisation=org,
                 to_organisation=target,
                 reason="Työnhaun tuki ja työllisyyspalvelut.",
-                consent_reference="Suostumus kirjattu haastattelussa",
+                legal_basis=Referral.LegalBasis.INTEGRATION_ACT_INFORMATION,
+                access_until=referral_access_until(plan_start + timedelta(days=14)),
                 sent_on=plan_start,
                 response_due=plan_start + timedelta(days=14),
             )
@@ -153,6 +157,13 @@ def _demo_plan(client, org, start, n: int, today):
             started=referred + timedelta(days=30)
             if referred + timedelta(days=30) <= today
             else None,
+        )
+    if n % 3 == 0 and plan.end >= today:
+        # A course the client still needs a place on: the plan page offers enrolment.
+        PlanService.objects.create(
+            plan=plan,
+            category_id="integration_training" if n % 2 else "social_orientation",
+            status=PlanService.Status.PLANNED,
         )
     for months in (5, 10):
         day = start + timedelta(days=months * 30)

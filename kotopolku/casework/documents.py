@@ -197,21 +197,46 @@ def plan_document(plan: IntegrationPlan, *, language: str) -> Document:
             meta=[
                 (t["starts"], _day(plan.start)),
                 (t["ends"], _day(plan.end)),
-                (t["contact"], str(plan.organisation or "–")),
+                (t["contact"], plan_contact(plan)),
             ],
             sections=sections,
         )
 
 
-def plan_pdf(plan: IntegrationPlan, *, language: str) -> bytes:
-    from weasyprint import HTML  # loading Pango costs time; only when printing
+def plan_contact(plan: IntegrationPlan) -> str:
+    """Who the client asks about the plan and how to reach them: the client's responsible worker
+    (or, when none is named, the case worker who drew the plan up) with job title and e-mail,
+    then the organisation and its e-mail and website."""
+    person = plan.client.responsible_worker or plan.created_by
+    parts: list[str] = []
+    if person is not None and person.get_full_name():
+        title = (
+            person.memberships.filter(organisation=plan.organisation)
+            .exclude(title="")
+            .values_list("title", flat=True)
+            .first()
+            if plan.organisation_id
+            else None
+        )
+        parts.append(person.get_full_name() + (f", {title}" if title else ""))
+        if person.email:
+            parts.append(person.email)
+    organisation = plan.organisation
+    if organisation is not None:
+        parts.append(organisation.name)
+        if organisation.email and organisation.email not in parts:
+            parts.append(organisation.email)
+        if organisation.website:
+            parts.append(organisation.website)
+    return " · ".join(parts) or "–"
 
+
+def plan_pdf(plan: IntegrationPlan, *, language: str) -> bytes:
+    from kotopolku.documents.fetcher import html_to_pdf
     from kotopolku.documents.render import render_html
 
     css = PRINT_CSS + (PLAIN_CSS if language == PLAIN_FINNISH else "")
-    return HTML(
-        string=render_html(plan_document(plan, language=language), extra_css=css)
-    ).write_pdf()
+    return html_to_pdf(render_html(plan_document(plan, language=language), extra_css=css))
 
 
 __all__ = ["LANGUAGES", "PLAIN_FINNISH", "PRINT_LANGUAGES", "plan_document", "plan_pdf"]

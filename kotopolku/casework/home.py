@@ -1,7 +1,7 @@
-"""The case worker's block on the home page: what needs attention today (issue 10, screens).
+"""The case worker's block on the home page: what needs attention today.
 
-It reads the same worklist as /casework/ (so the same deadline function and the same audit
-row), and adds the referrals that wait for the organisation's answer.
+It reads the same worklist as /casework/ (so the same deadline function, and an audit row for
+each client shown), and adds the referrals that wait for the organisation's answer.
 """
 
 from datetime import timedelta
@@ -24,23 +24,25 @@ def casework_today(*, user: Any, on=None) -> dict[str, Any]:
     if not can(user, perms.WORKLIST):
         return {"casework_today": None}
     on = on or timezone.localdate()
-    rows = selectors.worklist(user=user, on=on)
-    overdue = [r for r in rows if r.deadlines and r.deadlines.overdue]
-    due_soon = [
+    counts = selectors.worklist_counts(user=user, on=on, soon=on + DUE_SOON)
+    # The most urgent first: overdue, then due soon, both by the nearest deadline (SQL order).
+    first = [
         r
-        for r in rows
-        if r.deadlines and not r.deadlines.overdue and r.next_due and r.next_due <= on + DUE_SOON
+        for r in selectors.worklist(user=user, on=on)[:SHOWN]
+        if r.next_due is not None and r.next_due <= on + DUE_SOON
     ]
+    # Only the rows shown name clients; each is a read of that client (906/2019 § 17).
+    selectors.worklist_audit(user=user, rows=first, path="/")
     waiting = Referral.objects.filter(
         to_organisation_id__in=perms.casework_organisation_ids(user),
         status=Referral.Status.SENT,
     ).count()
     return {
         "casework_today": {
-            "clients": len(rows),
-            "overdue": len(overdue),
-            "due_soon": len(due_soon),
+            "clients": counts.clients,
+            "overdue": counts.overdue,
+            "due_soon": counts.due_soon,
             "referrals_waiting": waiting,
-            "first": (overdue + due_soon)[:SHOWN],
+            "first": first,
         }
     }

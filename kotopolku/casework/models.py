@@ -1,13 +1,15 @@
-"""Guidance, assessment, integration plan and referrals (DOMAIN.md §2).
+"""Guidance, assessment, integration plan and referrals (docs/domain.md §2).
 
 Deadlines are not stored: `casework/deadlines.py` computes them from these rows on any day.
 Writes go through `casework/services.py`.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.clients.models import CurrentRowsManager
 from kotopolku.common.choices import CefrLevel
 from kotopolku.common.models import TrackedModel
 
@@ -98,7 +100,7 @@ class GuidanceContact(TrackedModel):
 
 
 class Assessment(TrackedModel):
-    """Assessment of competence and integration service needs (DOMAIN.md §2 item 1)."""
+    """Assessment of competence and integration service needs (docs/domain.md §2 item 1)."""
 
     class Status(models.TextChoices):
         STARTED = "started", _("started")
@@ -175,7 +177,7 @@ class Assessment(TrackedModel):
         _("work history"),
         default=list,
         blank=True,
-        help_text=_("A list of {occupation, country, years}."),
+        help_text=_("A list of {occupation, field, country, years}."),
     )
     other_competences = models.TextField(_("other competences"), blank=True)
     goals = models.TextField(_("goals and wishes"), blank=True)
@@ -191,6 +193,10 @@ class Assessment(TrackedModel):
     override_reason = models.CharField(
         _("reason for overriding a rule"), max_length=300, blank=True
     )
+
+    # An import that replaces a history archives the old rows (kept, never read).
+    objects = CurrentRowsManager()
+    all_rows = models.Manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -253,6 +259,10 @@ class IntegrationPlan(TrackedModel):
     )
     override_codes = models.JSONField(_("rules overridden"), default=list, blank=True)
 
+    # An import that replaces a history archives the old rows (kept, never read).
+    objects = CurrentRowsManager()
+    all_rows = models.Manager()
+
     class Meta:
         verbose_name = _("integration plan")
         verbose_name_plural = _("integration plans")
@@ -312,6 +322,10 @@ class PlanService(TrackedModel):
     ended = models.DateField(_("completed or interrupted on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    # An import that replaces a history archives the old rows (kept, never read).
+    objects = CurrentRowsManager()
+    all_rows = models.Manager()
+
     class Meta:
         verbose_name = _("plan service")
         verbose_name_plural = _("plan services")
@@ -327,6 +341,10 @@ class PlanReview(TrackedModel):
     )
     day = models.DateField(_("day"))
     note = models.TextField(_("note"), blank=True)
+
+    # An import that replaces a history archives the old rows (kept, never read).
+    objects = CurrentRowsManager()
+    all_rows = models.Manager()
 
     class Meta:
         verbose_name = _("plan review")
@@ -355,6 +373,10 @@ class PlanExtension(TrackedModel):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
     note = models.TextField(_("explanation"), blank=True)
 
+    # An import that replaces a history archives the old rows (kept, never read).
+    objects = CurrentRowsManager()
+    all_rows = models.Manager()
+
     class Meta:
         verbose_name = _("plan extension")
         verbose_name_plural = _("plan extensions")
@@ -370,8 +392,13 @@ class PlanExtension(TrackedModel):
 class Referral(TrackedModel):
     """A referral from one organisation to another organisation or to a service.
 
-    While it is accepted and not yet completed, the receiving organisation's case workers may
-    see the client (decided in access/clients.py).
+    It rests on a recorded consent of the client (`consent`, covering the receiver and the
+    referral purpose) or on a legal basis from the fixed list below; free text is not a consent.
+    While it is accepted and `access_until` has not passed, the receiving organisation's case
+    workers may see the client (decided by the one scope in access/clients.py). Completing,
+    rejecting, withdrawing or expiring it ends that access. An onward referral (`parent`) is
+    sent by the responsible organisation, or by a receiver whose referral allows it
+    (`onward_allowed`, recorded by the responsible organisation).
     """
 
     class Status(models.TextChoices):
@@ -379,6 +406,30 @@ class Referral(TrackedModel):
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
         COMPLETED = "completed", _("completed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    class LegalBasis(models.TextChoices):
+        # A closed list: the worker picks a provision, never writes one. Each label names the
+        # section that allows the disclosure without the client's consent.
+        INTEGRATION_ACT_INFORMATION = (
+            "integration_act_information",
+            _(
+                "Integration Act (681/2023) § 89: information needed to organise the client's services"
+            ),
+        )
+        INTEGRATION_ACT_MULTI_AGENCY = (
+            "integration_act_multi_agency",
+            _("Integration Act (681/2023) § 90: multi-agency assessment and planning"),
+        )
+        EMPLOYMENT_SERVICES_ACT = (
+            "employment_services_act",
+            _(
+                "Act on Organising Employment Services (380/2023) § 111: employment authority's tasks"
+            ),
+        )
+
+    ENDED = frozenset({Status.REJECTED, Status.COMPLETED, Status.WITHDRAWN, Status.EXPIRED})
 
     client = models.ForeignKey(
         "clients.Client",
@@ -427,8 +478,38 @@ class Referral(TrackedModel):
         _("consent reference"),
         max_length=120,
         blank=True,
-        help_text=_("Where the client's consent is recorded, if not in Kotopolku."),
+        help_text=_("A note on the consent (for example the form's number); not a consent itself."),
     )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=40,
+        choices=LegalBasis.choices,
+        blank=True,
+        help_text=_("The provision that allows the referral without the client's consent."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="onward_referrals",
+        verbose_name=_("onward from"),
+    )
+    onward_allowed = models.BooleanField(
+        _("receiver may refer onward"),
+        default=False,
+        help_text=_(
+            "Recorded by the responsible organisation: the receiver may refer the client on."
+        ),
+    )
+    access_until = models.DateField(
+        _("access until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the receiver may read the client's data."),
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason for ending"), blank=True)
     sent_on = models.DateField(_("sent on"))
     response_due = models.DateField(_("response due"))
     status = models.CharField(
@@ -463,8 +544,19 @@ class Referral(TrackedModel):
                 condition=~Q(from_organisation=F("to_organisation")) | Q(service__isnull=False),
                 name="referral_to_other_or_service",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["withdrawn", "expired"]) | Q(ended_on__isnull=False),
+                name="referral_ended_on",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(access_until__isnull=False),
+                name="referral_accepted_access_until",
+            ),
         ]
-        indexes = [models.Index(fields=["to_organisation", "status"], name="referral_to_idx")]
+        indexes = [
+            models.Index(fields=["to_organisation", "status"], name="referral_to_idx"),
+            models.Index(fields=["status", "access_until"], name="referral_access_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_organisation} → {self.to_organisation} ({self.get_status_display()})"
@@ -472,3 +564,72 @@ class Referral(TrackedModel):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.SENT, self.Status.ACCEPTED)
+
+    def grants_access_on(self, day) -> bool:
+        """Whether the receiver may read the client on `day` (mirrors the scope's condition)."""
+        return (
+            self.status == self.Status.ACCEPTED
+            and self.access_until is not None
+            and day <= self.access_until
+        )
+
+
+class SavedWorklistFilter(models.Model):
+    """A user's named worklist filter: the query string of the worklist (search, filters and
+    order), applied again from the list of saved filters. It holds no client data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_worklist_filters",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved worklist filter")
+        verbose_name_plural = _("saved worklist filters")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientDue(models.Model):
+    """The worklist's order key of one client, kept so that a caseload of thousands is ordered
+    and paged by an indexed read instead of computing every client's deadlines per request
+    (docs/adr/0009-worklist-order-key.md).
+
+    The days are those of `next_due.stored_annotations`, the SQL form of the worklist's actions,
+    and do not depend on the day asked about: the next deadline on day D is `due_running` while
+    the latest plan runs on D (`plan_ended_on` is empty or on or after D), `due_after` once it has
+    ended. Database triggers delete a client's row on every write to the rows it was computed
+    from (the client, its assessments, plans, plan services and reviews) and every row on a
+    write to the rule table; a missing row is computed afresh in the query
+    (`next_due.next_due_key`) and stored again by the next worklist read
+    (`selectors.client_due_fill`). So a stale row cannot be read, whatever wrote the data.
+    """
+
+    client = models.OneToOneField(
+        "clients.Client",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="due",
+        verbose_name=_("client"),
+    )
+    due_running = models.DateField(_("next deadline while the plan runs"))
+    due_after = models.DateField(_("next deadline after the plan"))
+    plan_ended_on = models.DateField(_("latest plan ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client's next deadline")
+        verbose_name_plural = _("clients' next deadlines")
+        indexes = [models.Index(fields=["due_running"], name="client_due_running_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.due_running}"

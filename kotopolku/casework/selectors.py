@@ -6,11 +6,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import CharField, DateField, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast
+from django.utils import timezone
 
+from kotopolku.access.privacy import without_restricted
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
+from kotopolku.audit.services import audit_client_reads
 from kotopolku.casework.deadlines import (
     AssessmentSnapshot,
     CaseSnapshot,
@@ -31,9 +45,9 @@ from kotopolku.casework.models import (
     PlanReview,
     PlanService,
     Referral,
+    SavedWorklistFilter,
 )
-from kotopolku.clients.models import Client
-from kotopolku.privacy.selectors import without_restricted
+from kotopolku.clients.models import Client, HomeMunicipalityPeriod
 from kotopolku.rules.selectors import RuleMissing
 
 CASE_PREFETCH = (
@@ -82,14 +96,57 @@ def client_with_case(*, pk: int) -> Client:
     )
 
 
+def deadlines(client: Client, *, on: date, book: RuleBook | None = None) -> Deadlines:
+    """docs/domain.md P1–P6 of one client on day `on`, under `book` (the live rule table by
+    default, or a draft: `RuleBook.load().with_draft(rows)`). A rule missing on its reference
+    date is the problem `no_rule_in_force`, never an error."""
+    return compute_deadlines(case_snapshot(client), on=on, rules=book)
+
+
 def client_deadlines(
     client: Client, *, on: date, rules: RuleBook | None = None
 ) -> Deadlines | None:
-    """The deadlines of one client, or None when the rule table has no row for the dates."""
-    try:
-        return compute_deadlines(case_snapshot(client), on=on, rules=rules)
-    except RuleMissing:
-        return None
+    """The deadlines of one client (kept for its callers; never None any more)."""
+    return deadlines(client, on=on, book=rules)
+
+
+def clients_of_municipality(*, municipality_code: str, on: date) -> QuerySet[Client]:
+    """The clients whose responsible organisation is the municipality, or whose home
+    municipality on `on` is it, with their case prefetched (rules_whatif, docs/data-formats.md)."""
+    living = HomeMunicipalityPeriod.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=on),
+        municipality_code=municipality_code,
+        start__lte=on,
+    ).values("client_id")
+    return (
+        Client.objects.filter(archived=False)
+        .filter(Q(responsible_organisation__municipality_code=municipality_code) | Q(pk__in=living))
+        .prefetch_related(*CASE_PREFETCH)
+        .order_by("external_id")
+    )
+
+
+@dataclass(frozen=True)
+class DeadlinesMet:
+    """The day an action deadline of the client page was met, or None while it is open."""
+
+    assessment_started: date | None = None  # P6: the first assessment started
+    service_arranged: date | None = None  # P4: a service of the latest plan referred or started
+
+
+def deadlines_met(client: Client) -> DeadlinesMet:
+    """When P6 and P4 were met, for the client page (the dates the deadlines are shown
+    against); uses prefetched assessments and plans when present."""
+    started = [a.started for a in client.assessments.all() if a.started]
+    plans = sorted(client.plans.all(), key=lambda p: p.start)
+    arranged: list[date] = []
+    if plans:
+        for s in plans[-1].services.all():
+            arranged.extend(d for d in (s.referred, s.started) if d)
+    return DeadlinesMet(
+        assessment_started=min(started) if started else None,
+        service_arranged=min(arranged) if arranged else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -147,22 +204,14 @@ class WorklistRow:
         return self.deadlines.next_due if self.deadlines else None
 
 
-def caseworker_clients(*, user: Any) -> QuerySet[Client]:
-    """The open clients a case worker works on: those of the organisations they work in, plus
-    those reached through an accepted, open referral. Clients whose processing is restricted
-    (privacy, GDPR art. 18) are left out, as in every list."""
-    from kotopolku.access.policy import Role, organisation_ids_with_role
+def caseload(*, user: Any, on: date | None = None) -> QuerySet[Client]:
+    """The open clients a user works on: the caseload parts of the one client scope (own
+    organisation, accepted and running referrals), without restricted clients (GDPR art. 18)."""
+    from kotopolku.access.clients import CASELOAD, scope_condition
 
-    orgs = organisation_ids_with_role(user, Role.CASEWORKER, Role.COORDINATOR)
+    condition = scope_condition(user, on, reasons=CASELOAD)
     return without_restricted(
-        Client.objects.filter(closed_at__isnull=True, archived=False).filter(
-            Q(responsible_organisation_id__in=orgs)
-            | Q(
-                pk__in=Referral.objects.filter(
-                    to_organisation_id__in=orgs, status=Referral.Status.ACCEPTED
-                ).values("client_id")
-            )
-        )
+        Client.objects.filter(condition, closed_at__isnull=True, archived=False)
     )
 
 
@@ -219,49 +268,262 @@ def _plan_rows(plan_ids: list[int]):
     return service_rows.union(review_rows, extension_rows, all=True)
 
 
-def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
-    """The user's clients sorted by the nearest deadline; restricted clients left out.
+WORKLIST_FIELDS = (
+    "id",
+    "external_id",
+    "first_names",
+    "last_name",
+    "permit_basis",
+    "first_permit_date",
+    "client_since",
+)
 
-    Five queries whatever the number of clients (the clients, their assessments, their plans,
-    the plans' services, reviews and extensions in one, the rule rows), plus the audit row: the
-    case data is read as plain values (no
-    model instances, no per-object prefetch machinery), because the worklist must stay fast for
-    hundreds of clients; the snapshots are the same ones `case_snapshot` builds.
+
+@dataclass(frozen=True)
+class WorklistOptions:
+    """What the worklist shows: a search, the filters and the order (all applied in SQL)."""
+
+    search: str = ""
+    action: str = ""  # one of next_due.ACTION_COLUMNS: clients with an action of that kind
+    overdue: bool = False  # only clients whose next deadline has passed
+    organisation: int | None = None  # the responsible organisation (within the caseload)
+    worker: str = ""  # the responsible worker: "mine", "none" or a user id (filters.py checks it)
+    due_by: date | None = None  # only clients with a deadline on or before this day
+    sort: str = "due"  # "due", "-due", "name" or "-name"
+
+
+SORTS = {
+    "due": ("next_due_key", "last_name", "id"),
+    "-due": ("-next_due_key", "last_name", "id"),
+    "name": ("last_name", "first_names", "id"),
+    "-name": ("-last_name", "-first_names", "-id"),
+}
+
+
+class Worklist:
+    """The user's caseload ordered and paged in SQL by the next deadline (`next_due.py`), the
+    detailed deadlines computed in Python only for the rows asked for.
+
+    It behaves like a sequence for `Paginator` and DRF's pagination: `count()` is one COUNT
+    over the caseload, a slice is one query for the page's clients plus the case data of those
+    clients only (assessments, plans, the plans' services, reviews and extensions in one UNION
+    ALL). The rule book is the request's (`RuleBook.load()`).
     """
-    from kotopolku.access.policy import Role, organisation_ids_with_role
 
-    orgs = organisation_ids_with_role(user, Role.CASEWORKER, Role.COORDINATOR)
-    # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS on
-    # the restriction table's client index in both halves, so no extra query.
-    open_clients = without_restricted(Client.objects.filter(closed_at__isnull=True, archived=False))
-    if search:
-        open_clients = open_clients.filter(
-            Q(last_name__icontains=search)
-            | Q(first_names__icontains=search)
-            | Q(external_id__iexact=search)
+    def __init__(self, *, user: Any, on: date, options: WorklistOptions, rules: RuleBook):
+        self.user = user
+        self.on = on
+        self.options = options
+        self.rules = rules
+        self._count: int | None = None
+        self._key: Any = None
+        self._scoped_parts: list[QuerySet[Client]] | None = None
+
+    def key(self) -> Any:
+        """The order key expression, after storing the keys the caseload lacks.
+
+        One query finds up to `STORE_BATCH` caseload clients without a stored key (after a
+        write to their case rows, or when new); only then is the key computed for them (one
+        INSERT … SELECT) and, when more than a batch were missing, the rest computed in the
+        page's query. So the steady state reads stored keys, and the large expression of the
+        rules is built only when a key is missing.
+        """
+        if self._key is None:
+            from django.db import connection
+
+            from kotopolku.casework.next_due import (
+                STORE_BATCH,
+                next_due_key,
+                store_missing,
+                stored_key,
+            )
+
+            # One pass over the caseload counts it and the clients without a stored key; the
+            # count is the list's when no deadline filter narrows it.
+            parts = [
+                p.annotate(stored=F("due__client_id")).values("id", "stored")
+                for p in self._scoped()
+            ]
+            total = lacking = 0
+            if parts:
+                rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+                sql, params = rows.query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT COUNT(*), COUNT(*) - COUNT(stored) FROM ({sql}) caseload",  # noqa: S608
+                        params,
+                    )
+                    total, lacking = cursor.fetchone()
+            options = self.options
+            if not (options.action or options.overdue or options.due_by is not None):
+                self._count = total
+            missing: list[int] = []
+            if lacking:
+                ids = [p.filter(due__isnull=True).values("id") for p in self._scoped()]
+                lacking_rows = ids[0] if len(ids) == 1 else ids[0].union(*ids[1:], all=True)
+                missing = [r["id"] for r in lacking_rows[: STORE_BATCH + 1]]
+            if missing:
+                store_missing(
+                    Client.objects.filter(pk__in_ids=missing[:STORE_BATCH]), rules=self.rules
+                )
+            if len(missing) > STORE_BATCH:
+                self._key = next_due_key(on=self.on, rules=self.rules)
+            else:
+                self._key = stored_key(on=self.on)
+        return self._key
+
+    def _scoped(self) -> list[QuerySet[Client]]:
+        """The caseload's parts (own organisation, referrals) with the search and the
+        organisation filter, before any filter on deadlines (built once per worklist)."""
+        if self._scoped_parts is None:
+            self._scoped_parts = self._build_scoped()
+        return self._scoped_parts
+
+    def _build_scoped(self) -> list[QuerySet[Client]]:
+        from kotopolku.access.clients import CASELOAD, client_scope
+
+        # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS
+        # on the restriction table's client index in every part, so no extra query.
+        open_clients = without_restricted(
+            Client.objects.filter(closed_at__isnull=True, archived=False)
         )
-    fields = (
-        "pk",
-        "external_id",
-        "first_names",
-        "last_name",
-        "permit_basis",
-        "first_permit_date",
-        "client_since",
+        options = self.options
+        if options.search:
+            open_clients = open_clients.filter(
+                Q(last_name__icontains=options.search)
+                | Q(first_names__icontains=options.search)
+                | Q(external_id__iexact=options.search)
+            )
+        if options.organisation is not None:
+            open_clients = open_clients.filter(responsible_organisation_id=options.organisation)
+        if options.worker == "none":
+            open_clients = open_clients.filter(responsible_worker__isnull=True)
+        elif options.worker == "mine":
+            open_clients = open_clients.filter(responsible_worker_id=self.user.pk)
+        elif options.worker.isdigit():
+            open_clients = open_clients.filter(responsible_worker_id=int(options.worker))
+        # The worklist is the caseload ∩ the scope: the scope's own-organisation and referral
+        # parts, joined by UNION rather than one OR, which PostgreSQL can only answer by
+        # scanning every client. Each part leaves out the clients of the parts before it, so
+        # the parts are disjoint and UNION ALL needs no duplicate removal over the caseload
+        # (A ∪ B = A + (B − A): the same clients).
+        parts, earlier = [], Q(pk__in=[])
+        for part in client_scope(self.user, self.on):
+            if part.reason in CASELOAD:
+                parts.append(open_clients.filter(part.condition).exclude(earlier).order_by())
+                earlier |= part.condition
+        return parts
+
+    def _parts(self) -> list[QuerySet[Client]]:
+        """The caseload's parts narrowed by the deadline filters."""
+        from kotopolku.casework.next_due import ACTION_COLUMNS, next_due_annotations
+
+        options = self.options
+        parts = self._scoped()
+        if options.action in ACTION_COLUMNS:
+            # A kind of action is not stored: computed from the case rows of the caseload.
+            column = ACTION_COLUMNS[options.action]
+            day = next_due_annotations(on=self.on, rules=self.rules)[column]
+            parts = [p.alias(**{column: day}).filter(**{f"{column}__isnull": False}) for p in parts]
+        if options.overdue or options.due_by is not None:
+            limits = Q()
+            if options.overdue:
+                limits &= Q(next_due_key__lt=self.on)
+            if options.due_by is not None:
+                limits &= Q(next_due_key__lte=options.due_by)
+            parts = [p.alias(next_due_key=self.key()).filter(limits) for p in parts]
+        return parts
+
+    def count(self) -> int:
+        self.key()  # counts the caseload on the way when no deadline filter narrows it
+        if self._count is None:
+            parts = [p.values("id") for p in self._parts()]
+            if not parts:
+                self._count = 0
+            elif len(parts) == 1:
+                self._count = parts[0].count()
+            else:
+                self._count = parts[0].union(*parts[1:], all=True).count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, index: slice | int) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        return self.rows(index.start or 0, index.stop)
+
+    def heads(self, start: int, stop: int | None) -> list[dict[str, Any]]:
+        """The page's clients in order, with `next_due_key`: one query (after `key()`)."""
+        if stop is not None and stop <= start:
+            return []
+        day = self.key()
+        parts = [
+            p.annotate(next_due_key=day).values(*WORKLIST_FIELDS, "next_due_key")
+            for p in self._parts()
+        ]
+        if not parts:
+            return []
+        rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+        rows = rows.order_by(*SORTS.get(self.options.sort, SORTS["due"]))
+        return list(rows[start:stop])
+
+    def rows(self, start: int, stop: int | None) -> list[WorklistRow]:
+        heads = self.heads(start, stop)
+        for head in heads:
+            head["pk"] = head.pop("id")
+            head.pop("next_due_key")
+        return worklist_rows(heads, on=self.on, rules=self.rules)
+
+
+def worklist(
+    *, user: Any, on: date, search: str = "", options: WorklistOptions | None = None
+) -> Worklist:
+    """The user's open clients (caseload ∩ scope; restricted clients left out) sorted by the
+    nearest deadline, as a lazy sequence of `WorklistRow`: order, filters and paging in SQL,
+    the detailed deadlines only for the rows read. The caller audits the rows it shows
+    (`worklist_audit`)."""
+    if options is None:
+        options = WorklistOptions(search=search)
+    return Worklist(user=user, on=on, options=options, rules=RuleBook.load())
+
+
+@dataclass(frozen=True)
+class WorklistCounts:
+    clients: int
+    overdue: int
+    due_soon: int
+
+
+def worklist_counts(*, user: Any, on: date, soon: date) -> WorklistCounts:
+    """How many clients of the worklist there are, how many have an overdue deadline and how
+    many one from `on` to `soon` (the home page): three COUNTs, no deadline computed in Python."""
+    rules = RuleBook.load()
+    every = Worklist(user=user, on=on, options=WorklistOptions(), rules=rules)
+    key = every.key()
+
+    def count(**options: Any) -> int:
+        worklist = Worklist(user=user, on=on, options=WorklistOptions(**options), rules=rules)
+        worklist._key = key  # the keys were stored (or not) once for all three
+        return worklist.count()
+
+    overdue = count(overdue=True)
+    return WorklistCounts(
+        clients=every.count(), overdue=overdue, due_soon=count(due_by=soon) - overdue
     )
-    # Two index-friendly halves joined by UNION rather than one OR, which PostgreSQL can only
-    # answer by scanning every client.
-    own = open_clients.filter(responsible_organisation_id__in=orgs).order_by().values(*fields)
-    referred = (
-        open_clients.filter(
-            pk__in=Referral.objects.filter(
-                to_organisation_id__in=orgs, status=Referral.Status.ACCEPTED
-            ).values("client_id")
-        )
-        .order_by()
-        .values(*fields)
-    )
-    heads = list(own.union(referred))
+
+
+def worklist_rows(heads: list[dict[str, Any]], *, on: date, rules: RuleBook) -> list[WorklistRow]:
+    """The detailed deadlines of the given clients (dicts of `WorklistClient`'s fields), in
+    their order. Four queries whatever the number of clients (assessments, plans, the plans'
+    services, reviews and extensions in one); the case data is read as plain values (no model
+    instances, no per-object prefetch machinery), into the snapshots `case_snapshot` builds."""
+    if not heads:
+        return []
     # A list of ids, not a subquery: both databases then use the foreign-key indexes. It is
     # sent as one parameter (`in_ids`): binding hundreds of ids one by one cost more than the query.
     ids = [h["pk"] for h in heads]
@@ -302,7 +564,6 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
                 extensions=tuple(extensions.get(plan_id, ())),
             )
         )
-    rules = RuleBook.load()
     rows = []
     for head in heads:
         case = CaseSnapshot(
@@ -317,26 +578,40 @@ def worklist(*, user: Any, on: date, search: str = "") -> list[WorklistRow]:
         except RuleMissing:
             deadlines = None
         rows.append(WorklistRow(WorklistClient(**head), deadlines))
-    rows.sort(
-        key=lambda r: (
-            r.next_due is None,
-            r.next_due or date.max,
-            r.client.last_name,
-            r.client.pk,
-        )
-    )
-    audit_record(
-        actor=user,
-        action=AuditEvent.Action.VIEW,
-        object_type="Worklist",
-        reason=f"{len(rows)} clients",
-    )
     return rows
 
 
-def contact_list(*, organisation_ids: frozenset[int], search: str = "") -> QuerySet:
-    rows = GuidanceContact.objects.filter(organisation_id__in=organisation_ids).select_related(
-        "client", "organisation", "service"
+def saved_worklist_filters(*, user: Any) -> list[SavedWorklistFilter]:
+    return list(SavedWorklistFilter.objects.filter(user_id=user.pk).order_by("name", "id"))
+
+
+def saved_worklist_filter(*, user: Any, pk: int) -> SavedWorklistFilter | None:
+    """One of the user's own saved filters (None for another user's)."""
+    return SavedWorklistFilter.objects.filter(user_id=user.pk, pk=pk).first()
+
+
+def worklist_audit(*, user: Any, rows: list[WorklistRow], path: str = "") -> None:
+    """One `view` row per client shown on the worklist page (batched)."""
+    audit_client_reads(
+        actor=user,
+        action=AuditEvent.Action.VIEW,
+        object_type="Worklist",
+        client_ids=[row.client.pk for row in rows],
+        details=audit_summary("worklist"),
+        path=path,
+    )
+
+
+def contact_list(*, user: Any, search: str = "") -> QuerySet:
+    """The guidance contacts of the user's organisations; a contact with a known client only
+    while that client is in the user's scope (after a transfer the client's contacts go too)."""
+    from kotopolku.access.casework import casework_organisation_ids
+    from kotopolku.access.clients import visible_client_ids
+
+    rows = (
+        GuidanceContact.objects.filter(organisation_id__in=casework_organisation_ids(user))
+        .filter(Q(client__isnull=True) | Q(client_id__in=visible_client_ids(user)))
+        .select_related("client", "organisation", "service")
     )
     if search:
         rows = rows.filter(
@@ -375,12 +650,25 @@ def plan_detail(*, pk: int) -> IntegrationPlan:
     )
 
 
-def referral_list(
-    *, organisation_ids: frozenset[int], search: str = "", status: str = ""
-) -> QuerySet[Referral]:
-    rows = Referral.objects.filter(
-        Q(from_organisation_id__in=organisation_ids) | Q(to_organisation_id__in=organisation_ids)
-    ).select_related("client", "from_organisation", "to_organisation", "service")
+def response_overdue(on: date | None = None) -> ExpressionWrapper:
+    """A referral still waiting for its answer (sent) after its response due day, per row."""
+    on = on or timezone.localdate()
+    return ExpressionWrapper(
+        Q(status=Referral.Status.SENT, response_due__lt=on), output_field=BooleanField()
+    )
+
+
+def referral_list(*, user: Any, search: str = "", status: str = "") -> QuerySet[Referral]:
+    """The referrals `user` may see (access/casework.py `referral_scope`): for the responsible
+    organisation every referral of its clients, onward ones included; `response_overdue` marks
+    those whose answer is overdue."""
+    from kotopolku.access.casework import referral_scope
+
+    rows = (
+        Referral.objects.filter(referral_scope(user))
+        .annotate(response_overdue=response_overdue())
+        .select_related("client", "from_organisation", "to_organisation", "service", "parent")
+    )
     if status:
         rows = rows.filter(status=status)
     if search:
@@ -394,18 +682,44 @@ def referral_list(
 
 def referral_detail(*, pk: int) -> Referral:
     return Referral.objects.select_related(
-        "client", "from_organisation", "to_organisation", "service", "consent"
+        "client", "from_organisation", "to_organisation", "service", "consent", "parent"
     ).get(pk=pk)
 
 
-def client_referrals(*, client: Client) -> QuerySet[Referral]:
-    return Referral.objects.filter(client=client).select_related(
-        "from_organisation", "to_organisation", "service"
+def referral_chain(*, referral: Referral, user: Any) -> list[Referral]:
+    """The referrals of the same chain as `referral` (its ancestors and onward referrals) that
+    `user` may see, oldest first: the responsible organisation sees them all."""
+    from kotopolku.access.casework import referral_scope
+
+    root = referral
+    ancestors = {root.pk}
+    while root.parent_id is not None and root.parent_id not in ancestors:
+        root = Referral.objects.get(pk=root.parent_id)
+        ancestors.add(root.pk)
+    seen = {root.pk}
+    chain, level = [], [root.pk]
+    visible = Referral.objects.filter(referral_scope(user))
+    while level:
+        rows = list(
+            visible.filter(pk__in=level).select_related("from_organisation", "to_organisation")
+        )
+        chain += rows
+        level = list(
+            Referral.objects.filter(parent_id__in=level)
+            .exclude(pk__in=seen)
+            .values_list("pk", flat=True)
+        )
+        seen.update(level)
+    return sorted(chain, key=lambda r: (r.sent_on, r.pk))
+
+
+def client_referrals(*, client: Client, user: Any) -> QuerySet[Referral]:
+    """The client's referrals that `user` may see (the whole chain for the responsible side)."""
+    from kotopolku.access.casework import referral_scope
+
+    return (
+        Referral.objects.filter(referral_scope(user), client=client)
+        .annotate(response_overdue=response_overdue())
+        .select_related("from_organisation", "to_organisation", "service", "parent")
+        .order_by("-sent_on", "-id")
     )
-
-
-def open_referral_client_ids(*, organisation_ids: frozenset[int]) -> QuerySet:
-    """Clients an organisation reaches through an accepted, open referral."""
-    return Referral.objects.filter(
-        to_organisation_id__in=organisation_ids, status=Referral.Status.ACCEPTED
-    ).values("client_id")

@@ -10,15 +10,16 @@ about what happens later (see RULE_CODES_OF_A_CHANGE) and show up on the worklis
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework.deadlines import (
@@ -28,6 +29,7 @@ from kotopolku.casework.deadlines import (
     Problem,
     RuleBook,
     compute_deadlines,
+    first_plan_last_day,
 )
 from kotopolku.casework.models import (
     Assessment,
@@ -37,10 +39,14 @@ from kotopolku.casework.models import (
     PlanReview,
     PlanService,
     Referral,
+    SavedWorklistFilter,
 )
 from kotopolku.casework.selectors import case_snapshot, plan_snapshot
+from kotopolku.casework.signals import referral_event
 from kotopolku.clients.models import Client
-from kotopolku.rules.selectors import RuleMissing
+from kotopolku.clients.services import insert_objects, insert_rows
+from kotopolku.common.dates import add_months, period_end
+from kotopolku.common.middleware import current_request_id
 
 
 class RuleBreach(ValidationError):
@@ -78,13 +84,14 @@ def _new_problems(client: Client, *, plans: list[PlanSnapshot] | None, assessmen
     after_case = case_snapshot(client, plans=plans)
     if assessments is not None:
         after_case = replace(after_case, assessments=tuple(assessments))
-    try:
-        before = set(compute_deadlines(before_case, on=today, rules=rules).problem_codes)
-        after = compute_deadlines(after_case, on=today, rules=rules).problems
-    except RuleMissing as exc:
+    before = set(compute_deadlines(before_case, on=today, rules=rules).problem_codes)
+    after = compute_deadlines(after_case, on=today, rules=rules).problems
+    # Imported history may lie before every rule row (it is reported, not refused); new work
+    # whose dates no rule covers cannot be judged, so it is refused.
+    if any(p.code == "no_rule_in_force" for p in after) and "no_rule_in_force" not in before:
         raise ValidationError(
             _("The rule table has no rule for these dates; ask an administrator.")
-        ) from exc
+        )
     return [p for p in after if p.code not in before and p.code in RULE_CODES_OF_A_CHANGE]
 
 
@@ -299,7 +306,7 @@ def assessment_update(
         object_type="Assessment",
         object_id=assessment.pk,
         client_id=assessment.client_id,
-        reason="completed" if completed else "",
+        details=audit_summary("step", step="completed") if completed else None,
     )
     return assessment
 
@@ -381,7 +388,7 @@ def plan_create(
     return plan
 
 
-# --- optimistic locking of plans (privacy/trust issue 9, acceptance 4) -------------------------
+# --- optimistic locking of plans (kotopolku/privacy/README.md) -------------------------
 # The version is the plan's last-saved time: every save of a plan moves it, so no schema change.
 
 
@@ -421,7 +428,7 @@ def plan_update(
 ) -> IntegrationPlan:
     """`version`: `plan_version` of the plan as the editor loaded it (optimistic locking);
     a different stored version raises PlanConflict and changes nothing."""
-    # optimistic locking (issue 9): lock the row, then compare with what the editor saw.
+    # optimistic locking: lock the row, then compare with what the editor saw.
     current = IntegrationPlan.objects.select_for_update().get(pk=plan.pk)
     if version and version != plan_version(current):
         raise PlanConflict(current)
@@ -487,10 +494,17 @@ def plan_extend(
         errors["new_end"] = [_("The new end cannot be before the current end.")]
     if errors:
         raise ValidationError(errors)
+    if new_end is None:
+        # The extension moves the plan's end by its months, unless the worker names another
+        # day. A first plan still lasts at most a year (P2): its end moves up to that day and
+        # the extension lengthens the total (P3) that the next plan may use.
+        new_end = add_months(plan.end, months)
+        if not plan.client.plans.filter(start__lt=plan.start).exclude(pk=plan.pk).exists():
+            new_end = max(plan.end, min(new_end, first_plan_last_day(plan.start)))
     snap = plan_snapshot(plan)
     snap = replace(
         snap,
-        end=new_end or snap.end,
+        end=new_end,
         extensions=(*snap.extensions, ExtensionSnapshot(months, reason, note)),
     )
     codes = _judge(
@@ -503,10 +517,9 @@ def plan_extend(
     extension = PlanExtension.objects.create(
         plan=plan, months=months, reason=reason, note=note, created_by=actor, modified_by=actor
     )
-    if new_end is not None:
-        plan.end = new_end
-        plan.modified_by = actor
-        plan.save(update_fields=["end", "modified_by", "modified_at"])
+    plan.end = new_end
+    plan.modified_by = actor
+    plan.save(update_fields=["end", "modified_by", "modified_at"])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -642,6 +655,32 @@ def plan_close(
 # Referrals -------------------------------------------------------------------------------------
 
 
+def referral_access_until(response_due: date, *, consent: Any = None) -> date:
+    """The default last day of the receiver's access: the response is due, then the service
+    runs for `REFERRAL_SERVICE_DAYS` (settings); never beyond the consent it rests on."""
+    from django.conf import settings
+
+    until = period_end(response_due, days=settings.REFERRAL_SERVICE_DAYS + 1)
+    if consent is not None and consent.valid_until < until:
+        until = consent.valid_until
+    return until
+
+
+def _onward_parent(client: Client, from_organisation: Any, on: date) -> Referral | None:
+    """The accepted, running referral that lets `from_organisation` refer the client onward."""
+    return (
+        Referral.objects.filter(
+            client=client,
+            to_organisation=from_organisation,
+            status=Referral.Status.ACCEPTED,
+            access_until__gte=on,
+            onward_allowed=True,
+        )
+        .order_by("-sent_on", "-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def referral_send(
     *,
@@ -654,9 +693,23 @@ def referral_send(
     service: Any = None,
     plan_service: PlanService | None = None,
     consent: Any = None,
+    legal_basis: str = "",
+    record_consent_until: date | None = None,
     consent_reference: str = "",
+    onward_allowed: bool = False,
+    access_until: date | None = None,
     sent_on: date | None = None,
 ) -> Referral:
+    """Send a referral; it discloses the client to `to_organisation` (a `disclose` row).
+
+    It needs a recorded, valid consent (a `Consent` of the client covering the receiver and the
+    referral purpose on the day: `consent`, or one recorded here with `record_consent_until`) or
+    a legal basis from `Referral.LegalBasis`. `consent_reference` is a note, never a consent.
+    The sender is the organisation responsible for the client, or a receiver of an accepted,
+    running referral that the responsible organisation marked `onward_allowed`.
+    """
+    from kotopolku.clients.models import Consent
+
     sent_on = sent_on or _today()
     errors: dict[str, list[str]] = {}
     if not reason.strip():
@@ -665,16 +718,59 @@ def referral_send(
         errors["response_due"] = [_("The response cannot be due before the referral is sent.")]
     if to_organisation == from_organisation and service is None:
         errors["to_organisation"] = [_("Refer to another organisation or to a service.")]
+    parent = None
+    responsible = client.responsible_organisation_id == getattr(from_organisation, "pk", None)
+    if not responsible:
+        parent = _onward_parent(client, from_organisation, sent_on)
+        if parent is None:
+            errors["from_organisation"] = [
+                _(
+                    "Only the organisation responsible for the client may refer them onward, "
+                    "or a receiver it has allowed to."
+                )
+            ]
+        if onward_allowed:
+            errors["onward_allowed"] = [
+                _("Only the responsible organisation may allow a receiver to refer onward.")
+            ]
+    if legal_basis and legal_basis not in Referral.LegalBasis.values:
+        errors["legal_basis"] = [_("Choose a legal basis from the list.")]
+    if consent is not None and record_consent_until is not None:
+        errors["consent"] = [_("Choose a recorded consent or record a new one, not both.")]
     if consent is not None and (
         consent.client_id != client.pk
-        or consent.organisation_id != to_organisation.pk
+        or consent.organisation_id != getattr(to_organisation, "pk", None)
+        or consent.purpose != Consent.Purpose.REFERRAL
         or not consent.is_valid_on(sent_on)
     ):
-        errors["consent"] = [_("The consent is not valid for this organisation on this day.")]
-    if consent is None and not consent_reference.strip():
-        errors["consent_reference"] = [_("Record the client's consent or its reference.")]
+        errors["consent"] = [
+            _("The consent does not cover referring the client to this organisation on this day.")
+        ]
+    if record_consent_until is not None and record_consent_until < sent_on:
+        errors["record_consent_until"] = [_("A consent cannot end before it begins.")]
+    if consent is None and record_consent_until is None and not legal_basis:
+        errors["consent"] = [
+            _("Choose the client's recorded consent, record it now, or choose a legal basis.")
+        ]
+    if access_until is not None and access_until < response_due:
+        errors["access_until"] = [_("Access cannot end before the response is due.")]
     if errors:
         raise ValidationError(errors)
+    if record_consent_until is not None:
+        from kotopolku.clients.services import consent_add
+
+        consent = consent_add(
+            actor=actor,
+            client=client,
+            organisation=to_organisation,
+            purpose=Consent.Purpose.REFERRAL,
+            valid_from=sent_on,
+            valid_until=record_consent_until,
+            note=consent_reference,
+        )
+    until = access_until or referral_access_until(response_due, consent=consent)
+    if consent is not None:
+        until = min(until, consent.valid_until)
     referral = Referral.objects.create(
         client=client,
         from_organisation=from_organisation,
@@ -683,7 +779,11 @@ def referral_send(
         plan_service=plan_service,
         reason=reason,
         consent=consent,
+        legal_basis=legal_basis if consent is None else "",
         consent_reference=consent_reference,
+        parent=parent,
+        onward_allowed=onward_allowed,
+        access_until=until,
         sent_on=sent_on,
         response_due=response_due,
         created_by=actor,
@@ -693,45 +793,60 @@ def referral_send(
         plan_service.referred = sent_on
         plan_service.status = PlanService.Status.REFERRED
         plan_service.save(update_fields=["referred", "status", "modified_at"])
+    basis = f"consent:{consent.pk}" if consent is not None else f"basis:{legal_basis}"
     audit_record(
         actor=actor,
         action=AuditEvent.Action.DISCLOSE,
         object_type="Referral",
         object_id=referral.pk,
         client_id=client.pk,
-        reason=f"to organisation {to_organisation.pk}",
+        reason=(
+            f"referral sent to organisation {to_organisation.pk}; {basis}"
+            + (f"; onward from referral {parent.pk}" if parent else "")
+        ),
     )
+    referral_event(referral, "sent", actor)
     return referral
 
 
-def _answer(referral: Referral, *, actor: Any, expected: str, status: str, reason: str) -> None:
-    if referral.status != expected:
+def _expect(referral: Referral, expected: str) -> None:
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if current.status != expected:
         raise ValidationError(
             _("The referral is %(status)s; this cannot be done now.")
-            % {"status": referral.get_status_display()}
+            % {"status": current.get_status_display()}
         )
+
+
+def _set_status(referral: Referral, *, actor: Any, status: str, action: str, reason: str) -> None:
     referral.status = status
     referral.modified_by = actor
     referral.save()
     audit_record(
         actor=actor,
-        action=AuditEvent.Action.UPDATE,
+        action=action,
         object_type="Referral",
         object_id=referral.pk,
         client_id=referral.client_id,
-        reason=reason,
+        reason=f"{reason}; organisation {referral.to_organisation_id}",
     )
+    referral_event(referral, status, actor)
 
 
 @transaction.atomic
 def referral_accept(*, actor: Any, referral: Referral, day: date | None = None) -> Referral:
-    referral.responded_on = day or _today()
-    _answer(
+    """Accept: the receiver's case workers may now read the client until `access_until`."""
+    day = day or _today()
+    _expect(referral, Referral.Status.SENT)
+    if referral.access_until is not None and referral.access_until < day:
+        raise ValidationError(_("The referral has expired; ask the sender for a new one."))
+    referral.responded_on = day
+    _set_status(
         referral,
         actor=actor,
-        expected=Referral.Status.SENT,
         status=Referral.Status.ACCEPTED,
-        reason="accepted",
+        action=AuditEvent.Action.DISCLOSE,
+        reason=f"accepted; access granted until {referral.access_until}",
     )
     return referral
 
@@ -742,14 +857,15 @@ def referral_reject(
 ) -> Referral:
     if not reason.strip():
         raise ValidationError({"rejection_reason": [_("Give the reason for the rejection.")]})
+    _expect(referral, Referral.Status.SENT)
     referral.responded_on = day or _today()
     referral.rejection_reason = reason
-    _answer(
+    _set_status(
         referral,
         actor=actor,
-        expected=Referral.Status.SENT,
         status=Referral.Status.REJECTED,
-        reason="rejected",
+        action=AuditEvent.Action.REVOKE,
+        reason="rejected; no access",
     )
     return referral
 
@@ -761,148 +877,455 @@ def referral_complete(
     """Close an accepted referral with the outcome reported back; the access it gave ends."""
     if not outcome.strip():
         raise ValidationError({"outcome": [_("Report the outcome to the sender.")]})
+    _expect(referral, Referral.Status.ACCEPTED)
     referral.completed_on = day or _today()
     referral.outcome = outcome
-    _answer(
+    _set_status(
         referral,
         actor=actor,
-        expected=Referral.Status.ACCEPTED,
         status=Referral.Status.COMPLETED,
-        reason="completed",
+        action=AuditEvent.Action.REVOKE,
+        reason="completed; access ended",
     )
     return referral
+
+
+@transaction.atomic
+def referral_withdraw(
+    *, actor: Any, referral: Referral, reason: str, day: date | None = None
+) -> Referral:
+    """The sender (or the responsible organisation) withdraws an open referral; the receiver's
+    access ends at once, and so does that of any onward referral made from it."""
+    if not reason.strip():
+        raise ValidationError({"end_reason": [_("Give the reason for withdrawing.")]})
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        raise ValidationError(
+            _("The referral is %(status)s; this cannot be done now.")
+            % {"status": referral.get_status_display()}
+        )
+    day = day or _today()
+    _end(referral, actor=actor, status=Referral.Status.WITHDRAWN, day=day, reason=reason)
+    referral_event(referral, "withdrawn", actor)
+    return referral
+
+
+def _end(referral: Referral, *, actor: Any, status: str, day: date, reason: str) -> None:
+    referral.ended_on = day
+    referral.end_reason = reason
+    _set_status(
+        referral,
+        actor=actor,
+        status=status,
+        action=AuditEvent.Action.REVOKE,
+        reason=f"{status}: {reason}; access ended",
+    )
+    for onward in referral.onward_referrals.filter(
+        status__in=(Referral.Status.SENT, Referral.Status.ACCEPTED)
+    ):
+        _end(onward, actor=actor, status=status, day=day, reason=f"referral {referral.pk} ended")
+
+
+@transaction.atomic
+def referrals_expire(*, actor: Any = None, on: date | None = None) -> int:
+    """Mark open referrals whose access ended before `on` as expired, with a `revoke` row each.
+
+    Access has already ended on `access_until` (the scope checks the day); this records it.
+    Run daily (`manage.py referrals_expire`).
+    """
+    on = on or _today()
+    count = 0
+    for referral in Referral.objects.select_for_update().filter(
+        status__in=(Referral.Status.SENT, Referral.Status.ACCEPTED), access_until__lt=on
+    ):
+        referral.refresh_from_db()
+        if referral.is_open:
+            _end(referral, actor=actor, status=Referral.Status.EXPIRED, day=on, reason="expired")
+            count += 1
+    return count
 
 
 # Import ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AssessmentInput:
+    started: date
+    completed: date | None = None
+    multi_agency: bool = False
+    plan_needed: bool | None = None
+
+
+@dataclass(frozen=True)
+class PlanServiceInput:
+    category: str
+    referred: date | None = None
+    started: date | None = None
+
+
+@dataclass(frozen=True)
+class ExtensionInput:
+    months: int
+    reason: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    start: date
+    end: date
+    services: tuple[PlanServiceInput, ...] = ()
+    reviews: tuple[date, ...] = ()
+    extensions: tuple[ExtensionInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """A client and, unless None, the history that replaces the stored one."""
+
+    client: Any  # clients.services.ClientInput
+    assessments: tuple[AssessmentInput, ...] | None = None
+    plans: tuple[PlanInput, ...] | None = None
+
+
+def _plan_key(plan: PlanInput) -> tuple:
+    return (
+        plan.start,
+        plan.end,
+        tuple((s.category, s.referred, s.started) for s in plan.services),
+        tuple(sorted(plan.reviews)),
+        tuple((e.months, e.reason, e.note) for e in plan.extensions),
+    )
+
+
+def _stored_history(client_ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    """The current assessments and plans of clients, as input tuples (5 queries). Child rows
+    are read as values and grouped here: a prefetch would build a queryset per plan. The order
+    is that of the relations (services and extensions by id, reviews by day)."""
+    assessments: dict[int, list] = {}
+    plans: dict[int, list] = {}
+    if not client_ids:
+        return assessments, plans
+    for client_id, started, completed, multi_agency, plan_needed in (
+        Assessment.objects.filter(client_id__in=client_ids)
+        .order_by("id")
+        .values_list("client_id", "started", "completed", "multi_agency", "plan_needed")
+    ):
+        assessments.setdefault(client_id, []).append(
+            AssessmentInput(started, completed, multi_agency, plan_needed)
+        )
+    stored = list(
+        IntegrationPlan.objects.filter(client_id__in=client_ids)
+        .order_by("id")
+        .values_list("id", "client_id", "start", "end")
+    )
+    plan_ids = [row[0] for row in stored]
+    services: dict[int, list] = {}
+    for plan_id, category, referred, service_started in (
+        PlanService.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "id")
+        .values_list("plan_id", "category_id", "referred", "started")
+    ):
+        services.setdefault(plan_id, []).append(
+            PlanServiceInput(category, referred, service_started)
+        )
+    reviews: dict[int, list] = {}
+    for plan_id, day in (
+        PlanReview.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "day", "id")
+        .values_list("plan_id", "day")
+    ):
+        reviews.setdefault(plan_id, []).append(day)
+    extensions: dict[int, list] = {}
+    for plan_id, months, reason, note in (
+        PlanExtension.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "id")
+        .values_list("plan_id", "months", "reason", "note")
+    ):
+        extensions.setdefault(plan_id, []).append(ExtensionInput(months, reason, note))
+    for plan_id, client_id, start, end in stored:
+        plans.setdefault(client_id, []).append(
+            (
+                plan_id,
+                PlanInput(
+                    start,
+                    end,
+                    tuple(services.get(plan_id, ())),
+                    tuple(reviews.get(plan_id, ())),
+                    tuple(extensions.get(plan_id, ())),
+                ),
+            )
+        )
+    return assessments, plans
+
+
+def case_history_store(
+    *, actor: Any, histories: list[tuple[Client, CaseInput]], categories: dict[str, Any]
+) -> list[str]:
+    """Replace the assessments and plans of a batch of clients with those of the inputs.
+
+    Rows that are replaced are archived (kept, hidden from every read), never deleted. A history
+    equal to the stored one is left as it is. The statutory rules are not judged: this is the
+    record of what happened (docs/data-formats.md). Returns, per input, what was replaced.
+    """
+    now = timezone.now()
+    stored_assessments, stored_plans = _stored_history(
+        [c.pk for c, _ in histories if c.pk is not None]
+    )
+    old_assessment_clients: list[int] = []
+    old_plans: list[int] = []
+    new_assessments: list[Assessment] = []
+    new_plans: list[tuple[IntegrationPlan, PlanInput]] = []
+    notes: list[str] = []
+    for client, case in histories:
+        note = []
+        organisation = client.responsible_organisation
+        if case.assessments is not None and list(case.assessments) != stored_assessments.get(
+            client.pk, []
+        ):
+            note.append("assessments")
+            if client.pk in stored_assessments:
+                old_assessment_clients.append(client.pk)
+            for a in case.assessments:
+                new_assessments.append(
+                    Assessment(
+                        client=client,
+                        organisation=organisation,
+                        started=a.started,
+                        completed=a.completed,
+                        status=Assessment.Status.COMPLETED
+                        if a.completed
+                        else Assessment.Status.STARTED,
+                        multi_agency=a.multi_agency,
+                        plan_needed=a.plan_needed,
+                        created_by=actor,
+                        modified_by=actor,
+                    )
+                )
+        stored = stored_plans.get(client.pk, [])
+        if case.plans is not None and [_plan_key(p) for p in case.plans] != [
+            _plan_key(p) for _, p in stored
+        ]:
+            note.append("plans")
+            old_plans += [pk for pk, _ in stored]
+            for p in case.plans:
+                if p.end < p.start:
+                    raise ValidationError({"end": [_("The end cannot be before the start.")]})
+                new_plans.append(
+                    (
+                        IntegrationPlan(
+                            client=client,
+                            organisation=organisation,
+                            start=p.start,
+                            end=p.end,
+                            created_by=actor,
+                            modified_by=actor,
+                        ),
+                        p,
+                    )
+                )
+        notes.append(",".join(note))
+    archived = {"archived": True, "modified_by": actor, "modified_at": now}
+    if old_assessment_clients:
+        Assessment.objects.filter(client_id__in=old_assessment_clients).update(**archived)
+    if old_plans:
+        for model in (PlanService, PlanReview, PlanExtension):
+            model.objects.filter(plan_id__in=old_plans).update(**archived)
+        IntegrationPlan.objects.filter(pk__in=old_plans).update(**archived)
+    insert_rows(Assessment, new_assessments)
+    insert_objects(IntegrationPlan, [plan for plan, _ in new_plans])
+    services, reviews, extensions = [], [], []
+    for plan, p in new_plans:
+        for s in p.services:
+            row = PlanService(plan=plan, created_by=actor, modified_by=actor)
+            status = PlanService.Status
+            _set_plan_service(  # the same invariants as plan_service_add
+                row,
+                category=categories[s.category],
+                status=status.STARTED
+                if s.started
+                else status.REFERRED
+                if s.referred
+                else status.PLANNED,
+                referred=s.referred,
+                started=s.started,
+            )
+            services.append(row)
+        for day in p.reviews:
+            if day < plan.start:  # P5: a review cannot come before its plan
+                raise ValidationError({"day": [_("A review cannot be before the plan starts.")]})
+            reviews.append(PlanReview(plan=plan, day=day, created_by=actor, modified_by=actor))
+        for e in p.extensions:
+            extensions.append(
+                PlanExtension(
+                    plan=plan,
+                    months=e.months,
+                    reason=e.reason,
+                    note=e.note,
+                    created_by=actor,
+                    modified_by=actor,
+                )
+            )
+    insert_rows(PlanService, services)
+    insert_rows(PlanReview, reviews)
+    insert_rows(PlanExtension, extensions)
+    return notes
+
+
+def case_input(record: Any) -> CaseInput:
+    """The typed service input of a checked case-file record (casework.importing.CaseRecord)."""
+    from kotopolku.clients.services import ClientInput, HomePeriodInput
+
+    values = dict(record.client)
+    return CaseInput(
+        client=ClientInput(
+            external_id=record.external_id,
+            values=values,
+            hetu=record.hetu,  # None keeps a stored code
+            hetu_hash=getattr(record, "hetu_hash", ""),
+            periods=tuple(HomePeriodInput(code, start, end) for code, start, end in record.periods),
+            languages=None if record.languages is None else tuple(record.languages),
+        ),
+        assessments=None
+        if record.assessments is None
+        else tuple(AssessmentInput(**a) for a in record.assessments),
+        plans=None
+        if record.plans is None
+        else tuple(
+            PlanInput(
+                start=p["start"],
+                end=p["end"],
+                services=tuple(PlanServiceInput(**s) for s in p["services"]),
+                reviews=tuple(p["reviews"]),
+                extensions=tuple(ExtensionInput(**e) for e in p["extensions"]),
+            )
+            for p in record.plans
+        ),
+    )
+
+
+@dataclass
+class ImportBatchResult:
+    created: int = 0
+    updated: int = 0
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (input index, field, …)
+
+
+@transaction.atomic
+def case_import_batch(
+    *, actor: Any, cases: list[CaseInput], classification: Any = None, categories=None
+) -> ImportBatchResult:
+    """Store a batch of case-file clients: clients through `clients_store`, histories through
+    `case_history_store`, and one audit row per client. Nothing is written when an input has a
+    problem (the problems are returned)."""
+    from kotopolku.casework.importing import UNKNOWN_NAME
+    from kotopolku.catalogue.models import ServiceCategory
+    from kotopolku.clients.services import ClientInput, clients_store
+
+    known = set(
+        Client.objects.filter(external_id__in=[c.client.external_id for c in cases]).values_list(
+            "external_id", flat=True
+        )
+    )
+    inputs = []
+    for case in cases:
+        item: ClientInput = case.client
+        if item.external_id not in known:  # a new client needs names; the file may have none
+            values = {"first_names": UNKNOWN_NAME, "last_name": UNKNOWN_NAME, **item.values}
+            item = replace(item, values=values)
+        inputs.append(item)
+    stored = clients_store(actor=actor, inputs=inputs, classification=classification)
+    result = ImportBatchResult(problems=stored.problems)
+    if stored.problems:
+        return result
+    if categories is None:
+        categories = {c.code: c for c in ServiceCategory.objects.all()}
+    notes = case_history_store(
+        actor=actor,
+        histories=list(zip(stored.clients, cases, strict=True)),
+        categories=categories,
+    )
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    request_id = current_request_id()
+    insert_rows(
+        AuditEvent,
+        [
+            {
+                "actor_id": user.pk if user else None,
+                "actor_label": user.get_username() if user else "",
+                "action": AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+                "object_type": "Client",
+                "object_id": str(client.pk),
+                "client_id": client.pk,
+                "reason": _import_reason(created, changed, note),
+                "request_id": request_id,
+            }
+            for client, created, changed, note in zip(
+                stored.clients, stored.created, stored.changed, notes, strict=True
+            )
+        ],
+    )
+    result.created = sum(stored.created)
+    result.updated = len(stored.created) - result.created
+    return result
+
+
+def _import_reason(created: bool, changed: bool, history: str) -> str:
+    """What an import did to a client, for its audit row (no personal data)."""
+    parts = ["created"] if created else (["client"] if changed else [])
+    parts += [history] if history else []
+    return "import_cases: " + (",".join(parts) or "unchanged")
+
+
 def case_import(*, actor: Any, records: Iterable[Any], progress: Any = None) -> dict[str, int]:
     """Store checked case-file records (casework.importing) in the caller's transaction.
 
-    The client part goes through the registry's services; re-importing an external id updates
-    that client. Assessments and plans, when the record has them, replace the stored ones: the
-    file is the record of that history. Statutory rules are not checked here, on purpose.
+    Re-importing an external id updates that client. Assessments and plans, when the record has
+    them, replace the stored ones (which are archived): the file is the record of that history.
+    Statutory rules are not checked here, on purpose. Raises ValidationError on a problem.
     """
-    from kotopolku.casework.importing import UNKNOWN_NAME
-    from kotopolku.catalogue.models import ServiceCategory
-    from kotopolku.clients import services as client_services
-    from kotopolku.organisations.models import Organisation
-
-    records = list(records)
-    municipalities = {
-        o.municipality_code: o
-        for o in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
-    }
-    categories = {c.code: c for c in ServiceCategory.objects.all()}
-    existing = {
-        c.external_id: c
-        for c in Client.objects.filter(external_id__in=[r.external_id for r in records])
-    }
     counts = {"created": 0, "updated": 0}
-    for record in records:
-        client = existing.get(record.external_id)
-        if client is None:
-            values = {"first_names": UNKNOWN_NAME, "last_name": UNKNOWN_NAME, **record.client}
-            client = client_services.client_create(
-                actor=actor,
-                external_id=record.external_id,
-                hetu=record.hetu or "",
-                languages=record.languages or (),
-                **values,
-            )
-            counts["created"] += 1
-        else:
-            client = client_services.client_update(
-                actor=actor,
-                client=client,
-                hetu=record.hetu,
-                languages=record.languages,
-                **record.client,
-            )
-            counts["updated"] += 1
-        _import_periods(client, record.periods, municipalities, actor=actor)
-        client.refresh_from_db()
-        organisation = client.responsible_organisation
-        if record.assessments is not None:
-            client.assessments.all().delete()
-            for a in record.assessments:
-                Assessment.objects.create(
-                    client=client,
-                    organisation=organisation,
-                    started=a["started"],
-                    completed=a["completed"],
-                    status=Assessment.Status.COMPLETED
-                    if a["completed"]
-                    else Assessment.Status.STARTED,
-                    multi_agency=a["multi_agency"],
-                    plan_needed=a["plan_needed"],
-                    created_by=actor,
-                    modified_by=actor,
-                )
-        if record.plans is not None:
-            client.plans.all().delete()
-            for p in record.plans:
-                plan = IntegrationPlan.objects.create(
-                    client=client,
-                    organisation=organisation,
-                    start=p["start"],
-                    end=p["end"],
-                    created_by=actor,
-                    modified_by=actor,
-                )
-                PlanService.objects.bulk_create(
-                    PlanService(
-                        plan=plan,
-                        category=categories[s["category"]],
-                        status=PlanService.Status.STARTED
-                        if s["started"]
-                        else PlanService.Status.REFERRED
-                        if s["referred"]
-                        else PlanService.Status.PLANNED,
-                        referred=s["referred"],
-                        started=s["started"],
-                        created_by=actor,
-                        modified_by=actor,
-                    )
-                    for s in p["services"]
-                )
-                PlanReview.objects.bulk_create(
-                    PlanReview(plan=plan, day=d, created_by=actor, modified_by=actor)
-                    for d in p["reviews"]
-                )
-                PlanExtension.objects.bulk_create(
-                    PlanExtension(
-                        plan=plan,
-                        months=e["months"],
-                        reason=e["reason"],
-                        note=e["note"],
-                        created_by=actor,
-                        modified_by=actor,
-                    )
-                    for e in p["extensions"]
-                )
+    batch: list[Any] = []
+
+    def flush() -> None:
+        cases = [case_input(r) for r in batch]
+        result = case_import_batch(actor=actor, cases=cases)
+        if result.problems:
+            index, name, message = result.problems[0]
+            raise ValidationError(f"line {batch[index].line}: {name}: {message}")
+        counts["created"] += result.created
+        counts["updated"] += result.updated
         if progress is not None:
-            progress()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        object_type="CaseImport",
-        reason=f"created {counts['created']}, updated {counts['updated']}",
-    )
+            for _record in batch:
+                progress()
+        batch.clear()
+
+    with transaction.atomic():
+        for record in records:
+            batch.append(record)
+            if len(batch) >= IMPORT_BATCH:
+                flush()
+        if batch:
+            flush()
     return counts
 
 
-def _import_periods(client: Client, periods, municipalities, *, actor: Any) -> None:
-    from kotopolku.clients import services as client_services
+IMPORT_BATCH = 500
 
-    stored = [
-        (p.municipality.municipality_code, p.start, p.end)
-        for p in client.home_periods.select_related("municipality").order_by("start")
-    ]
-    if stored == list(periods):
-        return
-    client.home_periods.all().delete()
-    for code, start, end in periods:
-        client_services.home_period_add(
-            actor=actor, client=client, municipality=municipalities[code], start=start, end=end
-        )
+
+def saved_worklist_filter_save(*, actor: Any, name: str, query: str) -> SavedWorklistFilter:
+    """Save the worklist's query string under `name` for `actor`, replacing their filter of the
+    same name. It holds no client data, so no audit row."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the filter a name.")]})
+    saved, _created = SavedWorklistFilter.objects.update_or_create(
+        user=actor, name=name, defaults={"query": query[:500]}
+    )
+    return saved
+
+
+def saved_worklist_filter_delete(*, actor: Any, saved: SavedWorklistFilter) -> None:
+    if saved.user_id != actor.pk:
+        raise PermissionDenied
+    saved.delete()

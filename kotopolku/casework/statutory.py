@@ -1,175 +1,26 @@
-"""The statutory rules P1–P8 of DOMAIN.md §5, each defined once with two forms.
+"""The statutory rules P1–P8 of docs/domain.md §5 as rule objects of the one rule engine.
 
-Every rule is one object built from rule data: the rule key(s) whose effective-dated value it
-reads, the day that picks the row in force, and its arithmetic ("anchor + N months of rule X",
-"the last day of a period of N years", "attended hours ≥ N"). From that one description it
-gives:
-
-- a Python form for one case (`on(...)`, `met(...)`, `completed(...)`), which
-  `deadlines.compute_deadlines` and the pages call;
-- a set-based SQL form (`expression(...)`, `met_expression(...)`, `completed_q(...)`), a Django
-  expression that the statistics selectors annotate on querysets of thousands of rows, with the
-  rule row in force picked per row by a CASE over the rule rows.
-
-Both forms read the same `RuleBook` (one query for all rule rows), and the date arithmetic is
-`common.dates` in Python and `common.dates_sql` in SQL. `tests/test_statutory.py` proves for
-every rule that the two forms give the same answer, on SQLite and on PostgreSQL. No other module
-adds months or days to compute a rule's date (docs/adr/0002-rules-once-python-and-sql.md).
+The kinds of rule (`DateRule`, `HoursRule`, `LevelRule`), the book they read (`RuleBook`) and the
+date arithmetic live in `kotopolku.rules`; this module holds casework's own objects on them
+(P1 window with its exempt bases, P4 referral due with its "met" test, P5 review counted from the
+last review) and the objects of P6–P8. Each has a Python form, which `deadlines.compute_deadlines`
+and the pages call, and a set-based SQL form, which the statistics selectors annotate on
+querysets. `tests/test_statutory.py` proves for every rule that the two forms agree
+(docs/adr/0002-rules-once-python-and-sql.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
-from django.db.models import (
-    Case,
-    DateField,
-    Exists,
-    F,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, DateField, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from kotopolku.common.choices import CefrLevel
-from kotopolku.common.dates import add_months
-from kotopolku.common.dates_sql import AddDays, AddMonths
-
-# ---------------------------------------------------------------- rule rows
-
-
-class RuleBook:
-    """Rule rows read with one query and picked per day, in memory or in SQL.
-
-    The choice of row is the one of `rules.selectors.rule_in_force`: the row with the latest
-    `effective_from` on or before the day whose `effective_to` is empty or on or after it.
-    `case(key, day)` makes the same choice per row of a queryset.
-    """
-
-    def __init__(self, rows: Iterable[Any]):
-        from kotopolku.rules.selectors import _typed
-
-        self._rows: dict[str, list[tuple[date, date | None, Any]]] = {}
-        for row in rows:
-            self._rows.setdefault(row.key, []).append(
-                (row.effective_from, row.effective_to, _typed(row.value, row.unit))
-            )
-        for entries in self._rows.values():
-            entries.sort(key=lambda e: e[0], reverse=True)
-        # Most keys have one open-ended row: answer those without a loop (hundreds of calls per
-        # worklist).
-        self._open: dict[str, tuple[date, Any]] = {
-            key: (entries[0][0], entries[0][2])
-            for key, entries in self._rows.items()
-            if len(entries) == 1 and entries[0][1] is None
-        }
-
-    @classmethod
-    def load(cls, keys: Iterable[str] | None = None) -> RuleBook:
-        """The rows of `keys` (by default those of every rule in this module), in one query."""
-        from kotopolku.rules.models import StatutoryRule
-
-        return cls(StatutoryRule.objects.filter(key__in=list(keys or RULE_KEYS)))
-
-    def value(self, key: str, *, on: date) -> Any:
-        single = self._open.get(key)
-        if single is not None and single[0] <= on:
-            return single[1]
-        from kotopolku.rules.selectors import RuleMissing
-
-        for start, end, value in self._rows.get(key, ()):
-            if start <= on and (end is None or end >= on):
-                return value
-        raise RuleMissing(f"no rule {key!r} in force on {on.isoformat()}")
-
-    def rows(self, key: str) -> list[tuple[date, date | None, Any]]:
-        """(effective_from, effective_to, value), latest first."""
-        return list(self._rows.get(key, ()))
-
-    def conditions(self, key: str, day: str) -> list[tuple[Q, Any]]:
-        """Per rule row, latest first: the rows of a queryset for which it is the row in force
-        on the day in field `day` (an older row that overlaps a newer one yields to it)."""
-        out: list[tuple[Q, Any]] = []
-        newer: Q | None = None
-        for start, end, value in self.rows(key):
-            here = in_force(day, start, end)
-            out.append((here if newer is None else here & ~newer, value))
-            newer = here if newer is None else newer | here
-        return out
-
-    def case(self, key: str, day: str, output_field: Any = None) -> Case:
-        """The value of `key` in force on the day in field `day`, per row; NULL where none is."""
-        whens = [
-            When(in_force(day, start, end), then=Value(value))
-            for start, end, value in self.rows(key)
-        ]
-        return Case(*whens, default=Value(None), output_field=output_field or IntegerField())
-
-
-def in_force(day: str, start: date, end: date | None) -> Q:
-    """The rows whose day `day` falls in a rule row's effective range."""
-    q = Q(**{f"{day}__gte": start})
-    if end is not None:
-        q &= Q(**{f"{day}__lte": end})
-    return q
-
-
-# ---------------------------------------------------------------- date rules
-
-
-@dataclass(frozen=True)
-class DateRule:
-    """A day computed as `anchor + N units`, N being the value of rule `key` in force on the
-    anchor day. With `last_day`, the day is the last of a period of N units that starts on the
-    anchor: `anchor + N units − 1 day` (DOMAIN.md §5, date arithmetic)."""
-
-    code: str
-    key: str
-    unit: str  # "days", "months" or "years"
-    last_day: bool = False
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.key,)
-
-    # Python: one case.
-    def on(self, anchor: date, *, rules: RuleBook, extra_months: int = 0) -> date:
-        """The rule's day for `anchor`. `RuleMissing` when no rule row covers the anchor."""
-        n = rules.value(self.key, on=anchor)
-        if self.unit == "days":
-            day = anchor + timedelta(days=n)
-        else:
-            months = n * 12 if self.unit == "years" else n
-            day = add_months(anchor, months + extra_months)
-        return day - timedelta(days=1) if self.last_day else day
-
-    # SQL: a column of days.
-    def expression(
-        self, anchor: str, *, rules: RuleBook, extra_months: Any = None
-    ) -> AddDays | AddMonths:
-        """The rule's day for the day in field (or annotation) `anchor`, per row; NULL where no
-        rule row covers the anchor. `extra_months` is an integer expression added to the months
-        (the extensions of P3)."""
-        n: Any = rules.case(self.key, anchor)
-        day: AddDays | AddMonths
-        if self.unit == "days":
-            day = AddDays(F(anchor), n)
-        else:
-            if self.unit == "years":
-                n = n * Value(12)
-            if extra_months is not None:
-                n = n + extra_months
-            day = AddMonths(F(anchor), n)
-        return AddDays(day, Value(-1)) if self.last_day else day
+from kotopolku.rules.book import RuleBook, in_force
+from kotopolku.rules.engine import DateRule, HoursRule, LevelRule
 
 
 @dataclass(frozen=True)
@@ -183,10 +34,21 @@ class PlanWindowRule(DateRule):
     def keys(self) -> tuple[str, ...]:
         return (self.key, self.exempt_key)
 
-    def window_end(self, first_permit: date, basis: str, *, rules: RuleBook) -> date | None:
-        if basis in rules.value(self.exempt_key, on=first_permit):
+    def exempt(self, basis: str, *, on: date, rules: RuleBook) -> bool:
+        """Is the basis exempt on `on`? Before the first row of the exempt list the answer is
+        still known when every row agrees (victims of trafficking have had no window since the
+        first act); otherwise `RuleMissing`."""
+        return rules.member(self.exempt_key, basis, on=on)
+
+    def window_end(
+        self, first_permit: date, basis: str, *, rules: RuleBook, reference: date | None = None
+    ) -> date | None:
+        """The last day an assessment or plan may start, the rule read on `reference` (the
+        first permit date by default); None for an exempt basis."""
+        day = reference or first_permit
+        if self.exempt(basis, on=day, rules=rules):
             return None
-        return self.on(first_permit, rules=rules)
+        return self.on(first_permit, rules=rules, reference=day)
 
     def window_end_expression(self, anchor: str, basis: str, *, rules: RuleBook) -> Case:
         """NULL for an exempt basis, and where no exempt-bases row is in force (Python raises
@@ -248,102 +110,6 @@ class ReviewDueRule(DateRule):
         return Coalesce(Subquery(last_review), F(start))
 
 
-# ---------------------------------------------------------------- threshold rules
-
-
-@dataclass(frozen=True)
-class HoursRule:
-    """P7: completed at N attended hours or more (69.5 is not 70); N is the rule in force on the
-    day given (the course's last day). No rule, no answer."""
-
-    code: str
-    key: str
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.key,)
-
-    def required(self, on: date, *, rules: RuleBook) -> Decimal | None:
-        from kotopolku.rules.selectors import RuleMissing
-
-        try:
-            return Decimal(rules.value(self.key, on=on))
-        except RuleMissing:
-            return None
-
-    def completed(self, attended: Decimal, on: date, *, rules: RuleBook) -> bool | None:
-        return self.reached(attended, self.required(on, rules=rules))
-
-    @staticmethod
-    def reached(attended: Decimal, required: Decimal | None) -> bool | None:
-        """Against an already read requirement (lists read the rule once)."""
-        return None if required is None else attended >= required
-
-    def required_expression(self, day: str, *, rules: RuleBook) -> Case:
-        return rules.case(self.key, day)
-
-    def completed_q(self, *, attended: str = "attended", required: str = "required") -> Q:
-        """For rows annotated with the attended hours and `required_expression`."""
-        return Q(**{f"{attended}__gte": F(required)})
-
-
-@dataclass(frozen=True)
-class LevelRule:
-    """P8: a tested skill meets the target when its CEFR level is at or above the target level
-    in force on the test day. An untested skill (empty level) neither meets nor fails."""
-
-    code: str
-    key: str
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.key,)
-
-    @staticmethod
-    def order() -> tuple[str, ...]:
-        return tuple(CefrLevel.values)
-
-    def target(self, on: date, *, rules: RuleBook) -> str | None:
-        from kotopolku.rules.selectors import RuleMissing
-
-        try:
-            level = str(rules.value(self.key, on=on))
-        except RuleMissing:
-            return None
-        return level if level in self.order() else None
-
-    def levels_meeting(self, target: str | None) -> tuple[str, ...]:
-        order = self.order()
-        return order[order.index(target) :] if target in order else ()
-
-    def meets(self, level: str, on: date, *, rules: RuleBook) -> bool | None:
-        """None when the skill was not tested or no target is in force."""
-        return self.meets_level(level, self.target(on, rules=rules))
-
-    def meets_level(self, level: str, target: str | None) -> bool | None:
-        """Against an already read target level."""
-        if not level or target is None or level not in self.order():
-            return None
-        return level in self.levels_meeting(target)
-
-    def meets_q(self, skill: str, day: str, *, rules: RuleBook) -> Q:
-        """Rows whose `skill` is at the target in force on the day in `day`."""
-        q = Q(pk__in=[])
-        for condition, value in rules.conditions(self.key, day):
-            q |= condition & Q(**{f"{skill}__in": self.levels_meeting(str(value))})
-        return q
-
-    def all_meet_q(self, skills: Iterable[str], day: str, *, rules: RuleBook) -> Q:
-        """Rows where every tested skill (a non-empty level) is at the target."""
-        q = Q(pk__in=[])
-        for condition, value in rules.conditions(self.key, day):
-            levels = self.levels_meeting(str(value))
-            for skill in skills:
-                condition &= Q(**{skill: ""}) | Q(**{f"{skill}__in": levels})
-            q |= condition
-        return q
-
-
 # ---------------------------------------------------------------- the rules
 
 PLAN_WINDOW = PlanWindowRule(
@@ -386,6 +152,9 @@ __all__ = [
     "REVIEW_DUE",
     "RULES",
     "RULE_KEYS",
+    "DateRule",
+    "HoursRule",
+    "LevelRule",
     "RuleBook",
     "in_force",
 ]

@@ -5,6 +5,8 @@ from kotopolku.casework import views
 app_name = "casework"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("filters/save/", views.worklist_filter_save, name="worklist_filter_save"),
+    path("filters/<int:pk>/delete/", views.worklist_filter_delete, name="worklist_filter_delete"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/add/", views.contact_add, name="contact_add"),
     path("clients/<int:pk>/", views.case, name="case"),
@@ -21,5 +23,6 @@ urlpatterns = [
     path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("referrals/<int:pk>/<slug:answer>/", views.referral_answer, name="referral_answer"),
 ]

@@ -5,18 +5,22 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kotopolku.access import casework as perms
-from kotopolku.access.clients import deny_unless_visible
+from kotopolku.access.clients import CONSENT_MANAGE, deny_unless_visible
 from kotopolku.access.policy import can
 from kotopolku.access.views import enforce, requires
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
+from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.casework import selectors, services
+from kotopolku.casework.filters import ACTION_CHOICES, WorklistFilter, worklist_options
 from kotopolku.casework.forms import (
     AssessmentForm,
     ContactForm,
@@ -27,25 +31,22 @@ from kotopolku.casework.forms import (
     PlanServiceForm,
     ReferralAnswerForm,
     ReferralForm,
+    SavedFilterForm,
 )
 from kotopolku.casework.models import Assessment, IntegrationPlan, Referral
 from kotopolku.clients.models import Client
 from kotopolku.common.dates import period_end
+from kotopolku.common.formatting import short_date
 from kotopolku.common.forms import errors_to_form
 
 PAGE_SIZE = 25
-# The worklist pages after sorting by the nearest deadline (in Python, on plain values), so a
-# page costs the same queries as the whole list. 25 rows like every other list: the most urgent
-# clients come first, and each row drawn costs (bench/README.md: 50 rows cost ~3 ms more).
+# The worklist is ordered and paged in SQL by the nearest deadline; the detailed deadlines are
+# computed for the rows of the page only. 25 rows like every other list: the most urgent clients
+# come first (bench/README.md).
 WORKLIST_PAGE_SIZE = 25
-ACTION_LABELS = {
-    "assessment_not_started": gettext_lazy("Assessment not started"),
-    "plan_not_drafted": gettext_lazy("Plan not drafted"),
-    "no_service_by_referral_due": gettext_lazy("No service by the referral due date"),
-    "review_due": gettext_lazy("Review due"),
-    "plan_ending": gettext_lazy("Plan ending"),
-    "window_closing": gettext_lazy("Plan window closing"),
-}
+ACTION_LABELS = dict(ACTION_CHOICES)
+# The worklist's query parameters a saved filter keeps (the page number is not one of them).
+WORKLIST_PARAMS = ("q", "action", "overdue", "organisation", "worker", "sort")
 
 
 def _client(request, pk: int) -> Client:
@@ -80,41 +81,163 @@ def _render_form(request, form, *, title, client=None, back=None, extra=None, st
     return render(request, "casework/form.html", context, status=status)
 
 
+def _worklist_filters(request) -> tuple[WorklistFilter, dict, list[str]]:
+    """The page's filter form (`q` is the search), its cleaned values and the messages of the
+    values it dropped; an invalid value is dropped, the rest still apply."""
+    data = {k: request.GET.get(k, "") for k in WORKLIST_PARAMS if request.GET.get(k)}
+    if "q" in data:
+        data["search"] = data.pop("q")[:100]
+    filterset = WorklistFilter(data, queryset=None, request=request)
+    dropped: list[str] = []
+    if not filterset.form.is_valid():
+        errors = filterset.form.errors
+        dropped = [str(m) for field in errors for m in errors[field]]
+        data = {k: v for k, v in data.items() if k not in errors}
+        workers = filterset.workers
+        filterset = WorklistFilter(data, queryset=None, request=request)
+        filterset.workers = workers  # already read once
+        filterset.form.is_valid()
+    return filterset, filterset.form.cleaned_data, dropped
+
+
+def _query(params: dict, **changes) -> str:
+    """A query string of the worklist's parameters with `changes` (None removes one)."""
+    from urllib.parse import urlencode
+
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "", False)}
+    return urlencode(merged)
+
+
+def _worklist_shown(rows: list) -> list[tuple]:
+    """Each row of the page with what its table row shows, made here once: the labels, the
+    days in the language's short format, the link and the overdue flag. The template's
+    variable lookups and date filters, per row and action, cost more than the rest of the
+    page (bench/README.md, the worklist)."""
+    labels = {code: str(label) for code, label in ACTION_LABELS.items()}
+    short_format = get_format("SHORT_DATE_FORMAT")
+
+    def day(value) -> str:
+        return date_format(value, short_format) if value is not None else "–"
+
+    # One reverse per page: the link of client 987654321 with each client's number in its place.
+    case_url = reverse("casework:case", kwargs={"pk": 987654321})
+    shown = []
+    for row in rows:
+        deadlines = row.deadlines
+        actions = deadlines.actions if deadlines else ()
+        shown.append(
+            (
+                row,
+                {
+                    "url": case_url.replace("987654321", str(row.client.pk)),
+                    "name": f"{row.client.last_name}, {row.client.first_names}",
+                    "external_id": row.client.external_id,
+                    "missing": deadlines is None,
+                    "next_due": day(row.next_due),
+                    "overdue": any(a.overdue for a in actions),
+                    "actions": [
+                        (labels.get(a.code, a.code), day(a.due), a.overdue) for a in actions
+                    ],
+                    "problems": len(deadlines.problems)
+                    if deadlines and deadlines.problems
+                    else "–",
+                },
+            )
+        )
+    return shown
+
+
 @requires(perms.WORKLIST)
 def worklist(request):
-    search = request.GET.get("q", "").strip()[:100]
+    filterset, cleaned, dropped = _worklist_filters(request)
+    options = worklist_options(cleaned)
     today = timezone.localdate()
-    rows = selectors.worklist(user=request.user, on=today, search=search)
+    rows = selectors.worklist(user=request.user, on=today, options=options)
     page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {code: str(label) for code, label in ACTION_LABELS.items()}
-    # Labels are looked up once per page, not through a template include per action.
-    page.object_list = [
-        (
-            row,
-            [
-                (labels.get(a.code, a.code), a.due, a.overdue)
-                for a in (row.deadlines.actions if row.deadlines else ())
-            ],
+    selectors.worklist_audit(user=request.user, rows=list(page.object_list), path=request.path)
+    page.object_list = _worklist_shown(page.object_list)
+    params = {k: request.GET[k] for k in WORKLIST_PARAMS if request.GET.get(k)}
+    params.pop("sort", None)
+    # Sortable columns: the header links to the other direction of its own order.
+    columns = []
+    for key, label in (("name", _("Client")), ("due", _("Next deadline"))):
+        current = {key: "ascending", f"-{key}": "descending"}.get(options.sort)
+        next_sort = f"-{key}" if options.sort == key else key
+        columns.append(
+            {
+                "label": label,
+                "aria_sort": current or "",
+                "query": _query(params, sort=None if next_sort == "due" else next_sort),
+            }
         )
-        for row in page.object_list
-    ]
+    saved = selectors.saved_worklist_filters(user=request.user)
     return render(
-        request, "casework/worklist.html", {"page": page, "search": search, "today": today}
+        request,
+        "casework/worklist.html",
+        {
+            "page": page,
+            "search": options.search,
+            "filters": filterset.form,
+            "options": options,
+            "action_choices": ACTION_CHOICES,
+            "worker_choices": [(str(pk), name) for pk, name in filterset.workers()],
+            "filter_errors": dropped,
+            "today": today,
+            "columns": columns,
+            "saved_filters": saved,
+            "current_query": _query({k: request.GET.get(k) for k in WORKLIST_PARAMS}),
+            "filtered": any(request.GET.get(k) for k in WORKLIST_PARAMS if k != "sort"),
+        },
     )
+
+
+@requires(perms.WORKLIST)
+@require_http_methods(["GET", "POST"])
+def worklist_filter_save(request):
+    """Save the worklist's current filters under a name (a confirmation step with the name)."""
+    source = request.POST if request.method == "POST" else request.GET
+    query = _query({k: source.get(k) for k in WORKLIST_PARAMS})
+    form = SavedFilterForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.saved_worklist_filter_save(
+            actor=request.user, name=form.cleaned_data["name"], query=query
+        )
+        messages.success(request, _("Filter saved."))
+        return redirect(reverse("casework:worklist") + (f"?{query}" if query else ""))
+    return render(
+        request,
+        "casework/worklist_filter_save.html",
+        {"form": form, "query": query, "params": [(k, source.get(k)) for k in WORKLIST_PARAMS]},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(perms.WORKLIST)
+@require_http_methods(["GET", "POST"])
+def worklist_filter_delete(request, pk: int):
+    """Delete one of the user's saved filters, after a confirmation; another user's is a 404."""
+    saved = selectors.saved_worklist_filter(user=request.user, pk=pk)
+    if saved is None:
+        raise Http404
+    if request.method == "POST":
+        services.saved_worklist_filter_delete(actor=request.user, saved=saved)
+        messages.success(request, _("Saved filter deleted."))
+        return redirect("casework:worklist")
+    return render(request, "casework/worklist_filter_delete.html", {"saved": saved})
 
 
 @requires(perms.CONTACT_LIST)
 def contact_list(request):
     search = request.GET.get("q", "").strip()[:100]
-    rows = selectors.contact_list(
-        organisation_ids=perms.casework_organisation_ids(request.user), search=search
-    )
+    rows = selectors.contact_list(user=request.user, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
+    audit_client_reads(
         actor=request.user,
         action=AuditEvent.Action.SEARCH if search else AuditEvent.Action.VIEW,
-        object_type="GuidanceContact",
-        reason="list",
+        object_type="GuidanceContactList",
+        client_ids=[c.client_id for c in page.object_list if c.client_id],
+        details=audit_summary("page", page=page.number),
+        path=request.path,
     )
     return render(request, "casework/contact_list.html", {"page": page, "search": search})
 
@@ -166,9 +289,10 @@ def case(request, pk: int):
         {
             "client": client,
             "deadlines": deadlines,
+            "met": selectors.deadlines_met(client),
             "today": today,
             "contacts": selectors.client_contacts(client=client)[:20],
-            "referrals": selectors.client_referrals(client=client),
+            "referrals": selectors.client_referrals(client=client, user=request.user),
             "may_edit": can(request.user, perms.CASE_EDIT, client),
         },
     )
@@ -205,6 +329,15 @@ def assessment_add(request, pk: int):
 def assessment_edit(request, pk: int):
     assessment = _object(request, selectors.assessment_detail, pk)
     enforce(request, perms.CASE_EDIT, assessment.client)
+    if request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="Assessment",
+            object_id=assessment.pk,
+            client_id=assessment.client_id,
+            path=request.path,
+        )
     form = AssessmentForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -326,6 +459,7 @@ def plan_print(request, pk: int):
         object_id=plan.pk,
         client_id=plan.client_id,
         reason=f"pdf {language}",
+        details=audit_summary("pdf", language=language),
     )
     response = HttpResponse(plan_pdf(plan, language=language), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-{language}.pdf"'
@@ -340,13 +474,13 @@ def plan_edit(request, pk: int):
     initial = {
         f: getattr(plan, f) for f in PlanForm.base_fields if f not in ("override_reason", "version")
     }
-    initial["version"] = services.plan_version(plan)  # optimistic locking (issue 9)
+    initial["version"] = services.plan_version(plan)  # optimistic locking
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
         except services.PlanConflict as exc:
-            # optimistic locking (issue 9): keep the user's input, move to the saved version so
+            # optimistic locking: keep the user's input, move to the saved version so
             # that saving again is a deliberate overwrite.
             form.data = form.data.copy()
             form.data["version"] = exc.current_version
@@ -391,7 +525,7 @@ def _plan_action(request, pk, form_class, title, action, success, **form_kwargs)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(plan) if callable(success) else success)
             return redirect("casework:plan_detail", pk=plan.pk)
     return _render_form(
         request,
@@ -437,9 +571,17 @@ def plan_extend(request, pk: int):
     def action(plan, data):
         services.plan_extend(actor=request.user, plan=plan, **data)
 
-    return _plan_action(
-        request, pk, PlanExtendForm, _("Extend the plan"), action, _("Plan extended.")
-    )
+    def extended(plan) -> str:
+        client = selectors.client_with_case(pk=plan.client_id)
+        deadlines = selectors.client_deadlines(client, on=timezone.localdate()) if client else None
+        return _(
+            "Plan extended: it now ends on %(end)s. All plans together may last until %(max)s."
+        ) % {
+            "end": short_date(plan.end),
+            "max": short_date(deadlines.max_plan_end) if deadlines else "–",
+        }
+
+    return _plan_action(request, pk, PlanExtendForm, _("Extend the plan"), action, extended)
 
 
 @requires(perms.CASE_EDIT)
@@ -465,17 +607,15 @@ def referral_list(request):
     status = request.GET.get("status", "")
     if status not in Referral.Status.values:
         status = ""
-    rows = selectors.referral_list(
-        organisation_ids=perms.casework_organisation_ids(request.user),
-        search=search,
-        status=status,
-    )
+    rows = selectors.referral_list(user=request.user, search=search, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
+    audit_client_reads(
         actor=request.user,
         action=AuditEvent.Action.SEARCH if search else AuditEvent.Action.VIEW,
-        object_type="Referral",
-        reason="list",
+        object_type="ReferralList",
+        client_ids=[r.client_id for r in page.object_list],
+        details=audit_summary("page", page=page.number),
+        path=request.path,
     )
     return render(
         request,
@@ -484,14 +624,21 @@ def referral_list(request):
     )
 
 
-@requires(perms.CASE_EDIT)
+@requires(perms.REFERRAL_SEND)
 @require_http_methods(["GET", "POST"])
 def referral_add(request, pk: int):
     client = _client(request, pk)
-    enforce(request, perms.CASE_EDIT, client)
+    enforce(request, perms.REFERRAL_SEND, client)
+    sender_ids = perms.referral_sender_ids(request.user, client)
+    from kotopolku.organisations.models import Organisation
+
+    sender = Organisation.objects.get(pk=sender_ids[0])
+    responsible = sender.pk == client.responsible_organisation_id
     form = ReferralForm(
         request.POST or None,
         client=client,
+        may_record_consent=can(request.user, CONSENT_MANAGE, client),
+        may_allow_onward=responsible,
         initial={"response_due": period_end(timezone.localdate(), days=15)},
     )
     if request.method == "POST" and form.is_valid():
@@ -499,8 +646,8 @@ def referral_add(request, pk: int):
             referral = services.referral_send(
                 actor=request.user,
                 client=client,
-                from_organisation=_organisation(request),
-                **form.cleaned_data,
+                from_organisation=sender,
+                **form.service_arguments(),
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
@@ -512,6 +659,7 @@ def referral_add(request, pk: int):
         form,
         title=_("Refer the client"),
         client=client,
+        extra={"sender": sender},
         status=400 if form.errors else 200,
     )
 
@@ -519,12 +667,23 @@ def referral_add(request, pk: int):
 def _referral(request, pk: int) -> Referral:
     try:
         referral = selectors.referral_detail(pk=pk)
-    except Referral.DoesNotExist as exc:
-        raise Http404 from exc
-    if not can(request.user, perms.REFERRAL_VIEW, referral):
-        # The receiving side of a referral that is not yet accepted sees the referral, but the
-        # client only after accepting; anyone else gets the same 404 as a missing referral.
-        deny_unless_visible(request.user, None, path=request.path, object_id=pk)
+    except Referral.DoesNotExist:
+        referral = None
+    if referral is None or not can(request.user, perms.REFERRAL_VIEW, referral):
+        # Outside the referral scope (for a receiver: after the referral ended) the answer is the
+        # same 404 as for a missing referral, with an access_denied row.
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.ACCESS_DENIED,
+            object_type="Referral",
+            object_id=pk,
+            client_id=getattr(referral, "client_id", None),
+            reason=str(perms.REFERRAL_VIEW),
+            details=audit_summary("denied", permission=perms.REFERRAL_VIEW.key),
+            success=False,
+            path=request.path,
+        )
+        raise Http404
     return referral
 
 
@@ -544,6 +703,9 @@ def referral_detail(request, pk: int):
         {
             "referral": referral,
             "may_answer": can(request.user, perms.REFERRAL_ANSWER, referral),
+            "may_withdraw": referral.is_open
+            and can(request.user, perms.REFERRAL_WITHDRAW, referral),
+            "chain": selectors.referral_chain(referral=referral, user=request.user),
             "sees_client": can(request.user, perms.CASE_VIEW, referral.client),
         },
     )
@@ -554,6 +716,37 @@ ANSWERS = {
     "reject": (Referral.Status.SENT, services.referral_reject, "reason"),
     "complete": (Referral.Status.ACCEPTED, services.referral_complete, "outcome"),
 }
+
+
+@requires(perms.REFERRAL_WITHDRAW)
+@require_http_methods(["GET", "POST"])
+def referral_withdraw(request, pk: int):
+    """The sender or the responsible organisation ends a referral; the receiver's access ends."""
+    referral = _referral(request, pk)
+    enforce(request, perms.REFERRAL_WITHDRAW, referral)
+    form = ReferralAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                actor=request.user, referral=referral, reason=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            form.add_error("text", " ".join(exc.messages))
+        else:
+            messages.success(request, _("Referral withdrawn."))
+            return redirect("casework:referral_detail", pk=referral.pk)
+    return render(
+        request,
+        "casework/referral_answer.html",
+        {
+            "referral": referral,
+            "answer": "withdraw",
+            "form": form,
+            "needs_text": True,
+            "possible": referral.is_open,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @requires(perms.REFERRAL_ANSWER)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from kotopolku.access import catalogue as perms
 from kotopolku.access.api import allows
 from kotopolku.catalogue import selectors, services
+from kotopolku.catalogue.filters import CategoryFilter, PublicServiceFilter, ServiceFilter
 from kotopolku.catalogue.models import (
     Service,
     ServiceCategory,
@@ -200,6 +201,7 @@ class CategoryListApi(generics.ListAPIView):
     authentication_classes: list = []
     pagination_class = None
     queryset = ServiceCategory.objects.order_by("order", "code")
+    filterset_class = CategoryFilter
 
 
 class PublicServiceListApi(generics.ListAPIView):
@@ -208,31 +210,18 @@ class PublicServiceListApi(generics.ListAPIView):
     serializer_class = ServiceOutput
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    filterset_class = PublicServiceFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.service_list(
-            category=params.get("category", "")[:40],
-            municipality=params.get("municipality", "")[:3],
-            language=params.get("language", "")[:3],
-            day=timezone.localdate(),
-        )
+        return selectors.service_scope()
 
 
 class ServiceListApi(ReadWriteApiMixin, generics.ListCreateAPIView):
     serializer_class = ServiceOutput
+    filterset_class = ServiceFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        state = params.get("state", "active")
-        return selectors.service_list(
-            search=params.get("search", "")[:100],
-            category=params.get("category", "")[:40],
-            municipality=params.get("municipality", "")[:3],
-            language=params.get("language", "")[:3],
-            state=state if state in ("active", "all", "ended", "archived") else "active",
-            day=timezone.localdate(),
-        )
+        return selectors.service_scope()
 
     @extend_schema(request=ServiceInputSerializer, responses={201: ServiceOutput})
     def post(self, request, *args, **kwargs):

@@ -1,4 +1,4 @@
-"""The service categories of DATA-FORMATS.md, with the statutory package of DOMAIN.md §2.
+"""The service categories of docs/data-formats.md, with the statutory package of docs/domain.md §2.
 
 Loaded by a data migration; `statutory_item` is the item number of the package in §2.
 """

@@ -282,7 +282,11 @@ SERVICES = [
 
 
 def _organisations() -> dict[str, Organisation]:
-    orgs = {o.municipality_code: o for o in Organisation.objects.filter(kind="municipality")}
+    orgs = {
+        o.municipality_code: o
+        for o in Organisation.objects.filter(kind="municipality")
+        if o.municipality_code
+    }
     for kind in ("employment_area", "wellbeing_county", "education", "ngo"):
         found = Organisation.objects.filter(kind=kind).order_by("pk").first()
         if found is not None:

@@ -1,14 +1,12 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue import selectors
 from kotopolku.catalogue.models import ServiceChannel, TargetGroup
 from kotopolku.catalogue.services import ChannelInput, ServiceInput
+from kotopolku.common.pickers import LanguageListField
 from kotopolku.common.widgets import IsoDateInput
 
-LANGUAGES_SPLIT = re.compile(r"[\s,;]+")
 DATE = IsoDateInput()
 
 
@@ -67,11 +65,13 @@ class ServiceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    languages = forms.CharField(
+    languages = LanguageListField(
         label=_("Languages of service"),
-        max_length=200,
         required=False,
-        help_text=_("ISO 639 codes separated by commas, for example fi, sv, en, ar."),
+        help_text=_(
+            "Names or ISO 639 codes separated by commas, for example “suomi, englanti, arabia” "
+            "or “fi, en, ar”."
+        ),
     )
     capacity = forms.IntegerField(
         label=_("Capacity (places per year)"), min_value=0, required=False
@@ -117,16 +117,6 @@ class ServiceForm(forms.Form):
             ]
             groups.append((label, [self[name] for name in names]))
         return groups
-
-    def clean_languages(self):
-        raw = self.cleaned_data.get("languages", "").strip().lower()
-        codes = [code for code in LANGUAGES_SPLIT.split(raw) if code]
-        bad = [code for code in codes if not re.fullmatch(r"[a-z]{2,3}", code)]
-        if bad:
-            raise forms.ValidationError(
-                _("Not ISO 639 language codes: %(codes)s.") % {"codes": ", ".join(bad)}
-            )
-        return codes
 
     def to_input(self) -> ServiceInput:
         data = self.cleaned_data
@@ -183,7 +173,7 @@ class ServiceForm(forms.Form):
                 "ptv_id",
             )
         }
-        initial["languages"] = ", ".join(data.languages)
+        initial["languages"] = list(data.languages)
         for channel in data.channels:
             initial[f"channel_{channel.kind}"] = channel.value
             for code in ("fi", "sv", "en"):

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from kotopolku.organisations.models import Organisation
 
 
 class ServiceCategory(models.Model):
-    """The twelve service category codes of DATA-FORMATS.md; the code is the primary key.
+    """The twelve service category codes of docs/data-formats.md; the code is the primary key.
 
     Other apps refer to a category by its code (`category_id == "guidance"`).
     """
@@ -96,6 +97,17 @@ class Service(TrackedModel):
         blank=True,
         help_text=_("The service's id in the national service catalogue (PTV), if any."),
     )
+    # What the national catalogue says and Kotopolku does not edit: service classes, ontology
+    # terms, target groups and areas as PTV gives them. Replaced on every sync.
+    ptv_classification = models.JSONField(
+        _("national catalogue classification"), default=dict, blank=True, editable=False
+    )
+    # The local field values the last sync wrote. A local value that differs from both this and
+    # PTV was edited here, and the sync keeps it ("without overwriting local fields").
+    ptv_last_values = models.JSONField(default=dict, blank=True, editable=False)
+    ptv_synced_at = models.DateTimeField(
+        _("last synchronised with the national catalogue"), null=True, blank=True, editable=False
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -160,11 +172,85 @@ class ServiceChannel(models.Model):
         _("address, number or link"), max_length=300, help_text=_("Street address, phone or URL.")
     )
     details = models.TextField(_("details"), blank=True)
+    # A channel with a PTV id came from the national catalogue and is replaced by each sync;
+    # one without is local and the sync never touches it.
+    ptv_id = models.CharField(_("national service catalogue id"), max_length=36, blank=True)
+    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("service channel")
         verbose_name_plural = _("service channels")
         ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "ptv_id"],
+                condition=~Q(ptv_id=""),
+                name="service_channel_ptv_id_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+class PtvOrganisation(models.Model):
+    """An organisation as the national service catalogue (PTV) describes it, matched to a local
+    organisation by municipality code or business id where one fits."""
+
+    ptv_id = models.CharField(_("national service catalogue id"), max_length=36, unique=True)
+    names = models.JSONField(_("names"), default=dict)
+    business_code = models.CharField(_("business id"), max_length=20, blank=True)
+    municipality_code = models.CharField(_("municipality code"), max_length=3, blank=True)
+    organisation_type = models.CharField(_("type"), max_length=60, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ptv_organisations",
+        verbose_name=_("local organisation"),
+    )
+    modified = models.CharField(_("modified in PTV"), max_length=40, blank=True)
+    synced_at = models.DateTimeField(_("synchronised"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national catalogue organisation")
+        verbose_name_plural = _("national catalogue organisations")
+        ordering = ["ptv_id"]
+
+    def __str__(self) -> str:
+        return self.names.get("fi") or self.ptv_id
+
+
+class PtvSyncRun(models.Model):
+    """One read of an organisation's services from PTV: what was fetched, what it would change,
+    and whether a coordinator applied it. The preview and the apply use the same payload."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        APPLIED = "applied", _("applied")
+        FAILED = "failed", _("failed")
+
+    organisation_ptv_id = models.CharField(_("PTV organisation"), max_length=36)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    payload = models.JSONField(default=dict, editable=False)
+    changes = models.JSONField(_("changes"), default=list, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("fetched"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fetched by"),
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national catalogue synchronisation")
+        verbose_name_plural = _("national catalogue synchronisations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_ptv_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,13 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kotopolku.catalogue.models import Service, ServiceCategory, ServiceChannel
+from kotopolku.catalogue.models import (
+    PtvOrganisation,
+    PtvSyncRun,
+    Service,
+    ServiceCategory,
+    ServiceChannel,
+)
 from kotopolku.organisations.models import Organisation
 
 
@@ -69,6 +75,12 @@ def service_list(
     return _shaped(rows.distinct()).order_by("category__order", "name_fi", "id")
 
 
+def service_scope() -> QuerySet[Service]:
+    """Every service, shaped and in list order, for the filter sets to narrow (the catalogue
+    holds no personal data, so every staff role sees all of it)."""
+    return _shaped(Service.objects.all()).order_by("category__order", "name_fi", "id")
+
+
 def service_queryset() -> QuerySet[Service]:
     """Every service, archived ones too, shaped for the API's detail view."""
     return _shaped(Service.objects.all())
@@ -87,6 +99,14 @@ def public_services(
     )
     groups: dict[str, list[Service]] = {}
     for service in services:
+        groups.setdefault(service.category_id, []).append(service)
+    return [(c, groups[c.code]) for c in category_list() if c.code in groups]
+
+
+def public_groups(rows) -> list[tuple[ServiceCategory, list[Service]]]:
+    """Filtered services grouped by category, for the public page."""
+    groups: dict[str, list[Service]] = {}
+    for service in rows:
         groups.setdefault(service.category_id, []).append(service)
     return [(c, groups[c.code]) for c in category_list() if c.code in groups]
 
@@ -111,7 +131,7 @@ class CompletenessWarning:
 
 
 def completeness_warnings(*, day: date) -> list[CompletenessWarning]:
-    """Statutory elements (DOMAIN.md §2) with no active service, no responsible organisation,
+    """Statutory elements (docs/domain.md §2) with no active service, no responsible organisation,
     or no service in a language other than Finnish. These are warnings, not errors."""
     active = list(_shaped(Service.objects.active_on(day)))
     warnings: list[CompletenessWarning] = []
@@ -144,3 +164,19 @@ def completeness_warnings(*, day: date) -> list[CompletenessWarning]:
                 )
             )
     return warnings
+
+
+def ptv_runs() -> QuerySet[PtvSyncRun]:
+    return PtvSyncRun.objects.select_related("created_by").defer("payload")
+
+
+def ptv_run(*, pk: int) -> PtvSyncRun | None:
+    return PtvSyncRun.objects.filter(pk=pk).defer("payload").first()
+
+
+def ptv_organisations() -> QuerySet[PtvOrganisation]:
+    return PtvOrganisation.objects.select_related("organisation").order_by("ptv_id")
+
+
+def services_by_ptv_id(ptv_ids: set[str]) -> dict[str, Service]:
+    return {s.ptv_id: s for s in Service.objects.filter(ptv_id__in=ptv_ids).order_by("archived")}

@@ -122,7 +122,8 @@ def _write(service: Service, data: ServiceInput, actor: Any) -> None:
     ServiceLanguage.objects.bulk_create(
         ServiceLanguage(service=service, code=code) for code in sorted(set(data.languages))
     )
-    service.channels.all().delete()
+    # Channels with a PTV id belong to the national catalogue's sync; forms edit the local ones.
+    service.channels.filter(ptv_id="").delete()
     for channel in data.channels:
         ServiceChannel.objects.create(
             service=service,
@@ -207,6 +208,7 @@ def service_input_from(service: Service) -> ServiceInput:
                 details_en=getattr(c, "details_en", "") or "",
             )
             for c in service.channels.all()
+            if not c.ptv_id
         ],
         capacity=service.capacity,
         active_from=service.active_from,

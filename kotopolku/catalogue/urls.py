@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.service_detail, name="detail"),
     path("<int:pk>/edit/", views.service_edit, name="edit"),
     path("<int:pk>/archive/", views.service_archive, name="archive"),
+    path("<int:pk>/ptv.json", views.ptv_export, name="ptv-export"),
+    path("ptv/", views.ptv_sync, name="ptv"),
+    path("ptv/<int:pk>/", views.ptv_run, name="ptv-run"),
 ]

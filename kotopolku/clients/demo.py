@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kotopolku.clients import services
+from kotopolku.clients import selectors, services
 from kotopolku.clients.models import Client, Consent
 from kotopolku.organisations.models import Organisation
 
@@ -166,13 +166,24 @@ def seed_clients(count: int = 200, *, actor=None) -> int:
     today = timezone.localdate()
     municipalities = {
         o.municipality_code: o
-        for o in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        for o in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).select_related(
+            "employment_area"
+        )
     }
     if not municipalities:
         return 0
     existing = set(
         Client.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True)
     )
+    # Two clients of three get a case worker of their responsible organisation (when the demo
+    # users exist), so that the worklist's worker filter has something to show.
+    workers: dict[int, list] = {}
+    for organisation in municipalities.values():
+        for responsible in (organisation, organisation.employment_area):
+            if responsible is not None and responsible.pk not in workers:
+                workers[responsible.pk] = list(
+                    selectors.responsible_workers(organisation_ids=[responsible.pk])
+                )
     created = 0
     for index in range(1, count + 1):
         data = demo_client_data(index, today)
@@ -182,6 +193,10 @@ def seed_clients(count: int = 200, *, actor=None) -> int:
         move, move_to = data.pop("move"), municipalities.get(data.pop("move_to"))
         consent = data.pop("consent")
         data.pop("rng_state")
+        responsible = services.derived_responsible(municipality=home, jobseeker=data["jobseeker"])
+        staff = workers.get(responsible.pk, []) if responsible is not None else []
+        if staff and index % 3:
+            data["responsible_worker"] = staff[index % len(staff)]
         try:
             client = services.client_create(actor=actor, home_municipality=home, **data)
         except ValidationError:

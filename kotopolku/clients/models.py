@@ -6,18 +6,27 @@ Writes go through `clients/services.py`; the identity code is never stored in cl
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.common.choices import CefrLevel
 from kotopolku.common.models import TrackedModel
+from kotopolku.municipalities.selectors import municipality_name
 from kotopolku.organisations.models import Organisation
+from kotopolku.rules.periods import covers
+
+
+def _day(value: date | None) -> str:
+    """A date as people write it in the current language (15.10.2025), for choice labels."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 class Client(TrackedModel):
     class PermitBasis(models.TextChoices):
-        # DOMAIN.md C1: eligible for computational compensation
+        # docs/domain.md C1: eligible for computational compensation
         QUOTA_REFUGEE = "quota_refugee", _("quota refugee")
         FAMILY_OF_QUOTA_REFUGEE = "family_of_quota_refugee", _("family member of a quota refugee")
         ASYLUM = "asylum", _("asylum")
@@ -28,7 +37,9 @@ class Client(TrackedModel):
         REMOVAL_PREVENTED = "removal_prevented", _("removal prevented")
         TEMPORARY_PROTECTION = "temporary_protection", _("temporary protection")
         FAMILY_OF_PROTECTED = "family_of_protected", _("family member of a protected person")
-        # DOMAIN.md C1: not eligible
+        # Aliens Act 89 § (repealed 2016; continuing permits remain), the "others" group of C1
+        HUMANITARIAN_PROTECTION = "humanitarian_protection", _("humanitarian protection (89 §)")
+        # docs/domain.md C1: not eligible
         WORK = "work", _("work")
         STUDY = "study", _("study")
         FAMILY = "family", _("family ties")
@@ -48,6 +59,7 @@ class Client(TrackedModel):
             PermitBasis.REMOVAL_PREVENTED,
             PermitBasis.TEMPORARY_PROTECTION,
             PermitBasis.FAMILY_OF_PROTECTED,
+            PermitBasis.HUMANITARIAN_PROTECTION,
         }
     )
 
@@ -100,6 +112,12 @@ class Client(TrackedModel):
     permit_basis = models.CharField(_("permit basis"), max_length=30, choices=PermitBasis.choices)
     first_permit_date = models.DateField(_("first residence permit"), null=True, blank=True)
     arrival_date = models.DateField(_("arrival in Finland"), null=True, blank=True)
+    citizenship_date = models.DateField(
+        _("Finnish citizen since"),
+        null=True,
+        blank=True,
+        help_text=_("The day the client became a Finnish citizen (naturalisation), if they have."),
+    )
     jobseeker = models.BooleanField(_("jobseeker"), default=False)
     responsible_organisation = models.ForeignKey(
         Organisation,
@@ -114,6 +132,17 @@ class Client(TrackedModel):
         max_length=300,
         blank=True,
         help_text=_("Given when the responsible organisation differs from the derived one."),
+    )
+    # The case worker who answers for the client day to day (the worklist's "worker" filter;
+    # the printed plan's contact person). A coordinator or case worker of the responsible
+    # organisation (`services._check_worker`); cleared when responsibility moves.
+    responsible_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_clients",
+        verbose_name=_("responsible worker"),
     )
     client_since = models.DateField(
         _("client since"), help_text=_("The day the client relationship began.")
@@ -175,31 +204,62 @@ class Client(TrackedModel):
         return max(periods, key=lambda p: p.start) if periods else None
 
 
+class CurrentRowsManager(models.Manager):
+    """The default manager of history rows: archived rows (replaced by an import) are kept for the
+    record but left out of every read, including `client.home_periods` and prefetches.
+    `all_rows` sees them too."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived=False)
+
+
 class HomeMunicipalityPeriod(TrackedModel):
     """A period of residence in a home municipality; `start` and `end` are inclusive days.
 
+    `municipality_code` is any code of Statistics Finland's classification that was valid on
+    `start` (docs/domain.md C2), in the region or not. `municipality` is the organisation of that code
+    when the municipality is one of the region's own, else empty.
     Periods of one client never overlap (enforced in `home_period_add`).
     """
 
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="home_periods", verbose_name=_("client")
     )
+    municipality_code = models.CharField(
+        _("municipality code"),
+        max_length=3,
+        db_index=True,
+        help_text=_("The official three-digit code of Statistics Finland."),
+    )
     municipality = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="resident_periods",
         limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
-        verbose_name=_("municipality"),
+        verbose_name=_("municipality (organisation)"),
     )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty while ongoing."))
+
+    objects = CurrentRowsManager()
+    all_rows = models.Manager()
 
     class Meta:
         verbose_name = _("home-municipality period")
         verbose_name_plural = _("home-municipality periods")
         ordering = ["client", "start"]
         constraints = [
-            models.UniqueConstraint(fields=["client", "start"], name="home_period_unique_start"),
+            models.UniqueConstraint(
+                fields=["client", "start"],
+                condition=Q(archived=False),
+                name="home_period_unique_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(municipality_code__regex=r"^[0-9]{3}$"),
+                name="home_period_municipality_code_shape",
+            ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="home_period_end_after_start",
@@ -208,10 +268,17 @@ class HomeMunicipalityPeriod(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} {self.start}–{self.end or ''}"
+        return f"{self.municipality_name} {_day(self.start)}–{_day(self.end)}"
+
+    @property
+    def municipality_name(self) -> str:
+        """The organisation's name for the region's own, else the classification's name."""
+        if self.municipality_id is not None:
+            return self.municipality.name  # type: ignore[union-attr]
+        return municipality_name(self.municipality_code)
 
     def covers(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+        return covers(self, day)
 
 
 class ClientLanguage(TrackedModel):
@@ -284,7 +351,44 @@ class Consent(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {self.valid_from}–{self.valid_until}"
+        return f"{self.organisation} {_day(self.valid_from)}–{_day(self.valid_until)}"
 
     def is_valid_on(self, day: date) -> bool:
         return self.withdrawn_at is None and self.valid_from <= day <= self.valid_until
+
+
+class ClientChange(models.Model):
+    """One changed field of a client's record: old → new, who and when (rectification history).
+
+    The identity code is never stored here: its change is recorded as changed, without values.
+    """
+
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("client"),
+    )
+    field = models.CharField(_("field"), max_length=60)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    source = models.CharField(_("source"), max_length=40, blank=True)
+
+    class Meta:
+        # The table keeps the name it had when privacy owned the model (moved without copying).
+        db_table = "privacy_clientchange"
+        verbose_name = _("client change")
+        verbose_name_plural = _("client changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.field}"

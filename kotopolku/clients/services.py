@@ -2,20 +2,31 @@
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
-from kotopolku.clients import identity
-from kotopolku.clients.models import Client, ClientLanguage, Consent, HomeMunicipalityPeriod
+from kotopolku.audit.services import audit_record, redact
+from kotopolku.clients import audit_labels, identity
+from kotopolku.clients.models import (
+    Client,
+    ClientChange,
+    ClientLanguage,
+    Consent,
+    HomeMunicipalityPeriod,
+)
+from kotopolku.clients.selectors import is_responsible_worker, worker_name
 from kotopolku.common.formatting import short_date
+from kotopolku.municipalities.selectors import Classification
 from kotopolku.organisations.models import Organisation
+from kotopolku.rules.periods import period_or_latest
 
 Action = AuditEvent.Action
 
@@ -38,6 +49,7 @@ PLAIN_FIELDS = (
     "permit_basis",
     "first_permit_date",
     "arrival_date",
+    "citizenship_date",
     "jobseeker",
     "client_since",
 )
@@ -46,18 +58,95 @@ _COUNTRY_CODE = re.compile(r"^[A-Z]{2,3}$")
 
 
 # ---------------------------------------------------------------------------------------------
+# Rectification history (read by privacy; GDPR art. 16)
+
+# Fields of Client whose changes are kept in the rectification history: the plain fields the
+# client services set, and the responsibility and closure. The identity code is
+# recorded as "changed" only (`hetu_hash`), never with its values.
+TRACKED_FIELDS = (
+    *PLAIN_FIELDS,
+    "responsible_organisation",
+    "responsible_override_reason",
+    "responsible_worker",
+    "closed_at",
+    "closure",
+)
+HETU_FIELD = "hetu_hash"
+CHANGED = "[changed]"
+
+
+def _display(client: Client, name: str) -> str:
+    if name == "responsible_worker":
+        # By name, as people read the history; no query for a client without a worker.
+        return worker_name(client.responsible_worker) if client.responsible_worker_id else ""
+    value = getattr(client, name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def client_snapshot(client: Client) -> dict[str, str]:
+    """The tracked fields as text, taken before a change (see `client_changes_record`)."""
+    snap = {name: _display(client, name) for name in TRACKED_FIELDS}
+    snap[HETU_FIELD] = client.hetu_hash
+    languages = sorted(
+        f"{lang.code}{'*' if lang.mother_tongue else ''}{(' ' + lang.level) if lang.level else ''}"
+        for lang in client.languages.all()
+    )
+    snap["languages"] = ", ".join(languages)
+    return snap
+
+
+@transaction.atomic
+def client_changes_record(
+    *, actor: Any, client: Client, before: dict[str, str], source: str = "update"
+) -> list[ClientChange]:
+    """Store what differs between `before` and the client now, one row a field."""
+    client.refresh_from_db()
+    after = client_snapshot(client)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    rows = []
+    for name, old in before.items():
+        new = after.get(name, "")
+        if old == new:
+            continue
+        if name == HETU_FIELD:
+            rows.append(
+                ClientChange(
+                    client=client,
+                    field="identity_code",
+                    old_value=CHANGED if old else "",
+                    new_value=CHANGED if new else "",
+                    changed_by=user,
+                    source=source,
+                )
+            )
+            continue
+        rows.append(
+            ClientChange(
+                client=client,
+                field=name,
+                old_value=redact(old),
+                new_value=redact(new),
+                changed_by=user,
+                source=source,
+            )
+        )
+    return ClientChange.objects.bulk_create(rows)
+
+
+# ---------------------------------------------------------------------------------------------
 # Derivation
 
 
 def current_home_period(client: Client, on: date | None = None) -> HomeMunicipalityPeriod | None:
-    """The period covering `on` (today by default), else the latest one that has started."""
-    on = on or timezone.localdate()
-    periods = sorted(client.home_periods.all(), key=lambda p: p.start)
-    for period in periods:
-        if period.covers(on):
-            return period
-    started = [p for p in periods if p.start <= on]
-    return started[-1] if started else (periods[0] if periods else None)
+    """The period covering `on` (today by default), else the latest one that has started
+    (the one choice of `rules.periods`)."""
+    return period_or_latest(client.home_periods.all(), on or timezone.localdate())
 
 
 def derived_responsible(
@@ -100,7 +189,7 @@ def _clean_plain(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _check_client(client: Client, *, today: date) -> None:
+def _check_client(client: Client, *, today: date, validate_unique: bool = True) -> None:
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -109,10 +198,10 @@ def _check_client(client: Client, *, today: date) -> None:
     dob = client.date_of_birth
     if dob and dob > today:
         add("date_of_birth", _("The date of birth cannot be in the future."))
-    for field in ("first_permit_date", "arrival_date", "client_since"):
-        value = getattr(client, field)
+    for name in ("first_permit_date", "arrival_date", "client_since", "citizenship_date"):
+        value = getattr(client, name)
         if value and dob and value < dob:
-            add(field, _("This date cannot be before the date of birth."))
+            add(name, _("This date cannot be before the date of birth."))
     if client.citizenship and not _COUNTRY_CODE.match(client.citizenship):
         add("citizenship", _("Use a two- or three-letter ISO 3166 country code, such as SY."))
     if client.interpreter_language and not _LANGUAGE_CODE.match(client.interpreter_language):
@@ -123,7 +212,11 @@ def _check_client(client: Client, *, today: date) -> None:
     if errors:
         raise ValidationError(errors)
     # Field formats, choices and the database constraints (external id is unique, …).
-    client.full_clean(exclude=["responsible_organisation", "created_by", "modified_by"])
+    client.full_clean(
+        exclude=["responsible_organisation", "created_by", "modified_by"],
+        validate_unique=validate_unique,
+        validate_constraints=validate_unique,
+    )
 
 
 def _set_hetu(client: Client, hetu: str) -> None:
@@ -137,43 +230,41 @@ def _set_hetu(client: Client, hetu: str) -> None:
     except ValidationError as exc:
         raise ValidationError({"hetu": exc.messages}) from exc
     digest = identity.lookup_hash(code)
-    if Client.objects.filter(hetu_hash=digest).exclude(pk=client.pk).exists():
-        raise ValidationError({"hetu": _("Another client already has this identity code.")})
+    holder = (
+        Client.objects.filter(hetu_hash=digest)
+        .exclude(pk=client.pk)
+        .select_related("responsible_organisation")
+        .first()
+    )
+    if holder is not None:
+        # Who to ask, not who the client is: the organisation, never the holder's name.
+        raise ValidationError(
+            {
+                "hetu": _(
+                    "Another client already has this identity code; %(organisation)s is "
+                    "responsible for that client. Ask them before registering again."
+                )
+                % {"organisation": holder.responsible_organisation or "–"}
+            }
+        )
+    _store_hetu(client, code, digest)
+
+
+def _store_hetu(client: Client, code: str, digest: str) -> None:
+    """The stored form of a checked code: the token and the lookup hash, never the code."""
     client.hetu_hash = digest
     client.hetu_encrypted = identity.encrypt(code)
 
 
-def _set_responsible(
-    client: Client,
-    *,
-    chosen: Organisation | None,
-    reason: str,
-    previous: Organisation | None,
-) -> None:
-    """Derived unless chosen; choosing another organisation than the derived one needs a reason.
-
-    Keeping the organisation that is already responsible (for example after a move that has not
-    been transferred yet) needs no new reason.
-    """
-    derived = derived_responsible_for(client) if client.pk else None
-    reason = (reason or "").strip()
-    if chosen is None or chosen == derived:
-        client.responsible_organisation = derived or previous
-        client.responsible_override_reason = ""
-        return
-    if not reason and chosen != previous:
-        raise ValidationError(
-            {
-                "responsible_override_reason": _(
-                    "Give a reason when the responsible organisation is not the derived one."
-                )
-            }
-        )
-    client.responsible_organisation = chosen
-    client.responsible_override_reason = reason or client.responsible_override_reason
-
-
 def _set_languages(client: Client, languages: Iterable[Mapping[str, Any]], *, actor: Any) -> None:
+    rows = _language_rows(client, languages, actor=actor)
+    client.languages.all().delete()
+    ClientLanguage.objects.bulk_create(rows)
+
+
+def _language_rows(
+    client: Client, languages: Iterable[Mapping[str, Any]], *, actor: Any
+) -> list[ClientLanguage]:
     rows = []
     seen = set()
     for entry in languages:
@@ -202,8 +293,7 @@ def _set_languages(client: Client, languages: Iterable[Mapping[str, Any]], *, ac
                 modified_by=actor,
             )
         )
-    client.languages.all().delete()
-    ClientLanguage.objects.bulk_create(rows)
+    return rows
 
 
 def _check_period(
@@ -226,7 +316,7 @@ def _check_period(
                         "This period overlaps the period in %(municipality)s from %(start)s."
                     )
                     % {
-                        "municipality": other.municipality,
+                        "municipality": other.municipality_name,
                         "start": short_date(other.start),
                     }
                 }
@@ -236,6 +326,63 @@ def _check_period(
 def _check_municipality(municipality: Organisation) -> None:
     if municipality.kind != Organisation.Kind.MUNICIPALITY:
         raise ValidationError({"municipality": _("Choose a municipality.")})
+
+
+def _check_worker(worker: Any, organisation: Organisation | None) -> None:
+    """A responsible worker is a coordinator or case worker of the responsible organisation."""
+    if worker is None:
+        return
+    if organisation is None:
+        raise ValidationError(
+            {
+                "responsible_worker": _(
+                    "A responsible worker can be chosen once an organisation is responsible "
+                    "for the client."
+                )
+            }
+        )
+    if not is_responsible_worker(user=worker, organisation=organisation):
+        raise ValidationError(
+            {
+                "responsible_worker": _(
+                    "%(worker)s is not a case worker of %(organisation)s, the organisation "
+                    "responsible for the client. Choose one of its case workers."
+                )
+                % {"worker": worker_name(worker), "organisation": organisation.name}
+            }
+        )
+
+
+def resolve_municipality(
+    municipality: Organisation | str, *, on: date, classification: Classification | None = None
+) -> tuple[str, Organisation | None]:
+    """(code, organisation or None) for a home municipality given as one of the region's
+    organisations or as any code of Statistics Finland's classification valid on `on`."""
+    if isinstance(municipality, Organisation):
+        _check_municipality(municipality)
+        code = municipality.municipality_code or ""
+        organisation: Organisation | None = municipality
+    else:
+        code = (municipality or "").strip()
+        organisation = None
+    classification = classification or Classification.load()
+    entry = classification.get(code)
+    if entry is None:
+        raise ValidationError(
+            {"municipality": _("%(code)s is not a municipality code.") % {"code": code or "–"}}
+        )
+    if not entry.valid_on(on):
+        raise ValidationError(
+            {
+                "municipality": _("The municipality %(name)s (%(code)s) did not exist on %(day)s.")
+                % {"name": entry.name(), "code": code, "day": short_date(on)}
+            }
+        )
+    if organisation is None:
+        organisation = Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY, municipality_code=code
+        ).first()
+    return code, organisation
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,17 +399,19 @@ def client_create(
     date_of_birth: date,
     permit_basis: str,
     hetu: str = "",
-    home_municipality: Organisation | None = None,
+    home_municipality: Organisation | str | None = None,
     home_start: date | None = None,
     languages: Iterable[Mapping[str, Any]] = (),
     responsible_organisation: Organisation | None = None,
     responsible_override_reason: str = "",
+    responsible_worker: Any = None,
     **fields: Any,
 ) -> Client:
     """Register a client. `fields` are further PLAIN_FIELDS (gender, contact details, …).
 
-    With `home_municipality`, the first home-municipality period starts on `home_start`
-    (default: the client relationship's start) and decides the responsible organisation.
+    With `home_municipality` (one of the region's organisations, or any municipality code
+    valid on the day), the first home-municipality period starts on `home_start` (default: the
+    client relationship's start) and decides the responsible organisation.
     """
     today = timezone.localdate()
     values = _clean_plain(
@@ -279,9 +428,12 @@ def client_create(
     client = Client(**values, created_by=actor, modified_by=actor)
     _check_client(client, today=today)
     _set_hetu(client, hetu)
+    home_code, home_organisation = "", None
     if home_municipality is not None:
-        _check_municipality(home_municipality)
-    derived = derived_responsible(municipality=home_municipality, jobseeker=client.jobseeker)
+        home_code, home_organisation = resolve_municipality(
+            home_municipality, on=home_start or client.client_since
+        )
+    derived = derived_responsible(municipality=home_organisation, jobseeker=client.jobseeker)
     chosen = responsible_organisation
     reason = (responsible_override_reason or "").strip()
     if chosen is not None and chosen != derived and not reason:
@@ -294,13 +446,16 @@ def client_create(
         )
     client.responsible_organisation = chosen or derived
     client.responsible_override_reason = reason if chosen and chosen != derived else ""
+    _check_worker(responsible_worker, client.responsible_organisation)
+    client.responsible_worker = responsible_worker
     client.save()
     if home_municipality is not None:
         start = home_start or client.client_since
         _check_period(client, start=start, end=None)
         HomeMunicipalityPeriod.objects.create(
             client=client,
-            municipality=home_municipality,
+            municipality=home_organisation,
+            municipality_code=home_code,
             start=start,
             created_by=actor,
             modified_by=actor,
@@ -328,19 +483,22 @@ def client_update(
     languages: Iterable[Mapping[str, Any]] | None = None,
     responsible_organisation: Organisation | None = _UNSET,
     responsible_override_reason: str = "",
+    responsible_worker: Any = _UNSET,
     **fields: Any,
 ) -> Client:
     """Change a client's details. `hetu=None` keeps the stored code; `""` removes it.
 
-    `responsible_organisation=None` means "the derived one"; leaving it out keeps the current
-    choice but re-derives when the client is not overridden and their jobseeker status changes.
+    An edit never changes the responsible organisation: that is a hand-over, made only by
+    `client_transfer` with the client's consent or a legal basis (issue 14). Passing
+    `responsible_organisation` is accepted only when it names the current one (`None`: the
+    derived one, which must then be the current one); `responsible_override_reason` may then
+    be corrected. A change of jobseeker status or home municipality leaves responsibility where
+    it is and shows up as a pending transfer (`transfer_target`). `responsible_worker` (a
+    user, or None for nobody) must be a case worker of the responsible organisation.
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
-    # privacy (issue 9): the rectification history needs the values before the change.
-    from kotopolku.privacy.services import client_changes_record, client_snapshot
-
+    # The rectification history (issue 9) needs the values before the change.
     before = client_snapshot(client)
-    previous = client.responsible_organisation
     derived_before = derived_responsible_for(client)
     values = _clean_plain(fields)
     dob_changed = "date_of_birth" in values and values["date_of_birth"] != client.date_of_birth
@@ -354,26 +512,39 @@ def client_update(
         # The stored code must still agree with the new date of birth.
         _set_hetu(client, identity.decrypt(client.hetu_encrypted))
     if responsible_organisation is not _UNSET:
-        _set_responsible(
-            client,
-            chosen=responsible_organisation,
-            reason=responsible_override_reason,
-            previous=previous,
-        )
-    elif not client.responsible_override_reason and previous == derived_before:
-        # A change of jobseeker status moves a derived responsibility along with it.
-        client.responsible_organisation = derived_responsible_for(client) or previous
+        chosen = responsible_organisation or derived_before
+        if getattr(chosen, "pk", None) != client.responsible_organisation_id:
+            raise ValidationError(
+                {
+                    "responsible_organisation": _(
+                        "Responsibility for a client moves only by a transfer, with the "
+                        "client's consent or a legal basis."
+                    )
+                }
+            )
+        reason = (responsible_override_reason or "").strip()
+        if reason:
+            client.responsible_override_reason = reason
+    changed = sorted(values)
+    if responsible_worker is not _UNSET:
+        if getattr(responsible_worker, "pk", None) != client.responsible_worker_id:
+            _check_worker(responsible_worker, client.responsible_organisation)
+            changed = sorted([*changed, "responsible_worker"])
+        client.responsible_worker = responsible_worker
     client.save()
     if languages is not None:
         _set_languages(client, languages, actor=actor)
-    client_changes_record(actor=actor, client=client, before=before)  # privacy (issue 9)
+    changes = client_changes_record(actor=actor, client=client, before=before)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         object_type="Client",
         object_id=client.pk,
         client_id=client.pk,
-        reason=",".join(sorted(values)),
+        # The fields that changed, worded in the reader's language on the audit page.
+        details=audit_summary(
+            "fields", model="clients.Client", fields=sorted({c.field for c in changes})
+        ),
     )
     return client
 
@@ -387,9 +558,7 @@ def client_close(
     closed_at = closed_at or timezone.localdate()
     if closed_at < client.client_since:
         raise ValidationError({"closed_at": _("A client cannot be closed before they became one.")})
-    # privacy (issue 9): closing is part of the rectification history.
-    from kotopolku.privacy.services import client_changes_record, client_snapshot
-
+    # Closing is part of the rectification history.
     before = client_snapshot(client)
     client.closed_at = closed_at
     client.closure = closure
@@ -402,7 +571,7 @@ def client_close(
         object_type="Client",
         object_id=client.pk,
         client_id=client.pk,
-        reason=f"closed:{closure}",
+        details=audit_summary("closed", model="clients.Client", field="closure", value=closure),
     )
     return client
 
@@ -430,11 +599,14 @@ def home_period_add(
     *,
     actor: Any,
     client: Client,
-    municipality: Organisation,
+    municipality: Organisation | str,
     start: date,
     end: date | None = None,
 ) -> HomeMunicipalityPeriod:
     """Record a period in a home municipality (a move, or a past period).
+
+    `municipality` is one of the region's organisations or any code of Statistics Finland's
+    classification that is valid on `start` (docs/domain.md C2).
 
     An ongoing period that began before `start` is closed on the day before. Periods never
     overlap. The first period decides the responsible organisation; after a move to another
@@ -442,14 +614,13 @@ def home_period_add(
     needs the client's consent to share with the new one).
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
-    _check_municipality(municipality)
+    code, organisation = resolve_municipality(municipality, on=start)
     if end is not None and end < start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
-    had_periods = client.home_periods.exists()
     open_period = client.home_periods.filter(end__isnull=True).first()
     closed = None
     if open_period is not None and open_period.start < start:
-        if open_period.municipality_id == municipality.pk and end is None:
+        if open_period.municipality_code == code and end is None:
             raise ValidationError(
                 {"municipality": _("The client already lives in this municipality.")}
             )
@@ -462,14 +633,17 @@ def home_period_add(
         _check_period(client, start=start, end=end)
     period = HomeMunicipalityPeriod.objects.create(
         client=client,
-        municipality=municipality,
+        municipality=organisation,
+        municipality_code=code,
         start=start,
         end=end,
         created_by=actor,
         modified_by=actor,
     )
     derived = derived_responsible_for(client)
-    if not had_periods or client.responsible_organisation is None:
+    # Only a client nobody is responsible for yet gets the derived organisation here; any other
+    # change of responsibility is a hand-over (`client_transfer`), also on re-import.
+    if client.responsible_organisation is None:
         client.responsible_organisation = derived
         client.responsible_override_reason = ""
         client.save(update_fields=["responsible_organisation", "responsible_override_reason"])
@@ -479,7 +653,7 @@ def home_period_add(
         object_type="HomeMunicipalityPeriod",
         object_id=period.pk,
         client_id=client.pk,
-        reason=f"closed:{closed.pk}" if closed else "",
+        details=audit_summary(audit_labels.HOME_PERIOD, closed=closed.pk) if closed else None,
     )
     return period
 
@@ -508,11 +682,31 @@ def valid_consent(
     )
 
 
-@transaction.atomic
-def client_transfer(*, actor: Any, client: Client, organisation: Organisation) -> Client:
-    """Hand responsibility to the organisation derived from the new home municipality.
+class TransferBasis(models.TextChoices):
+    """Legal bases for a hand-over without the client's consent: a closed list, each naming its
+    section; free text is not a basis."""
 
-    The client must have a valid consent to share their data with that organisation.
+    INTEGRATION_ACT_MOVE = (
+        "integration_act_move",
+        _("Integration Act (681/2023) § 89: the new home municipality's services for the client"),
+    )
+    EMPLOYMENT_SERVICES_ACT = (
+        "employment_services_act",
+        _("Act on Organising Employment Services (380/2023) § 111: jobseeker's services"),
+    )
+
+
+@transaction.atomic
+def client_transfer(
+    *, actor: Any, client: Client, organisation: Organisation, legal_basis: str = ""
+) -> Client:
+    """Hand responsibility to the organisation derived from the new home municipality (or, for
+    a jobseeker, its employment area). The only path that changes the responsible organisation,
+    for the UI, the API and imports alike.
+
+    The client must have a valid consent to share their data with that organisation, or the
+    hand-over names a legal basis from `TransferBasis`. Writes a `disclose` row (the new
+    organisation receives the data) and a `revoke` row (the old one's access ends).
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
     target = transfer_target(client)
@@ -521,32 +715,66 @@ def client_transfer(*, actor: Any, client: Client, organisation: Organisation) -
             _("%(organisation)s is not the organisation of the client's new home municipality.")
             % {"organisation": organisation}
         )
+    if legal_basis and legal_basis not in TransferBasis.values:
+        raise ValidationError({"legal_basis": _("Choose a legal basis from the list.")})
     consent = valid_consent(client, organisation)
-    if consent is None:
+    if consent is None and not legal_basis:
         raise ValidationError(
-            _("The client has no valid consent to share their data with %(organisation)s.")
+            _(
+                "The client has no valid consent to share their data with %(organisation)s; "
+                "record one or choose a legal basis."
+            )
             % {"organisation": organisation}
         )
     previous = client.responsible_organisation
+    before = client_snapshot(client)
     client.responsible_organisation = organisation
     client.responsible_override_reason = ""
+    # The worker was the old organisation's; the new one names its own.
+    client.responsible_worker = None
     client.modified_by = actor
     client.save(
         update_fields=[
             "responsible_organisation",
             "responsible_override_reason",
+            "responsible_worker",
             "modified_by",
             "modified_at",
         ]
     )
+    client_changes_record(actor=actor, client=client, before=before, source="transfer")
+    basis = f"consent:{consent.pk}" if consent is not None else f"basis:{legal_basis}"
+    # `reason` keeps the codes (organisation ids, the consent or the basis) for whoever reads
+    # the table; `details` words it for the audit page.
     audit_record(
         actor=actor,
         action=Action.DISCLOSE,
         object_type="Client",
         object_id=client.pk,
         client_id=client.pk,
-        reason=f"transfer:{getattr(previous, 'pk', '')}->{organisation.pk};consent:{consent.pk}",
+        reason=f"transfer:{getattr(previous, 'pk', '')}->{organisation.pk};{basis}",
+        details=audit_summary(
+            audit_labels.TRANSFER,
+            old=previous.name if previous is not None else "",
+            old_id=getattr(previous, "pk", None),
+            new=organisation.name,
+            new_id=organisation.pk,
+            consent=consent.pk if consent is not None else None,
+            basis=legal_basis,
+        ),
     )
+    if previous is not None:
+        audit_record(
+            actor=actor,
+            action=Action.REVOKE,
+            object_type="Client",
+            object_id=client.pk,
+            client_id=client.pk,
+            reason=f"transfer: organisation {previous.pk} no longer responsible",
+            details=audit_summary(
+                audit_labels.TRANSFER_ENDED, old=previous.name, old_id=previous.pk
+            ),
+        )
     return client
 
 
@@ -589,7 +817,12 @@ def consent_add(
         object_type="Consent",
         object_id=consent.pk,
         client_id=client.pk,
-        reason=f"{organisation.pk}:{purpose}",
+        details=audit_summary(
+            audit_labels.CONSENT,
+            organisation=organisation.name,
+            organisation_id=organisation.pk,
+            purpose=purpose,
+        ),
     )
     return consent
 
@@ -607,6 +840,395 @@ def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
         object_type="Consent",
         object_id=consent.pk,
         client_id=consent.client_id,
-        reason="withdrawn",
+        details=audit_summary("step", step="withdrawn"),
     )
     return consent
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk store (import_cases): the same checks and row builders as above, for a batch at a time.
+
+
+@dataclass(frozen=True)
+class HomePeriodInput:
+    municipality: str  # a code of Statistics Finland's classification
+    start: date
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    """One client of a batch. `values` are PLAIN_FIELDS; `hetu=None` keeps a stored code;
+    `periods` and `languages` replace the stored ones unless None."""
+
+    external_id: str
+    values: Mapping[str, Any]
+    hetu: str | None = None
+    hetu_hash: str = ""
+    periods: tuple[HomePeriodInput, ...] | None = None
+    languages: tuple[Mapping[str, Any], ...] | None = None
+
+
+@dataclass
+class ClientsStored:
+    clients: list[Client] = field(default_factory=list)  # in the order of the inputs
+    created: list[bool] = field(default_factory=list)
+    changed: list[bool] = field(default_factory=list)  # created, or some value differed
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (input index, field, …)
+
+
+def _period_problem(
+    periods: Iterable[HomePeriodInput], *, date_of_birth: date | None, classification
+) -> tuple[str, str] | None:
+    """The invariants of home periods (`home_period_add`), for a whole history at once."""
+    ordered = sorted(periods, key=lambda p: p.start)
+    for period in ordered:
+        entry = classification.get(period.municipality)
+        if entry is None or not entry.valid_on(period.start):
+            return "home_municipality_periods", _("%(code)s is not a municipality code.") % {
+                "code": period.municipality
+            }
+        if period.end is not None and period.end < period.start:
+            return "home_municipality_periods", _("The end cannot be before the start.")
+        if date_of_birth and period.start < date_of_birth:
+            return "home_municipality_periods", _("This date cannot be before the date of birth.")
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.end is None or a.end >= b.start:
+            return "home_municipality_periods", _("Home-municipality periods overlap.")
+    return None
+
+
+def _language_key(languages: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, bool]]:
+    return sorted(
+        ((x.get("code") or "").strip().lower(), x.get("level") or "", bool(x.get("mother_tongue")))
+        for x in languages
+    )
+
+
+def _current_of(periods: Iterable[HomePeriodInput], on: date) -> HomePeriodInput | None:
+    """As `current_home_period`, on inputs."""
+    return period_or_latest(periods, on)
+
+
+@transaction.atomic
+def clients_store(
+    *, actor: Any, inputs: list[ClientInput], classification: Classification | None = None
+) -> ClientsStored:
+    """Create or update a batch of clients by external id, with their home periods and languages.
+
+    Checks first (formats, choices, dates, identity code owners, period invariants) and writes
+    nothing when any input has a problem. Replaced home periods are archived, not deleted.
+    Writes no audit row: the caller writes one per client for the whole record.
+    """
+
+    today = timezone.localdate()
+    now = timezone.now()
+    classification = classification or Classification.load()
+    result = ClientsStored()
+    existing = {
+        c.external_id: c
+        for c in Client.objects.filter(
+            external_id__in=[i.external_id for i in inputs]
+        ).select_related("responsible_organisation", "responsible_worker")
+    }
+    # As values, not a prefetch (which would build a queryset per client).
+    stored_languages: dict[int, list[dict[str, Any]]] = {}
+    for client_id, code, level, mother_tongue in ClientLanguage.objects.filter(
+        client__in=list(existing.values())
+    ).values_list("client_id", "code", "level", "mother_tongue"):
+        stored_languages.setdefault(client_id, []).append(
+            {"code": code, "level": level, "mother_tongue": mother_tongue}
+        )
+    owners = dict(
+        Client.objects.filter(
+            hetu_hash__in=[i.hetu_hash for i in inputs if i.hetu_hash]
+        ).values_list("hetu_hash", "external_id")
+    )
+    organisations = {
+        o.municipality_code: o
+        for o in Organisation.objects.filter(
+            kind=Organisation.Kind.MUNICIPALITY, municipality_code__isnull=False
+        ).select_related("employment_area")
+    }
+    before: dict[str, dict[str, str]] = {}
+    for index, item in enumerate(inputs):
+        if item.hetu_hash and owners.get(item.hetu_hash, item.external_id) != item.external_id:
+            result.problems.append(
+                (index, "hetu", _("Another client already has this identity code."))
+            )
+            continue
+        values = _clean_plain(item.values)
+        client = existing.get(item.external_id)
+        created = client is None
+        dob_changed = hetu_changed = False
+        if client is None:
+            values.setdefault("client_since", today)
+            client = Client(
+                external_id=item.external_id, **values, created_by=actor, modified_by=actor
+            )
+            hetu_changed = bool(item.hetu)
+        else:
+            # Only what differs is written (a re-import of the same file changes nothing).
+            diff = {k: v for k, v in values.items() if getattr(client, k) != v}
+            hetu_changed = item.hetu is not None and (item.hetu_hash or "") != client.hetu_hash
+            if item.hetu and not item.hetu_hash:
+                hetu_changed = identity.lookup_hash(item.hetu) != client.hetu_hash
+            languages_changed = item.languages is not None and _language_key(
+                item.languages
+            ) != _language_key(stored_languages.get(client.pk, []))
+            if diff or hetu_changed or languages_changed:
+                before[item.external_id] = client_snapshot(client)
+            dob_changed = "date_of_birth" in diff
+            for key, value in diff.items():
+                setattr(client, key, value)
+        try:
+            if created or item.external_id in before:
+                _check_client(client, today=today, validate_unique=False)
+            if hetu_changed:
+                if item.hetu:
+                    _store_hetu(
+                        client, item.hetu, item.hetu_hash or identity.lookup_hash(item.hetu)
+                    )
+                else:
+                    client.hetu_encrypted = client.hetu_hash = ""
+            elif dob_changed and client.hetu_encrypted:
+                try:
+                    identity.validate(identity.decrypt(client.hetu_encrypted), client.date_of_birth)
+                except ValidationError as exc:
+                    raise ValidationError({"date_of_birth": exc.messages}) from exc
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                result.problems.append((index, name, " ".join(messages)))
+            continue
+        if item.periods is not None:
+            problem = _period_problem(
+                item.periods, date_of_birth=client.date_of_birth, classification=classification
+            )
+            if problem:
+                result.problems.append((index, *problem))
+                continue
+            current = _current_of(item.periods, today)
+            derived = derived_responsible(
+                municipality=organisations.get(current.municipality) if current else None,
+                jobseeker=client.jobseeker,
+            )
+            if created or not client.responsible_override_reason:
+                chosen = derived or client.responsible_organisation
+                if not created and chosen != client.responsible_organisation:
+                    before.setdefault(item.external_id, client_snapshot(client))
+                    # As in a transfer: the old organisation's worker is not the new one's.
+                    client.responsible_worker = None
+                client.responsible_organisation = chosen
+        if not created and item.external_id in before:
+            client.modified_by = actor
+            client.modified_at = now
+        result.clients.append(client)
+        result.created.append(created)
+        result.changed.append(created or item.external_id in before)
+    if result.problems:
+        result.clients, result.created, result.changed = [], [], []
+        return result
+
+    new = [c for c, created in zip(result.clients, result.created, strict=True) if created]
+    insert_objects(Client, new)
+    old = [
+        c
+        for c, created in zip(result.clients, result.created, strict=True)
+        if not created and c.external_id in before
+    ]
+    if old:
+        fields = sorted(
+            {k for item in inputs if item.external_id in before for k in item.values}
+            | {"hetu_hash", "hetu_encrypted", "responsible_organisation", "responsible_worker"}
+            | {"modified_by"}
+            | {"modified_at"}
+        )
+        Client.objects.bulk_update(old, fields)
+
+    by_id = {c.external_id: c for c in result.clients}
+    created_pks = {c.pk for c in new}
+    replaced = [i for i in inputs if i.periods is not None]
+    stored: dict[int, list[HomeMunicipalityPeriod]] = {}
+    for period in HomeMunicipalityPeriod.objects.filter(
+        client__in=[
+            by_id[i.external_id] for i in replaced if by_id[i.external_id].pk not in created_pks
+        ]
+    ):
+        stored.setdefault(period.client_id, []).append(period)
+    archive: list[int] = []
+    rows: list[HomeMunicipalityPeriod] = []
+    for item in replaced:
+        client = by_id[item.external_id]
+        old_rows = sorted(stored.get(client.pk, []), key=lambda p: p.start)
+        wanted = sorted(item.periods or (), key=lambda p: p.start)
+        if [(p.municipality_code, p.start, p.end) for p in old_rows] == [
+            (p.municipality, p.start, p.end) for p in wanted
+        ]:
+            continue
+        archive += [p.pk for p in old_rows]
+        rows += [
+            HomeMunicipalityPeriod(
+                client=client,
+                municipality_code=p.municipality,
+                municipality=organisations.get(p.municipality),
+                start=p.start,
+                end=p.end,
+                created_by=actor,
+                modified_by=actor,
+            )
+            for p in wanted
+        ]
+    if archive:
+        HomeMunicipalityPeriod.objects.filter(pk__in=archive).update(
+            archived=True, modified_by=actor, modified_at=now
+        )
+    insert_rows(HomeMunicipalityPeriod, rows)
+
+    with_languages = [
+        i
+        for i in inputs
+        if i.languages is not None
+        and (i.external_id in before or by_id[i.external_id].pk in created_pks)
+    ]
+    if with_languages:
+        ClientLanguage.objects.filter(
+            client__in=[by_id[i.external_id] for i in with_languages]
+        ).delete()
+        language_rows: list[ClientLanguage] = []
+        for item in with_languages:
+            language_rows += _language_rows(
+                by_id[item.external_id], item.languages or (), actor=actor
+            )
+        insert_rows(ClientLanguage, language_rows)
+
+    for client in old:
+        client_changes_record(
+            actor=actor, client=client, before=before[client.external_id], source="import"
+        )
+    return result
+
+
+def insert_rows(model: Any, rows: list[Any]) -> None:
+    """INSERT `rows` (model instances, or dicts of values by attribute name where a missing one
+    takes the field's default) with one `executemany`, for bulk stores whose rows were checked
+    by the services' own functions and whose primary keys nobody needs. Several times cheaper
+    than `bulk_create`, which compiles every value of every object; the database's constraints
+    still apply."""
+    if not rows:
+        return
+    connection, head, row, fields, values = _insert_statement(model, rows, timezone.now())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(*_unnest(connection, head, fields, values))
+        else:
+            cursor.executemany(f"{head} VALUES {row}", values)
+
+
+def insert_objects(model: Any, objects: list[Any]) -> None:
+    """As `insert_rows` for model instances whose primary keys the caller needs (parents of
+    other rows): multi-row `INSERT … RETURNING` as large as the database allows, which sets each
+    instance's key and `created_at`/`modified_at` as `bulk_create` would. Falls back to
+    `bulk_create` where the database cannot return keys from a bulk insert."""
+    if not objects:
+        return
+    from django.db import connections, router
+
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects)
+        return
+    now = timezone.now()
+    connection, head, row, fields, values = _insert_statement(model, objects, now)
+    pk = model._meta.pk
+    size = max(1, _max_parameters(connection) // len(fields))
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    returning = connection.ops.quote_name(pk.column)
+    if connection.vendor == "postgresql":
+        size = len(values)  # one array parameter per column, however many rows
+    with connection.cursor() as cursor:
+        for first in range(0, len(values), size):
+            chunk = values[first : first + size]
+            if connection.vendor == "postgresql":
+                statement, parameters = _unnest(connection, head, fields, chunk)
+                cursor.execute(f"{statement} RETURNING {returning}", parameters)
+            else:
+                statement = f"{head} VALUES {', '.join([row] * len(chunk))} RETURNING {returning}"
+                cursor.execute(statement, [v for line in chunk for v in line])
+            keys = [r[0] for r in cursor.fetchall()]
+            # The rows come back in the order given, as bulk_create relies on too.
+            for obj, key in zip(objects[first : first + size], keys, strict=True):
+                obj.pk = key
+                for name in stamped:
+                    setattr(obj, name, now)
+                obj._state.adding = False
+                obj._state.db = alias
+
+
+def _unnest(connection: Any, head: str, fields: list[Any], values: list[list]) -> tuple[str, list]:
+    """PostgreSQL: `INSERT … SELECT * FROM UNNEST(column arrays)`, as Django's own bulk_create
+    does there (one parameter per column: the driver need not parse thousands of placeholders,
+    nor the server plan them)."""
+    types = [f.db_type(connection).split("(")[0] for f in fields]  # varchar, not varchar(50)
+    arrays = ", ".join(f"(%s)::{kind}[]" for kind in types)
+    statement = f"{head} SELECT * FROM UNNEST({arrays})"  # noqa: S608 (names from the model)
+    return statement, [list(column) for column in zip(*values, strict=True)]
+
+
+def _max_parameters(connection: Any) -> int:
+    """Query parameters one statement may carry: SQLite's compiled limit (Django assumes the
+    old default of 999), PostgreSQL's protocol limit of 65,535, or what Django says."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        getlimit = getattr(connection.connection, "getlimit", None)
+        if getlimit is not None:  # Python 3.11+
+            return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return connection.features.max_query_params or 999
+    if connection.vendor == "postgresql":
+        return 65535
+    return connection.features.max_query_params or 999
+
+
+def _insert_statement(
+    model: Any, rows: list[Any], now: Any
+) -> tuple[Any, str, str, list[Any], list[list]]:
+    """The connection, `INSERT INTO table (columns)`, one row's placeholders, the fields and
+    the parameters of each row (`now` for the automatic time stamps)."""
+    from django.db import connections, router
+
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    converters: list[tuple[str, Any, bool]] = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = f.get_db_prep_save(now, connection)
+            converters.append((f.attname, lambda _v, value=value: value, True))
+        elif kind == "DateField":
+            converters.append((f.attname, connection.ops.adapt_datefield_value, False))
+        elif kind in ("JSONField", "DateTimeField", "DecimalField", "UUIDField"):
+            converters.append((f.attname, lambda v, f=f: f.get_db_prep_save(v, connection), False))
+        else:  # text, numbers, booleans and foreign key ids go as they are
+            converters.append((f.attname, None, False))
+    defaults = {f.attname: f.get_default() for f in fields}
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    head = f"INSERT INTO {table} ({columns})"
+    row = f"({', '.join(['%s'] * len(fields))})"
+    values = []
+    for item in rows:
+        get = item.get if isinstance(item, dict) else item.__dict__.get
+        line = []
+        for name, convert, fixed in converters:
+            value = None if fixed else get(name, defaults[name])
+            line.append(
+                convert(value) if convert is not None and (fixed or value is not None) else value
+            )
+        values.append(line)
+    return connection, head, row, fields, values

@@ -6,6 +6,6 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
-        from kotopolku.common import lookups
+        from kotopolku.common import lookups, schema  # noqa: F401 (schema registers extensions)
 
         lookups.register()

@@ -1,4 +1,4 @@
-"""The date arithmetic of DOMAIN.md §5. Every rule that adds months or years calls these."""
+"""The date arithmetic of docs/domain.md §5. Every rule that adds months or years calls these."""
 
 import calendar
 from datetime import date, timedelta

@@ -9,7 +9,7 @@ from django.db.models import DateField, Func
 
 
 class AddMonths(Func):
-    """`date + N months`, clamped to the last day of the target month (DOMAIN.md §5)."""
+    """`date + N months`, clamped to the last day of the target month (docs/domain.md §5)."""
 
     output_field = DateField()
     arity = 2

@@ -12,3 +12,14 @@ MAX_LIMIT = 500
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     max_limit = MAX_LIMIT
+
+
+class CursorPagination(pagination.CursorPagination):
+    """For the large lists (clients, audit, attendance): `?cursor=` from the `next`/`previous`
+    links, `?limit=` for the page size. No count, so no COUNT(*) over a large table; the order
+    is by id, which never changes, so a row is never skipped or shown twice while paging.
+    `offset` is not read on these lists."""
+
+    ordering = "-id"
+    page_size_query_param = "limit"
+    max_page_size = MAX_LIMIT

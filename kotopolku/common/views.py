@@ -1,6 +1,9 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from kotopolku.common.models import Statement
 
 
 @never_cache
@@ -20,3 +23,12 @@ def readyz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def statement(request, kind: str):
+    """The accessibility statement or the privacy notice, in the user's language; public,
+    because people must be able to read them before they log in."""
+    page = Statement.objects.filter(kind=kind).first()
+    if page is None:
+        raise Http404
+    return render(request, "statement.html", {"statement": page})

@@ -18,6 +18,7 @@ from kotopolku.common.api import service_errors
 from kotopolku.common.uploads import UploadRejected, check_upload
 from kotopolku.compensation import selectors, services
 from kotopolku.compensation.computation import ZERO, money
+from kotopolku.compensation.filters import ClaimFilter, PaymentListFilter
 from kotopolku.compensation.models import ActualCostClaim, PaymentList, ReconciliationDecision
 from kotopolku.compensation.reconciliation import reconciliation_for
 from kotopolku.compensation.uploads import (
@@ -69,7 +70,7 @@ class ForecastApi(APIView):
     @extend_schema(
         parameters=[MUNICIPALITY, OpenApiParameter("year", int, required=True)],
         responses={200: dict},
-        description="DATA-FORMATS.md compensation_forecast, computed by C1–C6.",
+        description="docs/data-formats.md compensation_forecast, computed by C1–C6.",
     )
     def get(self, request):
         municipality = _municipality(request)
@@ -129,6 +130,7 @@ class PaymentListApi(generics.ListAPIView):
     serializer_class = PaymentListOutput
     permission_classes = [allows(perms.COMPENSATION_VIEW)]
     parser_classes = [MultiPartParser, FormParser]
+    filterset_class = PaymentListFilter
 
     def get_queryset(self):
         municipality = _municipality(self.request)
@@ -289,6 +291,7 @@ class ClaimListApi(generics.ListAPIView):
     serializer_class = ClaimOutput
     permission_classes = [allows(perms.COMPENSATION_VIEW)]
     parser_classes = [JSONParser, FormParser]
+    filterset_class = ClaimFilter
 
     def get_queryset(self):
         return selectors.claims(municipality=_municipality(self.request))

@@ -1,5 +1,6 @@
-"""Small server-side SVG bar charts for the forecast page, with presentation attributes only
-(the content security policy forbids inline style). The page shows the data table next to each."""
+"""Small server-side SVG bar charts of euros per month: the forecast (stacked) and the what-if
+preview (current vs draft side by side), with presentation attributes only (the content security
+policy forbids inline style). The page shows the data table next to each."""
 
 from __future__ import annotations
 
@@ -17,8 +18,19 @@ def _euros(value: Decimal) -> str:
     return f"{value:,.0f}".replace(",", "\u202f")
 
 
-def stacked_bar_chart(
+def stacked_bar_chart(**kwargs) -> str:
+    """Vertical bars, one per label, each stacked from the series in order; with a legend."""
+    return _bar_chart(stacked=True, **kwargs)
+
+
+def grouped_bar_chart(**kwargs) -> str:
+    """One bar per series side by side for each label (e.g. current vs draft); with a legend."""
+    return _bar_chart(stacked=False, **kwargs)
+
+
+def _bar_chart(
     *,
+    stacked: bool,
     chart_id: str,
     title: str,
     description: str,
@@ -27,11 +39,13 @@ def stacked_bar_chart(
     width: int = 720,
     height: int = 260,
 ) -> str:
-    """Vertical bars, one per label, each stacked from the series in order; with a legend."""
     left, right, top, bottom = 64, 16, 28, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    totals = [sum((s[1][i] for s in series), Decimal(0)) for i in range(len(labels))]
-    highest = float(max(totals + [Decimal(0)])) or 1.0
+    if stacked:
+        heights = [sum((s[1][i] for s in series), Decimal(0)) for i in range(len(labels))]
+    else:
+        heights = [v for _name, values in series for v in values]
+    highest = float(max(heights + [Decimal(0)])) or 1.0
     ticks = nice_ticks(highest, whole=True)
     scale = plot_h / ticks[-1]
     parts = [
@@ -48,19 +62,22 @@ def stacked_bar_chart(
             f'text-anchor="end" fill="{TEXT}">{escape(_euros(Decimal(tick)))}</text>'
         )
     slot = plot_w / max(len(labels), 1)
-    bar_w = min(slot * 0.6, 48)
+    bar_w = min(slot * 0.6, 48) if stacked else min(slot * 0.7 / max(len(series), 1), 24)
+    bars = 1 if stacked else len(series)
     for index, label in enumerate(labels):
-        x = left + slot * index + (slot - bar_w) / 2
-        y = top + plot_h
-        for (_name, values), colour in zip(series, COLOURS, strict=False):
+        x = left + slot * index + (slot - bar_w * bars) / 2
+        base: float = top + plot_h
+        for offset, ((_name, values), colour) in enumerate(zip(series, COLOURS, strict=False)):
             h = float(values[index]) * scale
-            y -= h
+            bar_x = x if stacked else x + offset * bar_w
+            base = base - h if stacked else top + plot_h - h
             parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>'
+                f'<rect x="{bar_x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"/>'
             )
         parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" font-size="11" '
-            f'text-anchor="middle" fill="{TEXT}">{escape(label)}</text>'
+            f'<text x="{left + slot * index + slot / 2:.1f}" y="{top + plot_h + 16}" '
+            f'font-size="11" text-anchor="middle" fill="{TEXT}">{escape(label)}</text>'
         )
     legend_x = left
     for (name, _values), colour in zip(series, COLOURS, strict=False):

@@ -26,7 +26,7 @@ def demo_hetu(dob: date, individual: int) -> str:
 
 # external id, first names, last name, date of birth, basis, individual number or None,
 # home periods (municipality, start, end)
-PERSONS = [
+PERSONS: list[tuple[str, str, str, date, str, int | None, list[tuple[str, date, date | None]]]] = [
     (
         "KOR-DEMO-001",
         "Amina",

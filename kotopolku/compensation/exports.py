@@ -24,6 +24,12 @@ MONEY = "#,##0.00"
 DAY = "DD.MM.YYYY"
 
 
+def get_column_letter(number: int) -> str:
+    from openpyxl.utils import get_column_letter as letter
+
+    return letter(number)
+
+
 def _workbook():
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -38,8 +44,60 @@ def _save(book) -> bytes:
     return out.getvalue()
 
 
+# The columns of the "missing from the payment list" export, in the order of the state's e-form
+# for claiming computational compensation for persons the automatic payment left out (KEHA
+# centre, aluehallinnon asiointipalvelu, since 1.9.2023): the person, the residence permit's
+# basis, the home municipality and since when, the compensation period, the month claimed,
+# the age band and the amount, and a free-text explanation. The form's field list is not
+# published as a file; the order and the headings follow its sections and are to be checked
+# against the form in use (docs/security.md lists this as an assumption).
+E_FORM_COLUMNS = (
+    "identity_code",
+    "last_name",
+    "first_names",
+    "date_of_birth",
+    "permit_basis",
+    "home_municipality",
+    "home_municipality_since",
+    "period_start",
+    "period_end",
+    "month",
+    "age_band",
+    "amount",
+    "explanation",
+    "external_id",
+)
+DATE_COLUMNS = {"date_of_birth", "home_municipality_since", "period_start", "period_end"}
+
+
+def e_form_headings() -> dict[str, str]:
+    return {
+        "identity_code": _("Identity code"),
+        "last_name": _("Last name"),
+        "first_names": _("First names"),
+        "date_of_birth": _("Date of birth"),
+        "permit_basis": _("Basis of the residence permit"),
+        "home_municipality": _("Home municipality code"),
+        "home_municipality_since": _("Home municipality since"),
+        "period_start": _("Compensation period starts"),
+        "period_end": _("Compensation period ends"),
+        "month": _("Month claimed"),
+        "age_band": _("Age band"),
+        "amount": _("Amount claimed (EUR)"),
+        "explanation": _("Explanation"),
+        "external_id": _("External id"),
+    }
+
+
+def _home_since(person, month) -> Any:
+    for period in person.home_periods:
+        if period.municipality == month.municipality and period.covers(month.last_day):
+            return period.start
+    return None
+
+
 def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> bytes:
-    """The persons missing from the state's list, with what the e-form asks for.
+    """The persons missing from the state's list, one row each in the e-form's order.
 
     Holds identity codes, so each person's disclosure is audited.
     """
@@ -53,7 +111,7 @@ def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> byt
     book, bold = _workbook()
     sheet = book.active
     sheet.title = _("Missing from the list")[:31]
-    sheet_append(sheet, [_("Expected but not paid: persons to apply for with the e-form")])
+    sheet_append(sheet, [_("Computational compensation: persons missing from the payment list")])
     sheet["A1"].font = bold
     sheet_append(
         sheet,
@@ -61,70 +119,60 @@ def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> byt
             _("Municipality"),
             f"{payment_list.municipality.municipality_code} {payment_list.municipality.name}",
             _("Month"),
-            f"{payment_list.month:%m/%Y}",
+            f"{payment_list.month.month}/{payment_list.month.year}",
         ],
     )
     sheet_append(sheet, [])
-    headings = [
-        _("Last name"),
-        _("First names"),
-        _("Identity code"),
-        _("Date of birth"),
-        _("Permit basis"),
-        _("Compensation period starts"),
-        _("Compensation period ends"),
-        _("Home municipality code"),
-        _("Month"),
-        _("Age band"),
-        _("Expected amount (EUR)"),
-        _("External id"),
-    ]
-    sheet_append(sheet, headings)
+    headings = e_form_headings()
+    sheet_append(sheet, [headings[c] for c in E_FORM_COLUMNS])
     for cell in sheet[4]:
         cell.font = bold
     bases = dict(Client.PermitBasis.choices)
     bands = {"7_plus": _("7 years or over"), "under_7": _("under 7 years")}
     for item in items:
         person, month, eligibility = item.person, item.expected_month, item.eligibility
-        sheet_append(
-            sheet,
-            [
-                person.last_name,
-                person.first_names,
-                identity.decrypt(codes.get(person.client_id, "")),
-                person.date_of_birth,
-                str(bases.get(person.permit_basis, person.permit_basis)),
-                eligibility.start,
-                eligibility.end,
-                month.municipality,
-                f"{month.month:%m/%Y}",
-                str(bands[month.age_band]),
-                month.amount,
-                person.external_id,
-            ],
-        )
+        values = {
+            "identity_code": identity.decrypt(codes.get(person.client_id, "")),
+            "last_name": person.last_name,
+            "first_names": person.first_names,
+            "date_of_birth": person.date_of_birth,
+            "permit_basis": str(bases.get(person.permit_basis, person.permit_basis)),
+            "home_municipality": month.municipality,
+            "home_municipality_since": _home_since(person, month),
+            "period_start": eligibility.start,
+            "period_end": eligibility.end,
+            "month": f"{month.month.month}/{month.month.year}",
+            "age_band": str(bands[month.age_band]),
+            "amount": month.amount,
+            "explanation": item.decision.note if item.decision else "",
+            "external_id": person.external_id,
+        }
+        sheet_append(sheet, [values[c] for c in E_FORM_COLUMNS])
         row = sheet.max_row
-        for column in (4, 6, 7):
-            sheet.cell(row=row, column=column).number_format = DAY
-        sheet.cell(row=row, column=11).number_format = MONEY
+        for number, column in enumerate(E_FORM_COLUMNS, start=1):
+            if column in DATE_COLUMNS:
+                sheet.cell(row=row, column=number).number_format = DAY
+            elif column == "amount":
+                sheet.cell(row=row, column=number).number_format = MONEY
         audit_record(
             actor=actor,
             action=AuditEvent.Action.EXPORT,
             object_type="PaymentList",
             object_id=payment_list.pk,
             client_id=person.client_id,
-            reason="expected but not paid (e-form)",
+            reason="missing from the payment list (e-form)",
         )
+    amount_column = E_FORM_COLUMNS.index("amount") + 1
     sheet_append(sheet, [])
-    sheet_append(
-        sheet, [_("Total"), "", "", "", "", "", "", "", "", "", sum(i.expected for i in items)]
-    )
-    sheet.cell(row=sheet.max_row, column=11).number_format = MONEY
+    total = [""] * len(E_FORM_COLUMNS)
+    total[0] = _("Total")
+    total[amount_column - 1] = sum(i.expected for i in items)
+    sheet_append(sheet, total)
+    sheet.cell(row=sheet.max_row, column=amount_column).number_format = MONEY
     sheet.cell(row=sheet.max_row, column=1).font = bold
-    for letter, width in zip(
-        "ABCDEFGHIJKL", (18, 18, 14, 13, 28, 14, 14, 10, 9, 16, 14, 16), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
+    widths = (14, 18, 18, 13, 28, 10, 14, 14, 14, 9, 16, 14, 30, 16)
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "A5"
     return _save(book)
 
@@ -175,7 +223,7 @@ def claim_xlsx(*, claim: ActualCostClaim, lines: list, attachments: list) -> byt
 
 
 def claim_pdf(*, claim: ActualCostClaim, lines: list, attachments: list) -> bytes:
-    from weasyprint import HTML
+    from kotopolku.documents.fetcher import html_to_pdf
 
     html = render_to_string(
         "compensation/claim_summary_print.html",
@@ -186,4 +234,4 @@ def claim_pdf(*, claim: ActualCostClaim, lines: list, attachments: list) -> byte
             "total": sum((line.amount for line in lines), 0),
         },
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

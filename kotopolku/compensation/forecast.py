@@ -1,4 +1,4 @@
-"""The forecast of DOMAIN.md C1–C6 for one municipality and year, and its file formats.
+"""The forecast of docs/domain.md C1–C6 for one municipality and year, and its file formats.
 
 Every format (the page, the API, `compensation_forecast`, CSV and XLSX exports) is built from one
 `Forecast`, which is built by calling `computation.compute_compensation` once per person.
@@ -25,7 +25,10 @@ from kotopolku.compensation.computation import (
     RuleReader,
     compute_compensation,
     money,
+    month_ends,
 )
+
+UNRESOLVED_NO_RULE = "no_rule_in_force"
 
 CURRENCY = "EUR"
 FORMATS = ("json", "csv", "xlsx")
@@ -43,6 +46,23 @@ class PersonInput:
     date_of_birth: date
     permit_basis: str
     home_periods: tuple[HomePeriod, ...]
+    citizenship_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A person whose rule could not be read on its reference date (docs/data-formats.md)."""
+
+    external_id: str
+    reason: str
+    date: date
+
+    def as_data(self) -> dict[str, str]:
+        return {
+            "external_id": self.external_id,
+            "reason": self.reason,
+            "date": self.date.isoformat(),
+        }
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,7 @@ class Forecast:
     municipality: str
     year: int
     persons: list[PersonForecast] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -102,7 +123,7 @@ class Forecast:
         return [{"age_band": b, "amount": amounts[b], "months": months[b]} for b in AGE_BANDS]
 
     def as_data(self) -> dict[str, Any]:
-        """DATA-FORMATS.md `compensation_forecast`, field for field."""
+        """docs/data-formats.md `compensation_forecast`, field for field."""
         return {
             "municipality": self.municipality,
             "year": self.year,
@@ -119,6 +140,7 @@ class Forecast:
                 }
                 for p in self.persons
             ],
+            "unresolved": [u.as_data() for u in self.unresolved],
         }
 
 
@@ -129,9 +151,12 @@ def build_forecast(
     people: Iterable[PersonInput],
     rules: RuleReader | None = None,
 ) -> Forecast:
-    """Compute every person; keep those with a counted month, sorted by external id."""
-    book = rules or RuleBook()
+    """Compute every person; keep those with a counted month, sorted by external id, and list
+    those whose rule could not be read as unresolved (they count nothing)."""
+    book = rules or RuleBook.load()
+    months = month_ends(year, rules=book)  # once per run, with their rule reads
     persons = []
+    unresolved = []
     for person in people:
         result = compute_compensation(
             permit_basis=person.permit_basis,
@@ -140,11 +165,16 @@ def build_forecast(
             year=year,
             municipality=municipality,
             rules=book,
+            citizenship_date=person.citizenship_date,
+            months=months,
         )
-        if result.months:
+        if result.missing is not None:
+            unresolved.append(Unresolved(person.external_id, UNRESOLVED_NO_RULE, result.missing.on))
+        elif result.months:
             persons.append(PersonForecast(person=person, compensation=result))
     persons.sort(key=lambda p: p.external_id)
-    return Forecast(municipality=municipality, year=year, persons=persons)
+    unresolved.sort(key=lambda u: u.external_id)
+    return Forecast(municipality=municipality, year=year, persons=persons, unresolved=unresolved)
 
 
 # File formats --------------------------------------------------------------------------------
@@ -191,7 +221,11 @@ def to_xlsx(forecast: Forecast) -> bytes:
         persons.cell(row=persons.max_row, column=3).number_format = "0.00"
     sheet_append(persons, ["total", "", forecast.total])
     persons.cell(row=persons.max_row, column=3).number_format = "0.00"
-    for sheet in (months, persons):
+    unresolved = book.create_sheet("unresolved")
+    sheet_append(unresolved, ["external_id", "reason", "date"])
+    for u in forecast.unresolved:
+        sheet_append(unresolved, [u.external_id, u.reason, u.date.isoformat()])
+    for sheet in (months, persons, unresolved):
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 16
         sheet.column_dimensions["C"].width = 18

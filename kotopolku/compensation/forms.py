@@ -76,14 +76,17 @@ class PaymentListUploadForm(forms.Form):
         return upload
 
 
-class DecisionForm(forms.Form):
-    subject = forms.CharField(widget=forms.HiddenInput, max_length=40)
+class BulkDecisionForm(forms.Form):
+    """One decision for the ticked rows (scope "selected") or every row of a section ("all")."""
+
+    scope = forms.ChoiceField(
+        choices=[("selected", _("the ticked rows")), ("all", _("all rows of this section"))],
+        initial="selected",
+    )
     decision = forms.ChoiceField(
         label=_("Decision"), choices=ReconciliationDecision.Decision.choices
     )
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 class ClaimForm(forms.Form):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
+from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.common.dates import last_day_of_month
 from kotopolku.compensation.computation import (
     ZERO,
@@ -89,6 +89,7 @@ def _why_not(person: PersonInput, month_last_day, code: str, book: RuleBook) -> 
         year=month_last_day.year,
         municipality=None,
         rules=book,
+        citizenship_date=person.citizenship_date,
     )
     eligibility = result.eligibility
     if not eligibility.eligible:
@@ -102,7 +103,7 @@ def reconcile(*, payment_list: PaymentList) -> Reconciliation:
     """Every paid row and every expected person of the month, sorted into the four kinds."""
     code = payment_list.municipality.municipality_code or ""
     month_end = last_day_of_month(payment_list.month)
-    book = RuleBook()
+    book = RuleBook.load()
     rows = list(payment_list.rows.all())
     paid_by_client: dict[int, list[PaymentListRow]] = defaultdict(list)
     unmatched = []
@@ -128,6 +129,7 @@ def reconcile(*, payment_list: PaymentList) -> Reconciliation:
             year=month_end.year,
             municipality=code,
             rules=book,
+            citizenship_date=person.citizenship_date,
         )
         month = next((m for m in result.months if m.month == payment_list.month), None)
         paid_rows = paid_by_client.get(person.client_id, [])
@@ -178,6 +180,15 @@ def reconciliation_for(*, actor: Any, payment_list: PaymentList, path: str = "")
         object_type="PaymentListReconciliation",
         object_id=payment_list.pk,
         reason=", ".join(f"{k}={v}" for k, v in result.counts.items()),
+        path=path,
+    )
+    # The reconciliation names persons: one row per person shown, for their log report.
+    audit_client_reads(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="PaymentListReconciliationPerson",
+        client_ids=[i.person.client_id for i in result.items if i.person is not None],
+        reason=f"payment list {payment_list.pk}",
         path=path,
     )
     return result

@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
+from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
-from kotopolku.compensation.computation import HomePeriod, RuleReader
+from kotopolku.compensation.computation import Candidates, HomePeriod, RuleReader, candidates
 from kotopolku.compensation.forecast import Forecast, PersonInput, build_forecast
 from kotopolku.compensation.models import (
     ActualCostClaim,
@@ -19,6 +19,7 @@ from kotopolku.compensation.models import (
     PaymentListMapping,
 )
 from kotopolku.organisations.models import Organisation
+from kotopolku.rules.book import RuleBook
 
 
 def municipality_by_code(code: str) -> Organisation | None:
@@ -27,30 +28,65 @@ def municipality_by_code(code: str) -> Organisation | None:
     ).first()
 
 
+def _candidates_q(candidates: Candidates) -> Q:
+    """`computation.Candidates` as a filter on clients: the permit basis and the first
+    home-municipality period's start (C2, any municipality)."""
+    q = Q()
+    if candidates.bases is not None:
+        q &= Q(permit_basis__in=sorted(candidates.bases))
+    if candidates.earliest_start is not None:
+        recent = Q(first_start__gte=candidates.earliest_start)
+        for since, until in candidates.uncovered:
+            gap = Q()
+            if since is not None:
+                gap &= Q(first_start__gte=since)
+            if until is not None:
+                gap &= Q(first_start__lte=until)
+            recent |= gap
+        q &= recent
+    return q
+
+
 def people_for(
-    *, municipality_code: str, first_day: date, last_day: date, client_ids: Any = None
+    *,
+    municipality_code: str,
+    first_day: date,
+    last_day: date,
+    client_ids: Any = None,
+    candidates: Candidates | None = None,
 ) -> list[PersonInput]:
-    """Clients who had a home-municipality period in the municipality on some month end of the
-    range, with all their periods (C2 needs the first one, wherever it was). Two queries."""
+    """Clients who had a home-municipality period in the municipality on some day of the range,
+    with all their periods (C2 needs the first one, wherever it was). Two queries.
+
+    With `candidates` (`computation.candidates`), only the clients that meet its necessary
+    conditions are read: the forecast then computes no one who cannot count or be unresolved."""
     clients = Client.objects.filter(archived=False)
+    if candidates is not None:
+        first_start = HomeMunicipalityPeriod.objects.filter(client_id=OuterRef("pk"))
+        clients = clients.annotate(
+            first_start=Subquery(first_start.order_by("start").values("start")[:1])
+        ).filter(_candidates_q(candidates))
     if client_ids is not None:
-        clients = clients.filter(pk__in=client_ids)
+        clients = clients.filter(pk__in_ids=list(client_ids))
     else:
         touching = HomeMunicipalityPeriod.objects.filter(
             Q(end__isnull=True) | Q(end__gte=first_day),
-            municipality__municipality_code=municipality_code,
+            municipality_code=municipality_code,
             start__lte=last_day,
         ).values("client_id")
         clients = clients.filter(pk__in=touching)
-    rows = list(
-        clients.values_list(
-            "pk", "external_id", "first_names", "last_name", "date_of_birth", "permit_basis"
-        )
-    )
+    fields = ["pk", "external_id", "first_names", "last_name", "date_of_birth", "permit_basis"]
+    # `citizenship_date` (C1, naturalisation) is a field of the client registry's; read it
+    # when the registry has it.
+    with_citizenship = any(f.name == "citizenship_date" for f in Client._meta.get_fields())
+    rows = [
+        (*row, None) if not with_citizenship else row
+        for row in clients.values_list(*fields, *(["citizenship_date"] * with_citizenship))
+    ]
     periods: dict[int, list[HomePeriod]] = defaultdict(list)
     for client_id, code, start, end in HomeMunicipalityPeriod.objects.filter(
-        client_id__in=[r[0] for r in rows]
-    ).values_list("client_id", "municipality__municipality_code", "start", "end"):
+        client_id__in_ids=[r[0] for r in rows]
+    ).values_list("client_id", "municipality_code", "start", "end"):
         periods[client_id].append(HomePeriod(code or "", start, end))
     return [
         PersonInput(
@@ -61,8 +97,9 @@ def people_for(
             date_of_birth=dob,
             permit_basis=basis,
             home_periods=tuple(sorted(periods[pk], key=lambda p: p.start)),
+            citizenship_date=citizenship,
         )
-        for pk, external_id, first, last, dob, basis in rows
+        for pk, external_id, first, last, dob, basis, citizenship in rows
     ]
 
 
@@ -70,12 +107,33 @@ def forecast_compute(
     *, municipality_code: str, year: int, rules: RuleReader | None = None
 ) -> Forecast:
     """The forecast without an audit row; for benchmarks and for callers that audit themselves."""
+    # Everyone with a period in the municipality during the calendar year: those counted, and
+    # those whose rule cannot be read (unresolved, docs/data-formats.md).
+    # Only those who can count a month or be unresolved are read (C1 first, in SQL: a superset
+    # from every rule row); `build_forecast` then decides each of them exactly.
+    book = rules if rules is not None else RuleBook.load()
     people = people_for(
         municipality_code=municipality_code,
-        first_day=date(year, 1, 31),
+        first_day=date(year, 1, 1),
         last_day=date(year, 12, 31),
+        candidates=candidates(year=year, rules=book) if isinstance(book, RuleBook) else None,
     )
-    return build_forecast(municipality=municipality_code, year=year, people=people, rules=rules)
+    return build_forecast(municipality=municipality_code, year=year, people=people, rules=book)
+
+
+def forecast(
+    municipality: str,
+    year: int,
+    *,
+    book: RuleBook | None = None,
+    people: list[PersonInput] | None = None,
+) -> Forecast:
+    """docs/domain.md C1–C6 for a municipality code and year under `book` (the live rule table by
+    default, or a draft: `RuleBook.load().with_draft(rows)`). `people` lets a comparison read
+    the registry once for two books. Not audited: the caller audits."""
+    if people is None:
+        return forecast_compute(municipality_code=municipality, year=year, rules=book)
+    return build_forecast(municipality=municipality, year=year, people=people, rules=book)
 
 
 def compensation_forecast(
@@ -96,6 +154,15 @@ def compensation_forecast(
         object_id=f"{municipality_code}:{year}",
         reason=f"{len(forecast.persons)} persons",
         actor_label=actor_label,
+        path=path,
+    )
+    # The forecast names persons: one row per person shown, for their log report.
+    audit_client_reads(
+        actor=actor,
+        action=action,
+        object_type="CompensationForecastPerson",
+        client_ids=[p.person.client_id for p in forecast.persons],
+        reason=f"{municipality_code}:{year}",
         path=path,
     )
     return forecast

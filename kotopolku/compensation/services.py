@@ -280,6 +280,21 @@ def reconciliation_decide(
     return row
 
 
+@transaction.atomic
+def reconciliation_decide_many(
+    *, actor: Any, payment_list: PaymentList, subjects: list[str], decision: str, note: str = ""
+) -> list[ReconciliationDecision]:
+    """One decision for many differences of a list (issue 19): all recorded, or none."""
+    if not subjects:
+        raise ValidationError({"subjects": _("Choose at least one row.")})
+    return [
+        reconciliation_decide(
+            actor=actor, payment_list=payment_list, subject=subject, decision=decision, note=note
+        )
+        for subject in dict.fromkeys(subjects)
+    ]
+
+
 # Actual-cost claims ---------------------------------------------------------------------------
 
 

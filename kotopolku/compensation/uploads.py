@@ -7,18 +7,16 @@ payment lists. Limits are operational, not statutory, so they live here.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kotopolku.common.uploads import check_upload_bytes
+from kotopolku.common.uploads import check_upload_bytes, spreadsheet_rows
 
 PAYMENT_LIST_MAX_BYTES = 5 * 1024 * 1024
 PAYMENT_LIST_MAX_ROWS = 20_000
+PAYMENT_LIST_MAX_COLUMNS = 100
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 ATTACHMENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
@@ -57,52 +55,27 @@ def normalise_header(text: str) -> str:
 
 
 def read_table(file_name: str, content: bytes) -> Table:
-    """A CSV (UTF-8, comma or semicolon) or XLSX file as header → text rows."""
+    """A CSV (UTF-8 with or without BOM, or Windows-1252; comma or semicolon) or XLSX file as
+    header → text rows, read within the row and column limits (`common.uploads`)."""
     check_size(content, PAYMENT_LIST_MAX_BYTES)
     kind = check_upload_bytes(file_name, content, allowed=PAYMENT_LIST_TYPES)
-    table = _read_xlsx(content) if kind == "xlsx" else _read_csv(content)
-    if not table.headers:
-        raise ValidationError(_("The file has no header row."), code="no_header")
-    if len(table.rows) > PAYMENT_LIST_MAX_ROWS:
-        raise ValidationError(
-            _("The file has more than %(rows)s rows.") % {"rows": PAYMENT_LIST_MAX_ROWS},
-            code="too_many_rows",
-        )
-    return table
-
-
-def _read_csv(content: bytes) -> Table:
-    not_text = ValidationError(
-        _("The file is not a UTF-8 CSV file. Save it as CSV (UTF-8) and try again."),
-        code="wrong_type",
+    records = spreadsheet_rows(
+        kind, content, max_rows=PAYMENT_LIST_MAX_ROWS, max_columns=PAYMENT_LIST_MAX_COLUMNS
     )
-    if b"\x00" in content or content.startswith(b"PK\x03\x04"):
-        raise not_text
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise not_text from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise not_text from exc
     if not records:
-        return Table(headers=[], rows=[])
-    headers = [h.strip() for h in records[0]]
+        raise ValidationError(_("The file has no header row."), code="no_header")
+    headers = [_cell_text(h) for h in records[0]]
+    if not any(headers):
+        raise ValidationError(_("The file has no header row."), code="no_header")
     rows = []
     for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
+        cells = [_cell_text(v) for v in record]
+        if not any(cells):
             continue
         rows.append(
-            (
-                number,
-                {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(headers)},
-            )
+            (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h})
         )
-    return Table(headers=headers, rows=rows)
+    return Table(headers=[h for h in headers if h], rows=rows)
 
 
 def _cell_text(value) -> str:
@@ -117,37 +90,3 @@ def _cell_text(value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value).strip()
-
-
-def _read_xlsx(content: bytes) -> Table:
-    wrong = ValidationError(_("The file is not a valid XLSX workbook."), code="wrong_type")
-    if not content.startswith(b"PK\x03\x04"):
-        raise wrong
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise wrong
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise wrong from exc
-    sheet = book.worksheets[0]
-    records = sheet.iter_rows(values_only=True)
-    header_row = next(records, None)
-    if header_row is None:
-        return Table(headers=[], rows=[])
-    headers = [_cell_text(h) for h in header_row]
-    rows = []
-    for number, record in enumerate(records, start=2):
-        cells = [_cell_text(v) for v in record]
-        if not any(cells):
-            continue
-        rows.append(
-            (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h})
-        )
-        if len(rows) > PAYMENT_LIST_MAX_ROWS:
-            break
-    book.close()
-    return Table(headers=[h for h in headers if h], rows=rows)

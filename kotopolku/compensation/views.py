@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,10 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kotopolku.access import compensation as perms
 from kotopolku.access.compensation import compensation_municipalities
+from kotopolku.access.policy import can
 from kotopolku.access.views import enforce, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
@@ -22,22 +25,25 @@ from kotopolku.compensation.charts import stacked_bar_chart
 from kotopolku.compensation.computation import AGE_BAND_7_PLUS, AGE_BAND_UNDER_7
 from kotopolku.compensation.forms import (
     AttachmentForm,
+    BulkDecisionForm,
     ClaimDecideForm,
     ClaimForm,
     ClaimLineForm,
-    DecisionForm,
     PaymentListUploadForm,
 )
+from kotopolku.compensation.jobs import PAYMENT_LIST_UPLOAD
 from kotopolku.compensation.models import (
     ActualCostClaim,
     ClaimAttachment,
     PaymentList,
     ReconciliationDecision,
 )
-from kotopolku.compensation.reconciliation import KINDS, reconciliation_for
+from kotopolku.compensation.reconciliation import EQUAL, KINDS, reconciliation_for
+from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.rules.selectors import RuleMissing
 
 PAGE_SIZE = 25
+DECIDABLE_KINDS = tuple(kind for kind in KINDS if kind != EQUAL)
 
 
 def _band_labels():
@@ -209,6 +215,25 @@ def payment_list_upload(request):
     form = PaymentListUploadForm(request.POST or None, request.FILES or None, mapping=mapping)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if len(data["content"]) >= settings.JOB_UPLOAD_THRESHOLD_BYTES:
+            # A large list is read by a background job (compensation/jobs.py); the job page
+            # shows the progress and then links to the list, or says what was wrong.
+            job = job_start(
+                actor=request.user,
+                kind_name=PAYMENT_LIST_UPLOAD,
+                params={
+                    "municipality": municipality.pk,
+                    "month": data["month"].isoformat(),
+                    "file_name": data["file"].name,
+                    "mapping": {k: data.get(k, "") for k in services.MAPPING_FIELDS},
+                },
+                title=_("Payment list %(month)s, %(municipality)s")
+                % {"month": data["month"].strftime("%m/%Y"), "municipality": municipality},
+                audit_as=AuditAs(object_type="PaymentList", reason="payment list upload"),
+                input_name=data["file"].name,
+                input_content=data["content"],
+            )
+            return redirect("jobs:detail", pk=job.pk)
         try:
             payment_list = services.payment_list_upload(
                 actor=request.user,
@@ -251,6 +276,7 @@ def payment_list_detail(request, pk: int):
             "reasons": _reason_labels(),
             "bands": _band_labels(),
             "decisions": ReconciliationDecision.Decision.choices,
+            "may_decide": can(request.user, perms.COMPENSATION_MANAGE, payment_list),
         },
     )
 
@@ -269,21 +295,66 @@ def payment_list_missing_export(request, pk: int):
 @requires(perms.COMPENSATION_MANAGE)
 @require_POST
 def payment_list_decide(request, pk: int):
+    """One decision for the ticked rows, or for every row, of one section of the list; a
+    confirmation page names them first (issue 19: no longer one form per row)."""
     payment_list = _payment_list_or_404(request, pk)
     enforce(request, perms.COMPENSATION_MANAGE, payment_list)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reconciliation_decide(
-                actor=request.user, payment_list=payment_list, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
+    detail = redirect("compensation:payment_list_detail", pk=payment_list.pk)
+    kind = request.POST.get("kind", "")
+    if kind not in DECIDABLE_KINDS:
+        messages.error(request, _("Choose the rows to decide on."))
+        return detail
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Choose a decision."))
-    return redirect("compensation:payment_list_detail", pk=payment_list.pk)
+        return detail
+    result = reconciliation_for(actor=request.user, payment_list=payment_list, path=request.path)
+    items = result.of_kind(kind)
+    if form.cleaned_data["scope"] == "all":
+        chosen = items
+    else:
+        ticked = set(request.POST.getlist("subjects"))
+        chosen = [item for item in items if item.subject in ticked]
+    if not chosen:
+        messages.error(request, _("Tick at least one row, or choose all rows of the section."))
+        return detail
+    decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "compensation/payment_list_decide.html",
+            {
+                "payment_list": payment_list,
+                "kind": kind,
+                "section_label": _kind_labels()[kind],
+                "items": chosen,
+                "scope": form.cleaned_data["scope"],
+                "decision": decision,
+                "decision_label": dict(ReconciliationDecision.Decision.choices)[decision],
+                "note": note,
+            },
+        )
+    try:
+        services.reconciliation_decide_many(
+            actor=request.user,
+            payment_list=payment_list,
+            subjects=[item.subject for item in chosen],
+            decision=decision,
+            note=note,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Decision recorded for %(count)s row.",
+                "Decision recorded for %(count)s rows.",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
+        )
+    return redirect(_url("compensation:payment_list_detail", pk=payment_list.pk) + f"#{kind}")
 
 
 @requires(perms.COMPENSATION_MANAGE)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,12 +40,16 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "kotopolku.common",
     "kotopolku.rules",
     "kotopolku.organisations",
+    "kotopolku.municipalities",
     "kotopolku.access",
     "kotopolku.audit",
     "kotopolku.demo",
@@ -59,6 +64,9 @@ INSTALLED_APPS = [
     "kotopolku.security",
     "kotopolku.statistics",
     "kotopolku.privacy",
+    "kotopolku.jobs",
+    "kotopolku.notifications",
+    "kotopolku.calendar",
 ]
 
 MIDDLEWARE = [
@@ -136,17 +144,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock-out after five failures of one username (known or not, so the responses cannot tell
-# which usernames exist), and of one browser on one address, which slows password spraying
-# without locking out a whole office behind one NAT address.
+# Lock-out after five failures of one username from one client address (kotopolku/security/
+# lockout.py): failures elsewhere cannot lock a user out, and no user agent is involved.
+# Unknown usernames from one address are throttled for every username after
+# LOGIN_UNKNOWN_USERNAME_LIMIT failures. The responses are the same for known and unknown names.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_HANDLER = "kotopolku.security.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kotopolku.security.lockout.client_ip"
+LOGIN_UNKNOWN_USERNAME_LIMIT = env.int("LOGIN_UNKNOWN_USERNAME_LIMIT", default=20)
+# PostgreSQL: the role that owns the audit table, and the application's role, which may only
+# INSERT and SELECT there (empty: the role that runs the migrations). See ops/README.md.
+AUDIT_OWNER_ROLE = env.str("AUDIT_OWNER_ROLE", default="kotopolku_audit")
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
+# The client's address: REMOTE_ADDR, or behind a reverse proxy the header it sets (for example
+# X-Forwarded-For or X-Real-IP), believed only from the proxies' own addresses (IPs or CIDRs).
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 # Session: 30 minutes idle, 12 hours absolute (enforced in access.middleware).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -222,10 +241,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["kotopolku.access.api.DenyByDefault"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "kotopolku.common.pagination.LimitOffsetPagination",
+    # Filter sets (`filterset_class`) narrow the scoped queryset and are documented in the schema.
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kotopolku.common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# /api/schema/ and /api/docs/ need a log-in when DEBUG is off, unless published on purpose.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kotopolku API",
     "DESCRIPTION": "Integration services workspace. Errors are RFC 7807 JSON with a stable `code`.",
@@ -308,3 +331,47 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kotopolku@localhost")
+
+# Referrals (issue 14): the receiver reads the client until the response is due plus this many
+# days (the length of the service referred to); after that the referral expires.
+REFERRAL_SERVICE_DAYS = env.int("REFERRAL_SERVICE_DAYS", default=180)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+"""The address e-mails link to (a mail has no request to take the host from)."""
+
+# Background work: Django's task framework (the django-tasks backport). `database` (default)
+# keeps the queue in the application database and needs no other server: `manage.py db_worker`
+# runs it. `rq` puts it in Redis for several worker machines (`manage.py rqworker`). `immediate`
+# runs each task inside the call that enqueues it (tests, one-off scripts).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 30 * 60}}
+    # Workers run jobs as django-tasks Tasks (signals, context), so `rqworker` needs no flag.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND: give database, rq or immediate")
+# Job results (documents, exports) are files under MEDIA_ROOT, kept this many hours.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_URL = "/media-not-served/"
+JOB_RESULT_HOURS = env.int("JOB_RESULT_HOURS", default=24)
+# Uploads from this size on are read by a background job; smaller ones answer at once.
+JOB_UPLOAD_THRESHOLD_BYTES = env.int("JOB_UPLOAD_THRESHOLD_BYTES", default=256 * 1024)
+# The nightly publication writes the approved programme document here.
+PUBLISH_DIR = env.path("PUBLISH_DIR", default=BASE_DIR / "var" / "published")
+# The personal deadline digest lists what is overdue and what falls due within this many days.
+DEADLINE_DIGEST_DAYS = env.int("DEADLINE_DIGEST_DAYS", default=14)
+if env.str("EMAIL_FILE_PATH", default=""):
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
+# National interfaces (issue 20). PTV: the open API of the national service catalogue, version 11.
+PTV_API_URL = env.str("PTV_API_URL", default="https://api.palvelutietovaranto.suomi.fi/api/v11/")
+# The nightly PTV read (schedule `ptv_sync`): these organisation ids (comma-separated UUIDs) and
+# every one an earlier run matched to a local organisation.
+PTV_ORGANISATIONS = env.list("PTV_ORGANISATIONS", default=[])
+# Sotkanet (THL) and Statistics Finland's PxWeb; only used when an import names no file.
+SOTKANET_API_URL = env.str("SOTKANET_API_URL", default="https://sotkanet.fi/rest/1.1/")

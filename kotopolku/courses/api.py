@@ -30,9 +30,20 @@ from kotopolku.audit.services import audit_record
 from kotopolku.casework.models import PlanService
 from kotopolku.common.api import problem, service_errors
 from kotopolku.common.choices import CefrLevel
+from kotopolku.common.filters import filterset_parameters, params_of
+from kotopolku.common.pagination import CursorPagination
 from kotopolku.common.serializers import LocalTimeField
 from kotopolku.courses import progress, selectors, services
+from kotopolku.courses.filters import (
+    AttendanceFilter,
+    CourseFilter,
+    ParticipantFilter,
+    PlacementFilter,
+    ResultFilter,
+    SessionFilter,
+)
 from kotopolku.courses.models import (
+    Attendance,
     Course,
     CourseSession,
     Enrolment,
@@ -190,14 +201,10 @@ def _delivered_record_or_404(request, record: WorkPlacement | LanguageTestResult
 class CourseListApi(generics.ListAPIView):
     serializer_class = CourseOutput
     permission_classes = [allows(perms.COURSE_LIST)]
+    filterset_class = CourseFilter
 
     def get_queryset(self):
-        kind = self.request.query_params.get("kind", "")
-        return selectors.course_list(
-            user=self.request.user,
-            search=self.request.query_params.get("search", "")[:100],
-            kind=kind if kind in Course.Kind.values else "",
-        )
+        return selectors.course_list(user=self.request.user)
 
 
 class CourseDetailApi(APIView):
@@ -211,6 +218,7 @@ class CourseDetailApi(APIView):
 class SessionListApi(generics.ListAPIView):
     serializer_class = SessionOutput
     permission_classes = [allows(perms.COURSE_VIEW)]
+    filterset_class = SessionFilter
 
     def get_queryset(self):
         course = _course_or_404(self.request, self.kwargs["pk"])
@@ -220,10 +228,19 @@ class SessionListApi(generics.ListAPIView):
 class ParticipantListApi(APIView):
     permission_classes = [allows(perms.COURSE_VIEW)]
 
-    @extend_schema(responses=ParticipantOutput(many=True))
+    @extend_schema(
+        responses=ParticipantOutput(many=True),
+        parameters=filterset_parameters(ParticipantFilter),
+    )
     def get(self, request, pk: int):
         course = _course_or_404(request, pk)
-        rows = selectors.participants(user=request.user, course=course, path=request.path)
+        status_ = params_of(ParticipantFilter, request).get("status")
+        rows = selectors.participants(
+            user=request.user,
+            course=course,
+            path=request.path,
+            statuses=[status_] if status_ else None,
+        )
         return Response(ParticipantOutput(rows, many=True).data)
 
 
@@ -377,6 +394,7 @@ class SessionDetailApi(APIView):
 class PlacementListApi(generics.ListAPIView):
     serializer_class = PlacementOutput
     permission_classes = [allows(perms.PARTICIPANT_VIEW)]
+    filterset_class = PlacementFilter
 
     def get_queryset(self):
         enrolment = _enrolment_or_404(self.request, self.kwargs["pk"])
@@ -393,6 +411,7 @@ class PlacementListApi(generics.ListAPIView):
 class ResultListApi(generics.ListAPIView):
     serializer_class = ResultOutput
     permission_classes = [allows(perms.PARTICIPANT_VIEW)]
+    filterset_class = ResultFilter
 
     def get_queryset(self):
         enrolment = _enrolment_or_404(self.request, self.kwargs["pk"])
@@ -548,3 +567,37 @@ class ClientProgressApi(APIView):
                 for item in items
             ]
         )
+
+
+class AttendanceRecordOutput(serializers.ModelSerializer):
+    course = serializers.IntegerField(source="session.course_id", read_only=True)
+    day = serializers.DateField(source="session.day", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "course", "session", "day", "enrolment", "hours"]
+
+
+class AttendanceListApi(generics.ListAPIView):
+    """Attendance across sessions for the courses whose delivery the caller records, by cursor
+    (a large list: no count, never a skipped row). Ids and hours only; each page's clients are
+    audited as viewed."""
+
+    serializer_class = AttendanceRecordOutput
+    permission_classes = [allows(perms.COURSE_DELIVER)]
+    pagination_class = CursorPagination
+    filterset_class = AttendanceFilter
+
+    def get_queryset(self):
+        return selectors.attendance_scope(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.audit_participants(
+            actor=request.user,
+            client_ids=[row.enrolment.client_id for row in page],
+            object_type="Attendance",
+            object_id="list",
+            path=request.path,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

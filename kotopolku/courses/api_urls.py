@@ -20,6 +20,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/results/", api.ResultListApi.as_view(), name="enrolment-results"),
     path("sessions/<int:pk>/", api.SessionDetailApi.as_view(), name="session-detail"),
     path("sessions/<int:pk>/attendance/", api.AttendanceApi.as_view(), name="session-attendance"),
+    path("attendance/", api.AttendanceListApi.as_view(), name="attendance-list"),
     path("placements/<int:pk>/", api.PlacementDetailApi.as_view(), name="placement-detail"),
     path("results/<int:pk>/", api.ResultDetailApi.as_view(), name="result-detail"),
     path(

@@ -162,7 +162,11 @@ JUST_BELOW = "KURSSI-DEMO-004"
 
 
 def _orgs() -> dict[str, Organisation]:
-    orgs = {o.municipality_code: o for o in Organisation.objects.filter(kind="municipality")}
+    orgs = {
+        o.municipality_code: o
+        for o in Organisation.objects.filter(kind="municipality")
+        if o.municipality_code
+    }
     for kind in ("education", "ngo", "employment_area"):
         found = Organisation.objects.filter(kind=kind).order_by("pk").first()
         if found is not None:
@@ -181,7 +185,7 @@ def _service(kind: str, provider: Organisation, on: date) -> Service:
     return service_create(
         actor=None,
         data=ServiceInput(
-            name_fi=ServiceCategory.objects.get(code=category).name_fi or category,
+            name_fi=getattr(ServiceCategory.objects.get(code=category), "name_fi", "") or category,
             category=ServiceCategory.objects.get(code=category),
             active_from=on - timedelta(days=365),
             responsible_organisation=provider,
@@ -192,7 +196,7 @@ def _service(kind: str, provider: Organisation, on: date) -> Service:
 def _session_days(start: date, per_week: int, count: int) -> list[date]:
     """Monday/Wednesday (twice a week) or Monday–Thursday (four times a week)."""
     weekdays = [0, 2] if per_week == 2 else [0, 1, 2, 3]
-    days = []
+    days: list[date] = []
     day = start
     while len(days) < count:
         if day.weekday() in weekdays:

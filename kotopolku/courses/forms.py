@@ -1,8 +1,13 @@
+from datetime import date
+
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.casework.models import CefrLevel
 from kotopolku.catalogue.models import Service
+from kotopolku.common.formatting import short_date
+from kotopolku.common.holidays import public_holiday
 from kotopolku.common.uploads import check_upload
 from kotopolku.common.widgets import IsoDateInput
 from kotopolku.courses.models import Course, CourseSession, WorkPlacement
@@ -82,6 +87,21 @@ class SessionForm(forms.Form):
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=CourseSession.Topic.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+    def holiday_warning(self) -> str:
+        """A warning, not an error, when the day is a Finnish public holiday: a session may be
+        held then on purpose, but most often the day was picked by mistake."""
+        if self.is_bound:
+            day = getattr(self, "cleaned_data", {}).get("day")
+        else:
+            day = self.initial.get("day")
+        holiday = public_holiday(day, get_language()) if isinstance(day, date) else None
+        if holiday is None:
+            return ""
+        return gettext(
+            "%(day)s is a public holiday in Finland (%(holiday)s). Check that the session is "
+            "really held on that day."
+        ) % {"day": short_date(day), "holiday": holiday}
 
 
 class EnrolForm(forms.Form):

@@ -2,23 +2,24 @@
 
 Columns (one header row, any order): `course_code`, `external_id` or `enrolment_id`,
 `session_date` (YYYY-MM-DD or D.M.YYYY) and `hours` (a comma or a point as the decimal sign).
-CSV is UTF-8 with or without BOM, comma or semicolon separated. Finnish headers
+CSV is UTF-8 with or without BOM or Windows-1252, comma or semicolon separated. Files are read
+within MAX_ROWS and MAX_COLUMNS (`common.uploads.spreadsheet_rows`). Finnish headers
 (`kurssikoodi`, `asiakasnumero`, `ilmoittautuminen`, `päivä`, `tunnit`) work too.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kotopolku.common.uploads import UploadRejected, spreadsheet_rows
 from kotopolku.courses.services import AttendanceError, ImportRow
 
 MAX_ROWS = 20_000
+MAX_COLUMNS = 50
 HEADERS = {
     "course_code": "course_code",
     "course": "course_code",
@@ -61,26 +62,14 @@ def parse_date(value: Any) -> date | None:
 
 
 def _cells(name: str, content: bytes) -> list[list[Any]]:
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise FileUnreadable(_("The file is not a readable XLSX workbook.")) from exc
-        sheet = book.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return rows
-    if name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileUnreadable(_("The CSV file is not UTF-8.")) from exc
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    raise FileUnreadable(_("Upload a .csv or .xlsx file."))
+    suffix = name.lower().rsplit(".", 1)[-1]
+    kind = suffix if suffix in {"csv", "xlsx"} else ""
+    if not kind:
+        raise FileUnreadable(_("Upload a .csv or .xlsx file."))
+    try:
+        return spreadsheet_rows(kind, content, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except UploadRejected as exc:
+        raise FileUnreadable(" ".join(exc.messages)) from exc
 
 
 def read_attendance(name: str, content: bytes) -> tuple[list[ImportRow], list[AttendanceError]]:

@@ -1,5 +1,5 @@
 """Service delivery: group courses, their sessions, enrolments, attendance, work-based learning
-and the final language test (DOMAIN.md §2 items 3–5).
+and the final language test (docs/domain.md §2 items 3–5).
 
 Writes go through `courses/services.py`. Completion (P7) and the language target (P8) are not
 stored as rules here: `courses/progress.py` computes them from these rows and the rule table.
@@ -20,7 +20,7 @@ class Course(TrackedModel):
         LITERACY = "literacy", _("literacy training")
         OTHER_LANGUAGE = "other_language", _("other Finnish or Swedish studies")
 
-    # The catalogue's service category (DATA-FORMATS.md) each kind of course belongs to; a plan
+    # The catalogue's service category (docs/data-formats.md) each kind of course belongs to; a plan
     # service of this category may enrol its client.
     CATEGORY_OF_KIND: dict[str, str] = {
         Kind.SOCIAL_ORIENTATION: "social_orientation",
@@ -108,7 +108,7 @@ class Course(TrackedModel):
 
 class CourseSession(TrackedModel):
     class Topic(models.TextChoices):
-        # The contents of social orientation (DOMAIN.md §2 item 3).
+        # The contents of social orientation (docs/domain.md §2 item 3).
         SOCIETY = "society", _("Finnish society")
         LIVING = "living", _("living and everyday life")
         WORKING = "working", _("working life")

@@ -95,6 +95,18 @@ def course_sessions(*, course: Course) -> QuerySet[CourseSession]:
     ).order_by("day", "start_time", "id")
 
 
+def upcoming_sessions(*, user: Any, since: date) -> QuerySet[CourseSession]:
+    """Sessions on or after `since` of the courses `user` may see (`visible_courses`: the
+    provider's own courses, the region's courses for its coordinators and case workers), for
+    the user's calendar feed. Sessions hold no client data."""
+    courses = course_access.visible_courses(user, Course.objects.filter(archived=False))
+    return (
+        CourseSession.objects.filter(course__in=courses, day__gte=since)
+        .select_related("course", "course__municipality")
+        .order_by("day", "start_time", "id")
+    )
+
+
 def session_get(*, pk: int) -> CourseSession | None:
     return (
         CourseSession.objects.select_related("course", "course__provider", "course__municipality")
@@ -366,4 +378,17 @@ def deliverable_courses(*, user: Any) -> QuerySet[Course]:
     """Courses whose attendance the user may record (the provider's own, or managed)."""
     return course_access.delivered_courses(user, Course.objects.filter(archived=False)).order_by(
         "-start", "code"
+    )
+
+
+def attendance_scope(*, user: Any) -> QuerySet[Attendance]:
+    """Attendance rows of the courses whose delivery `user` records (providers their own, the
+    coordinators of the region), without clients whose processing is restricted. Large: the
+    API pages it by cursor and audits the clients of each page shown."""
+    courses = course_access.delivered_courses(user, Course.objects.filter(archived=False))
+    rows = Attendance.objects.filter(
+        session__course__in=courses, enrolment__enrolled_on__isnull=False
+    )
+    return without_restricted_clients(rows, client_field="enrolment__client").select_related(
+        "session", "enrolment"
     )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.casework import services as casework_services
@@ -395,6 +396,7 @@ def enrolment_create(
         object_id=enrolment.pk,
         client_id=client.pk,
         reason=f"{course.code}: {enrolment.status}",
+        details=audit_summary("enrolment", course=course.code, status=enrolment.status),
     )
     if enrolment.holds_place:
         _plan_service_to(plan_service, actor=actor, status=PlanService.Status.REFERRED)
@@ -450,6 +452,7 @@ def _end(
         object_id=enrolment.pk,
         client_id=enrolment.client_id,
         reason=f"{course.code}: {before} → {status}",
+        details=audit_summary("enrolment", course=course.code, before=before, status=status),
     )
     if held and status not in Enrolment.HOLDS_PLACE:
         _free_place(course)
@@ -653,6 +656,9 @@ def _after_attendance(enrolment: Enrolment, *, actor: Any) -> None:
             object_id=enrolment.pk,
             client_id=enrolment.client_id,
             reason=f"{enrolment.course.code}: orientation completed at {total} hours (P7)",
+            details=audit_summary(
+                "orientation_hours", course=enrolment.course.code, hours=str(total), done=True
+            ),
         )
         _plan_service_to(
             enrolment.plan_service, actor=actor, status=PlanService.Status.COMPLETED, day=last
@@ -667,6 +673,9 @@ def _after_attendance(enrolment: Enrolment, *, actor: Any) -> None:
             object_id=enrolment.pk,
             client_id=enrolment.client_id,
             reason=f"{enrolment.course.code}: below P7 after correction ({total} hours)",
+            details=audit_summary(
+                "orientation_hours", course=enrolment.course.code, hours=str(total), done=False
+            ),
         )
         _plan_service_to(
             enrolment.plan_service, actor=actor, status=PlanService.Status.STARTED, reopen=True
@@ -744,6 +753,7 @@ def _store(session: CourseSession, clean: Mapping[Enrolment, Decimal], *, actor:
         object_type="CourseSession",
         object_id=session.pk,
         reason=f"attendance of {len(clean)} participants ({changed} changed)",
+        details=audit_summary("attendance", participants=len(clean), changed=changed),
     )
     for enrolment in clean:
         _after_attendance(enrolment, actor=actor)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.course_edit, name="edit"),
     path("<int:pk>/sessions/add/", views.session_add, name="session_add"),
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("plan-services/<int:pk>/enrol/", views.enrol, name="enrol"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from kotopolku.audit.services import audit_record
 from kotopolku.casework.models import PlanService
 from kotopolku.clients.selectors import client_get
 from kotopolku.common.forms import errors_to_form
+from kotopolku.common.ics import calendar_bytes, ics_response
 from kotopolku.courses import importing, selectors, services
 from kotopolku.courses.forms import (
     CourseForm,
@@ -28,7 +30,10 @@ from kotopolku.courses.forms import (
     SessionForm,
     StatusForm,
 )
+from kotopolku.courses.ics import session_event
+from kotopolku.courses.jobs import ATTENDANCE_UPLOAD
 from kotopolku.courses.models import Course, Enrolment
+from kotopolku.jobs.services import AuditAs, job_start
 
 PAGE_SIZE = 25
 
@@ -165,13 +170,24 @@ def session_add(request, pk: int):
             errors_to_form(form, exc)
         else:
             messages.success(request, _("Session added."))
+            _warn_of_holiday(request, form)
             return redirect("courses:detail", pk=course.pk)
     return render(
         request,
         "courses/form.html",
-        {"form": form, "course": course, "title": _("Add a session")},
+        {
+            "form": form,
+            "course": course,
+            "title": _("Add a session"),
+            "warning": form.holiday_warning(),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _warn_of_holiday(request, form: SessionForm) -> None:
+    if warning := form.holiday_warning():
+        messages.warning(request, warning)
 
 
 def _session(request, pk: int, perm=perms.COURSE_DELIVER):
@@ -180,6 +196,14 @@ def _session(request, pk: int, perm=perms.COURSE_DELIVER):
         raise Http404
     _course(request, session.course_id, perm)
     return session
+
+
+@requires(perms.COURSE_VIEW)
+def session_calendar(request, pk: int):
+    """The session as one calendar event (.ics), in the user's language."""
+    session = _session(request, pk, perms.COURSE_VIEW)
+    content = calendar_bytes([session_event(session)])
+    return ics_response(content, filename=f"session-{session.day:%Y-%m-%d}.ics")
 
 
 @requires(perms.COURSE_DELIVER)
@@ -196,11 +220,17 @@ def session_edit(request, pk: int):
             errors_to_form(form, exc)
         else:
             messages.success(request, _("Session saved."))
+            _warn_of_holiday(request, form)
             return redirect("courses:detail", pk=course.pk)
     return render(
         request,
         "courses/form.html",
-        {"form": form, "course": course, "title": _("Change the session")},
+        {
+            "form": form,
+            "course": course,
+            "title": _("Change the session"),
+            "warning": form.holiday_warning(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -274,8 +304,22 @@ def attendance_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
+        if len(content) >= settings.JOB_UPLOAD_THRESHOLD_BYTES:
+            # A large file is read by a background job (courses/jobs.py): its page shows the
+            # progress, then the outcome or every wrong row.
+            job = job_start(
+                actor=request.user,
+                kind_name=ATTENDANCE_UPLOAD,
+                params={"file_name": upload.name},
+                title=_("Attendance: %(file)s") % {"file": upload.name},
+                audit_as=AuditAs(object_type="Attendance", reason="attendance upload"),
+                input_name=upload.name,
+                input_content=content,
+            )
+            return redirect("jobs:detail", pk=job.pk)
         try:
-            rows, parse_errors = importing.read_attendance(upload.name, upload.read())
+            rows, parse_errors = importing.read_attendance(upload.name, content)
             changed = services.attendance_import(
                 actor=request.user,
                 rows=rows,
@@ -468,8 +512,23 @@ def enrolment_cancel(request, pk: int):
     )
 
 
-def _delivery_form(request, enrolment: Enrolment, form, *, save, title, message):
-    """A form of the participant's course record: `save(**cleaned_data)` calls the service."""
+def _audit_shown(request, enrolment: Enrolment, object_type: str, object_id) -> None:
+    """A page that names the participant is a read of the client's data (issue 14)."""
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        client_id=enrolment.client_id,
+        path=request.path,
+    )
+
+
+def _delivery_form(
+    request, enrolment: Enrolment, form, *, save, title, message, audit_as: tuple[str, object]
+):
+    """A form of the participant's course record: `save(**cleaned_data)` calls the service.
+    The page shows the client's name, so showing it is audited as `audit_as` (type, id)."""
     if request.method == "POST" and form.is_valid():
         try:
             save(**form.cleaned_data)
@@ -478,6 +537,7 @@ def _delivery_form(request, enrolment: Enrolment, form, *, save, title, message)
         else:
             messages.success(request, message)
             return redirect("courses:enrolment", pk=enrolment.pk)
+    _audit_shown(request, enrolment, *audit_as)
     return render(
         request,
         "courses/form.html",
@@ -512,6 +572,7 @@ def placement_add(request, pk: int):
         save=lambda **data: services.placement_add(actor=request.user, enrolment=enrolment, **data),
         title=_("Record a work placement"),
         message=_("Work placement saved."),
+        audit_as=("Enrolment", enrolment.pk),
     )
 
 
@@ -530,6 +591,7 @@ def placement_edit(request, pk: int):
         ),
         title=_("Change the work placement"),
         message=_("Work placement saved."),
+        audit_as=("WorkPlacement", placement.pk),
     )
 
 
@@ -546,6 +608,7 @@ def result_add(request, pk: int):
         ),
         title=_("Record a language test result"),
         message=_("Test result saved."),
+        audit_as=("Enrolment", enrolment.pk),
     )
 
 
@@ -564,6 +627,7 @@ def result_edit(request, pk: int):
         ),
         title=_("Correct the language test result"),
         message=_("Test result saved."),
+        audit_as=("LanguageTestResult", result.pk),
     )
 
 
@@ -581,6 +645,7 @@ def result_remove(request, pk: int):
         else:
             messages.success(request, _("Test result removed."))
             return redirect("courses:enrolment", pk=enrolment.pk)
+    _audit_shown(request, enrolment, "LanguageTestResult", result.pk)
     return render(
         request,
         "courses/result_remove.html",

@@ -14,6 +14,7 @@ from kotopolku.governance.demo import seed_governance
 from kotopolku.organisations.models import Membership, Organisation, Region
 from kotopolku.privacy.demo import seed_privacy_demo
 from kotopolku.programme.demo import seed_programme
+from kotopolku.rules.demo import seed_rules_demo
 from kotopolku.rules.models import StatutoryRule
 from kotopolku.rules.seed import load_rules
 
@@ -165,6 +166,7 @@ def seed_demo(*, with_users: bool, clients: int = 200) -> SeedResult:
     seed_catalogue()
     seed_programme()
     seed_governance()
+    seed_rules_demo()
     if clients:
         seed_courses_demo()
         seed_privacy_demo()

@@ -11,6 +11,7 @@ from html import escape
 
 from django.contrib.staticfiles import finders
 
+from kotopolku.documents.fetcher import html_to_pdf
 from kotopolku.documents.model import (
     BulletList,
     Chart,
@@ -30,13 +31,14 @@ CONTENT_TYPES = {
 }
 
 
-def render(document: Document, fmt: str) -> bytes:
+def render(document: Document, fmt: str, progress=None) -> bytes:
+    """`progress(percent)`, when given, is told how far a slow PDF has come (background jobs)."""
     if fmt == "html":
         return render_html(document).encode()
     if fmt == "docx":
         return render_docx(document)
     if fmt == "pdf":
-        return render_pdf(document)
+        return render_pdf(document, progress=progress)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -123,13 +125,35 @@ def _css() -> str:
         return handle.read()
 
 
-def render_html(document: Document, *, extra_css: str = "") -> str:
+def render_html(document: Document, *, extra_css: str = "", running_header: bool = False) -> str:
+    """The standalone document. `extra_css` is the program's own CSS, never user text: text
+    that a print header shows reaches the page as an escaped HTML element (`running_header`)
+    that the print CSS moves into the page margin."""
+    header = ""
+    if running_header:
+        header = (
+            '<div class="doc-running-header" aria-hidden="true">'
+            f"{escape(document.header or document.title)}</div>"
+        )
     return (
         f'<!DOCTYPE html><html lang="{escape(document.language)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(document.title)}</title><style>{_css()}{extra_css}</style></head>"
-        f"<body>{render_html_body(document)}</body></html>"
+        f"<body>{header}{render_html_body(document)}</body></html>"
     )
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string: every character but letters, digits and spaces as a hex
+    escape, so that no quote, newline, backslash or `</style>` can end the string or the
+    stylesheet."""
+    out = []
+    for char in text:
+        if char.isalnum() or char == " ":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return '"' + "".join(out) + '"'
 
 
 def html_csp(html: str) -> str:
@@ -154,13 +178,16 @@ def html_csp(html: str) -> str:
 
 
 def _print_css(document: Document) -> str:
-    header = escape(document.header or document.title).replace('"', '\\"')
-    label = escape(document.page_label).replace('"', '\\"')
+    # The running header (user text: a group's name, a region's name) is an HTML element, see
+    # `render_html(running_header=True)`; the page label is a translation, escaped all the same.
+    label = css_string(document.page_label + " ")
     return f"""
+.doc-running-header {{ position: running(docheader); font-size: 9pt; color: #4a4a4a;
+  text-align: center; }}
 @page {{
   size: A4; margin: 22mm 18mm 20mm 18mm;
-  @top-center {{ content: "{header}"; font-size: 9pt; color: #4a4a4a; }}
-  @bottom-right {{ content: "{label} " counter(page) " / " counter(pages); font-size: 9pt; }}
+  @top-center {{ content: element(docheader); }}
+  @bottom-right {{ content: {label} counter(page) " / " counter(pages); font-size: 9pt; }}
 }}
 body {{ background: #fff; }}
 .programme-document {{ max-width: none; }}
@@ -174,11 +201,9 @@ h2 {{ page-break-after: avoid; }}
 """
 
 
-def render_pdf(document: Document) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango costs time at start-up
-
-    html = render_html(document, extra_css=_print_css(document))
-    return HTML(string=html).write_pdf()
+def render_pdf(document: Document, progress=None) -> bytes:
+    html = render_html(document, extra_css=_print_css(document), running_header=True)
+    return html_to_pdf(html, progress=progress)
 
 
 # ---------------------------------------------------------------- DOCX

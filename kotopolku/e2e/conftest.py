@@ -6,8 +6,10 @@ append-only audit triggers and the real middleware stack are exercised exactly a
 
 import functools
 import os
+import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -37,33 +39,76 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("e2e")
+def _server_env(database: Path) -> dict[str, str]:
     drop = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         {
             "DEBUG": "true",
             "DJANGO_SETTINGS_MODULE": "kotopolku.config.settings",
-            "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{database}",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
     )
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--clients", "30"]):
-        done = subprocess.run(
-            [*manage, *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"{args[0]} failed for the e2e server:\n{done.stderr[-3000:]}")
+    return env
+
+
+_TEMPLATE: dict[str, Path] = {}
+_LIVE_DATABASES: dict[str, Path] = {}  # server URL → its database file
+
+
+def live_shell(live_url: str, code: str) -> str:
+    """Run Python in a `manage.py shell` against the database of the server at `live_url` (to
+    give a test data of its own, so that it does not depend on what earlier tests changed)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        cwd=ROOT,
+        env=_server_env(_LIVE_DATABASES[live_url]),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"shell on the e2e database failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def _demo_database(tmp_path_factory) -> Path:
+    """A migrated, seeded demo database file, built once per worker and copied for each server
+    (the shared one and the visual-regression one), so migrations and the seed run once."""
+    if "path" not in _TEMPLATE:
+        workdir = tmp_path_factory.mktemp("e2e-template")
+        database = workdir / "template.sqlite3"
+        env = _server_env(database)
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--clients", "30"]):
+            done = subprocess.run(
+                [*manage, *args],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"{args[0]} failed for the e2e server:\n{done.stderr[-3000:]}")
+        with sqlite3.connect(database) as db:  # fold the write-ahead log into the file
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        _TEMPLATE["path"] = database
+    return _TEMPLATE["path"]
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("e2e")
+    database = workdir / "e2e.sqlite3"
+    shutil.copyfile(_demo_database(tmp_path_factory), database)
+    env = _server_env(database)
     port = _free_port()
+    manage = [sys.executable, str(ROOT / "manage.py")]
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(workdir / "server.log", "w")  # noqa: SIM115 (closed at teardown)
     server = subprocess.Popen(
@@ -84,9 +129,18 @@ def live_url(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # A task worker, as `make run` starts one: documents are made in the background.
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--interval", "0.3", "--no-reload", "--no-startup-delay"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
+    _LIVE_DATABASES[url] = database
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to a minute on a busy machine
             try:
                 urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 (loopback)
                 break
@@ -97,7 +151,13 @@ def live_url(tmp_path_factory):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        worker.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a busy machine: do not fail the run for it
+                process.kill()
+                process.wait()
         log.close()
 
 
@@ -134,12 +194,50 @@ def page(browser, live_url):
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:
+    page.context.kotopolku_user = username  # whose pages these are (`assert_accessible`)
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click(
         "button[type=submit]:has-text('Kirjaudu'), button[type=submit]:has-text('Logga in'), button[type=submit]:has-text('Log in')"
     )
+
+
+# Log-ins made through the form, reused by later tests of this worker: (server, user) → (when,
+# cookies). Only the session and CSRF cookies are kept (never the language cookie), and only
+# while the log-in is well inside REAUTH_MAX_AGE_SECONDS, so pages that ask for a recent log-in
+# behave as after a fresh one.
+_SESSIONS: dict[tuple[str, str], tuple[float, list[dict]]] = {}
+SESSION_REUSE_SECONDS = min(120, settings.REAUTH_MAX_AGE_SECONDS // 2)
+_SESSION_COOKIES = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+
+
+def _origin(page) -> str:
+    return "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(page.url))
+
+
+def logged_in(page, username: str) -> None:
+    """Be logged in as `username` on the home page, as after `login`, reusing a recent log-in.
+
+    For tests whose subject is not the log-in form. A reused session that the server no longer
+    knows (a test logged out) is dropped and the form is used again.
+    """
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    key = (_origin(page), username)
+    saved = _SESSIONS.get(key)
+    if saved and time.monotonic() - saved[0] < SESSION_REUSE_SECONDS:
+        page.context.add_cookies(saved[1])
+        page.context.kotopolku_user = username
+        page.goto("/")
+        if "/login" not in urllib.parse.urlsplit(page.url).path:
+            return
+        page.context.clear_cookies()
+    login(page, username)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
+    cookies = [c for c in page.context.cookies() if c["name"] in _SESSION_COOKIES]
+    _SESSIONS[key] = (time.monotonic(), cookies)
 
 
 def open_course(page, code: str) -> None:
@@ -227,9 +325,24 @@ def _document_problems(page, language: str) -> list[str]:
     return problems
 
 
+# Pages whose other two languages this worker has checked: (server, user, path with its ids as
+# "*"). The same page of the same user in another language is the same template with other
+# strings, so it is checked once per run; the page as it is (its data, its state, its own
+# language) is checked at every call. KOTOPOLKU_AXE_ALL=1 checks every language at every call.
+_LANGUAGES_CHECKED: set[tuple[str, str, str]] = set()
+AXE_ALL = os.environ.get("KOTOPOLKU_AXE_ALL", "") not in ("", "0")
+_ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f-]{27})$")
+
+
+def _page_kind(page) -> tuple[str, str, str]:
+    parts = urllib.parse.urlsplit(page.url)
+    path = "/".join("*" if _ID_SEGMENT.match(seg) else seg for seg in parts.path.split("/"))
+    return (parts.netloc, getattr(page.context, "kotopolku_user", ""), path)
+
+
 def assert_accessible(page, *, languages: bool = True) -> None:
     """axe-core (WCAG 2.1 A/AA) on the page as it is, then on the same URL in the other two
-    languages (issue 10, acceptance 1).
+    languages (every page in fi, sv and en; the other two once per page and user in a run).
 
     The other languages are loaded with a GET in a second tab of the same browser context, so
     the same user sees them; the language cookie is set for that tab's loads and restored
@@ -242,7 +355,11 @@ def assert_accessible(page, *, languages: bool = True) -> None:
     current = cookie["value"] if cookie and cookie["value"] in UI_LANGUAGES else None
     current = current or settings.LANGUAGE_CODE
     problems = _problems(page, current)
+    kind = _page_kind(page)
+    if languages and not AXE_ALL and kind in _LANGUAGES_CHECKED:
+        languages = False
     if languages and url.startswith("http"):
+        _LANGUAGES_CHECKED.add(kind)
         context = page.context
         # The site's root, so that the cookie replaces Django's (host only, path /).
         root = "{0.scheme}://{0.netloc}/".format(urllib.parse.urlsplit(url))

@@ -1,5 +1,5 @@
-"""Issue 4, acceptance 1: a case worker's pathway from registration to a closed referral.
-Issue 10: the plan is printed for the client, and two tabs saving the same plan conflict."""
+"""A case worker's pathway from registration to a closed referral.
+The plan is printed for the client, and two tabs saving the same plan conflict."""
 
 import re
 from datetime import timedelta
@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 
 from kotopolku.e2e.conftest import assert_accessible, login, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 
 def submit(page):
@@ -38,7 +40,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     page.fill("input[name=date_of_birth]", "1991-04-12")
     page.select_option("select[name=permit_basis]", "asylum")
     page.fill("input[name=first_permit_date]", start.isoformat())
-    select_by_text(page, "home_municipality", "Järvenpää")
+    page.fill("input[name=home_municipality]", "Järvenpää (186)")
     page.fill("input[name=home_start]", start.isoformat())
     submit(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Layla Haddad")
@@ -120,6 +122,9 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     assert_accessible(page)
     select_by_text(page, "to_organisation", "työllisyysalue")
     page.fill("textarea[name=reason]", "Työnhaun tuki")
+    # The client's consent is recorded on the referral form itself (issue 19 item 4).
+    page.check("input[name=basis][value=new_consent]")
+    page.fill("input[name=consent_valid_until]", (today + timedelta(days=180)).isoformat())
     page.fill("input[name=consent_reference]", "Suostumus lomakkeella 1/2026")
     page.fill("input[name=response_due]", (today + timedelta(days=14)).isoformat())
     submit(page)

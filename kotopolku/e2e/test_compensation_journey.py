@@ -11,9 +11,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from kotopolku.compensation.demo import demo_payment_list_csv
-from kotopolku.e2e.conftest import assert_accessible, login, screenshot
+from kotopolku.e2e.conftest import assert_accessible, logged_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LINE = "Tulkkaus, arabia, alkuhaastattelu"
@@ -34,7 +36,7 @@ def add_line(page) -> None:
 
 
 def test_coordinator_checks_payment_list_and_submits_actual_cost_claim(page):
-    login(page, "coordinator")
+    logged_in(page, "coordinator")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
 
     # 1. The forecast.
@@ -63,7 +65,7 @@ def test_coordinator_checks_payment_list_and_submits_actual_cost_claim(page):
         }
     )
     page.get_by_role("button", name="Lataa ja tarkista").click()
-    heading(page, "Maksulista 03/2025: Järvenpää")
+    heading(page, "Maksulista maaliskuu 2025: Järvenpää")
     expect(page.get_by_role("status").first).to_contain_text("Maksulista luettu: 8 riviä.")
     for section in ("Summaerot (2)", "Maksettu mutta ei odotettu (3)", "Maksettu odotetusti (3)"):
         expect(page.get_by_role("heading", level=2, name=section)).to_be_visible()

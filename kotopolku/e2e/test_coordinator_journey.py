@@ -1,4 +1,4 @@
-"""Issue 10, journeys: the coordinator's day. Updates the catalogue, generates the programme
+"""The coordinator's day. Updates the catalogue, generates the programme
 document, prepares a meeting and reviews the statistics dashboard, with the error paths (wrong
 input gives a Finnish message linked to its field). axe on every page, in fi, sv and en."""
 
@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 
 from kotopolku.e2e.conftest import assert_accessible, login
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 SERVICE = "Hyvinkään kotoutumisneuvonta"
 GROUP = "Kotoutumisen ja maahanmuuton yhteistyöryhmä"
@@ -111,9 +113,16 @@ def test_coordinator_updates_catalogue_generates_programme_prepares_meeting_revi
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alueen tilastot")
     expect(page.get_by_role("table").first).to_be_visible()
     assert_accessible(page)
+    # The period is picked from a list of years and quarters ...
     period = page.get_by_label("Ajanjakso")
-    period.fill("2025-Q9")
+    expect(period.locator("option[value='2025-Q9']")).to_have_count(0)
+    period.select_option("2025-Q3")
     page.get_by_role("button", name="Näytä").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2025")
+    expect(period).to_have_value("2025-Q3")
+    # ... and a hand-edited or stale link with a period that is not one gets a linked error.
+    page.goto(page.url.replace("2025-Q3", "2025-Q9"))
+    period = page.get_by_label("Ajanjakso")
     expect_linked_error(page, period, "Anna ajanjakso vuotena (2025) tai vuosineljänneksenä")
     assert_accessible(page)
     page.get_by_role("link", name="Alueellinen vertailu").click()

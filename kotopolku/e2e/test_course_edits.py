@@ -8,13 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import assert_accessible, login, open_course, screenshot
+from kotopolku.e2e.conftest import assert_accessible, logged_in, open_course, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 
 def test_provider_corrects_a_session_a_placement_and_a_test_result(page):
-    login(page, "provider")
+    logged_in(page, "provider")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
     open_course(page, "KK-FI-JP")
     sessions = page.locator("section[aria-labelledby=sessions-h] tbody tr")

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 
 from kotopolku.e2e.conftest import assert_accessible, login, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 MUNICIPALITIES = ["Hyvinkää", "Järvenpää", "Mäntsälä", "Nurmijärvi", "Pornainen", "Tuusula"]
 

@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import assert_accessible, login, screenshot
+from kotopolku.e2e.conftest import assert_accessible, logged_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 GROUP = "Kotoutumisen ja maahanmuuton yhteistyöryhmä"
 MEASURES = [
@@ -20,7 +22,7 @@ MEASURES = [
 
 
 def test_coordinator_prepares_a_meeting_and_approves_the_minutes(page):
-    login(page, "coordinator")
+    logged_in(page, "coordinator")
     expect(page.get_by_role("heading", level=2, name="Omat jatkotoimenpiteeni")).to_be_visible()
     assert_accessible(page)
 
@@ -81,7 +83,7 @@ def test_coordinator_prepares_a_meeting_and_approves_the_minutes(page):
 
 
 def test_viewer_reads_the_annual_report_and_cannot_edit(page):
-    login(page, "viewer")
+    logged_in(page, "viewer")
     page.goto("/governance/reports/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ohjelmaraportit")
     expect(page.get_by_role("link", name="Uusi raportti")).to_have_count(0)

@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 
 from kotopolku.e2e.conftest import LANGUAGE_COOKIE, assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 
 def test_assert_accessible_reports_rule_target_url_and_language(page):

@@ -1,4 +1,4 @@
-"""Issue 3, acceptance 6: the public catalogue and the programme document preview pass axe-core
+"""The public catalogue and the programme document preview pass axe-core
 (WCAG 2.1 A/AA) in a real browser. Uses the browser harness of kotopolku/e2e."""
 
 import re
@@ -6,9 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import assert_accessible, login, screenshot
+from kotopolku.e2e.conftest import assert_accessible, logged_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 
 def test_public_catalogue_is_accessible_in_finnish_and_swedish(page):
@@ -30,7 +32,7 @@ def test_public_catalogue_is_accessible_in_finnish_and_swedish(page):
 
 
 def test_programme_document_preview_is_accessible(page):
-    login(page, "viewer")
+    logged_in(page, "viewer")
     page.goto("/programme/")
     page.get_by_role("link", name="Keski-Uudenmaan kotoutumisohjelma").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2025–2028")

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from kotopolku.e2e.conftest import assert_accessible, login, open_course, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 
 def test_provider_marks_attendance_and_records_results_caseworker_sees_progress(page):

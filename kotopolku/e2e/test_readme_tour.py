@@ -1,5 +1,5 @@
 """The README's guided tour: each role's home page and main pages, checked with axe and
-photographed for the README (issue 10, acceptance 5: no screenshot is hand-made).
+photographed for the README (no screenshot is hand-made).
 
     KOTOPOLKU_SCREENSHOTS=docs/screenshots .venv/bin/pytest -n 0 kotopolku/e2e/test_readme_tour.py
 
@@ -10,9 +10,11 @@ whole page, so that they stay small and show what a user sees first.
 import pytest
 from playwright.sync_api import expect
 
-from kotopolku.e2e.conftest import SCREENSHOTS, assert_accessible, login
+from kotopolku.e2e.conftest import SCREENSHOTS, assert_accessible, logged_in, login
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 # role in the file name, demo user, and the pages after the home page: (name, path)
 TOUR = [
@@ -47,7 +49,7 @@ def test_tour_login_page(page):
 
 @pytest.mark.parametrize(("role", "username", "pages"), TOUR, ids=[t[0] for t in TOUR])
 def test_tour_role_home_and_main_pages(page, role, username, pages):
-    login(page, username)
+    logged_in(page, username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
     visit(page, "/", f"tour-{role}-home")
     for name, path in pages:
@@ -59,3 +61,25 @@ def test_tour_role_home_and_main_pages(page, role, username, pages):
         expect(page.get_by_role("heading", level=2, name="Määräajat")).to_be_visible()
         assert_accessible(page)
         tour_screenshot(page, "tour-caseworker-client")
+
+
+def test_tour_on_a_phone(browser, live_url):
+    """The case worker's day at 375 px: the menu opens from its button, the client page fits
+    the screen (issue 19, item 13)."""
+    context = browser.new_context(base_url=live_url, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    try:
+        login(page, "caseworker-jarvenpaa")
+        toggle = page.get_by_role("button", name="Valikko")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        assert_accessible(page, languages=False)
+        tour_screenshot(page, "tour-phone-menu")
+        page.locator(".site-nav").get_by_role("link", name="Työlista", exact=True).click()
+        page.locator("table.worklist tbody a").first.click()
+        expect(page.get_by_role("heading", level=2, name="Määräajat")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert_accessible(page, languages=False)
+        tour_screenshot(page, "tour-phone-client")
+    finally:
+        context.close()

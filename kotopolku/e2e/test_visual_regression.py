@@ -1,4 +1,5 @@
-"""Visual regression: screenshots of the main pages against stored baselines (issue 10).
+"""Visual regression: screenshots of the main pages against stored baselines
+(docs/DEVELOPING.md, "Screenshots and visual regression").
 
 Each page is photographed at 1280×800 (the viewport, not the whole page) and compared with
 `baselines/<name>.png` pixel by pixel: the test fails when more than MAX_CHANGED_SHARE of the
@@ -21,9 +22,12 @@ from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from kotopolku.e2e import conftest
-from kotopolku.e2e.conftest import login
+from kotopolku.e2e.conftest import logged_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+# One xdist group: the module's own server (below) starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("visual")]
+# Slow (several seconds per test): a real browser against a real server; pages are checked
+# with axe-core in fi, sv and en. One worker runs them all, sharing one server and log-ins.
 
 BASELINES = Path(__file__).resolve().parent / "baselines"
 UPDATE = os.environ.get("KOTOPOLKU_UPDATE_BASELINES") == "1"
@@ -69,7 +73,7 @@ def changed_share(actual: Image.Image, expected: Image.Image) -> tuple[float, Im
 @pytest.mark.parametrize(("name", "user", "path", "masks"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_looks_like_its_baseline(page, tmp_path, name, user, path, masks):
     if user:
-        login(page, user)
+        logged_in(page, user)
         expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
     response = page.goto(path)
     assert response is not None, path

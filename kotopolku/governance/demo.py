@@ -7,6 +7,7 @@ Member names other than the two appointed in the seed decision are invented for 
 """
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -133,7 +134,7 @@ MEMBERS = [
 def _org(key: str) -> Organisation:
     if key.isdigit():
         return Organisation.objects.get(municipality_code=key)
-    return Organisation.objects.filter(kind=key).order_by("pk").first()
+    return Organisation.objects.filter(kind=key).order_by("pk")[:1].get()
 
 
 def _group(region, spec, kind, chair, vice, minimum) -> WorkingGroup:
@@ -223,7 +224,8 @@ def seed_governance() -> WorkingGroup | None:
     coordination = _group(region, COORDINATION, WorkingGroup.Kind.COORDINATION, "858", "543", 0)
     decision = Decision.objects.filter(date=date(2024, 10, 23)).order_by("pk").first()
     term = date(2025, 1, 1)
-    coop_members, coord_members = [], []
+    coop_members: list[Any] = []
+    coord_members: list[Any] = []
     for key, name, title, coop_role, coord_role, topic in MEMBERS:
         appointed = key == "186"
         for group, role, bucket in (

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from kotopolku.common.exports import csv_bytes, xlsx_bytes
 from kotopolku.documents.model import BulletList, Document, Facts, Paragraph, Section, Table
@@ -130,7 +130,7 @@ def meeting_document(*, meeting: Meeting, kind: str, language: str) -> Document:
                             [
                                 [
                                     t.title,
-                                    t.owner.get_full_name() or t.owner.get_username(),
+                                    t.assignee_name or "–",
                                     day(t.due),
                                     _label(FollowUpTask.Status.choices, t.status),
                                 ]
@@ -191,7 +191,7 @@ def annual_report_document(
                 _("Key figures of the year"),
                 [Paragraph(_("The key figures are shown on the statistics pages."))],
             )
-            # statistics hook (issue 7): the figures themselves, small cells suppressed.
+            # statistics hook (kotopolku/statistics): the figures themselves, small cells suppressed.
             if content.get("key_figures"):
                 key.blocks = [Facts([(str(k), v) for k, v in content["key_figures"]])]
         else:
@@ -307,7 +307,7 @@ def annual_report_document(
                             _("Value %(year)s") % {"year": year},
                             _("Target"),
                             _("Direction"),
-                            _("Assessment"),
+                            pgettext("indicator against its target", "Assessment"),
                         ],
                         indicator_rows,
                     )
@@ -407,7 +407,7 @@ def annual_report_document(
             [
                 t.title,
                 _tr(t.group, "name", lang),
-                t.owner.get_full_name() or t.owner.get_username(),
+                t.assignee_name or "–",
                 day(t.due),
             ]
             for t in content["open_tasks"]

@@ -251,8 +251,15 @@ class DecisionForm(forms.Form):
 
 
 class TaskForm(forms.Form):
+    """One "Owner" list: the group's members first (who may have no account), then the users;
+    the choice is `m:<membership id>` or `u:<user id>`."""
+
     title = forms.CharField(label=_("Task"), max_length=300)
-    owner = UserChoice(label=_("Owner"), queryset=_users())
+    owner = forms.ChoiceField(
+        label=_("Owner"),
+        required=False,
+        help_text=_("A member of the group, or any user of the system."),
+    )
     due = forms.DateField(label=_("Due"), widget=DATE)
     agenda_item = forms.ModelChoiceField(
         label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
@@ -261,9 +268,34 @@ class TaskForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.items.order_by("number")
+        self._members = {
+            m.pk: m for m in selectors.group_members(group=meeting.group, on=meeting.date)
+        }
+        self._users = {u.pk: u for u in _users()}
+        self.fields["owner"].choices = [
+            ("", _("Nobody yet")),
+            (
+                _("Members of the group"),
+                [
+                    (f"m:{m.pk}", f"{m.person_name} ({m.organisation})")
+                    for m in self._members.values()
+                ],
+            ),
+            (
+                _("Users of the system"),
+                [
+                    (f"u:{u.pk}", u.get_full_name() or u.get_username())
+                    for u in self._users.values()
+                ],
+            ),
+        ]
 
     def to_input(self) -> TaskInput:
-        return TaskInput(**self.cleaned_data)
+        data = dict(self.cleaned_data)
+        kind, _sep, pk = data.pop("owner").partition(":")
+        owner = self._users.get(int(pk)) if kind == "u" else None
+        owner_member = self._members.get(int(pk)) if kind == "m" else None
+        return TaskInput(**data, owner=owner, owner_member=owner_member)
 
 
 class TaskCompleteForm(forms.Form):

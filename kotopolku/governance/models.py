@@ -270,11 +270,23 @@ class FollowUpTask(TrackedModel):
         verbose_name=_("agenda item"),
     )
     title = models.CharField(_("task"), max_length=300)
+    # The assignee: a user of the system, or a member of the group (who may have no account);
+    # one of the two, or neither while the task is unassigned.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="follow_up_tasks",
         verbose_name=_("owner"),
+    )
+    owner_member = models.ForeignKey(
+        GroupMembership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_tasks",
+        verbose_name=_("owner (group member)"),
     )
     due = models.DateField(_("due"))
     status = models.CharField(
@@ -293,10 +305,32 @@ class FollowUpTask(TrackedModel):
                 | (~Q(status="open") & Q(completed_at__isnull=False)),
                 name="follow_up_task_completion_time",
             ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(owner_member__isnull=True),
+                name="follow_up_task_one_assignee",
+                violation_error_message=_("Give the task to a user or to a member, not both."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def assignee_name(self) -> str:
+        if self.owner is not None:
+            return self.owner.get_full_name() or self.owner.get_username()
+        if self.owner_member is not None:
+            return self.owner_member.person_name
+        return ""
+
+    @property
+    def assignee_user_id(self) -> int | None:
+        """The user who answers for the task: the owner, or the member's own account."""
+        if self.owner_id is not None:
+            return self.owner_id
+        if self.owner_member is not None:
+            return self.owner_member.user_id
+        return None
 
 
 class AnnualReport(TrackedModel):

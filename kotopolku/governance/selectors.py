@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.catalogue.models import Service
@@ -69,7 +70,7 @@ def group_members(
             action=AuditEvent.Action.VIEW,
             object_type="WorkingGroup",
             object_id=group.pk,
-            reason="member contact details",
+            details=audit_summary("member_contacts"),
         )
     return rows.order_by("role", "organisation__name_fi", "id")
 
@@ -137,7 +138,9 @@ def _items_queryset() -> QuerySet[AgendaItem]:
         Prefetch("measures", queryset=Measure.objects.select_related("goal")),
         "indicators",
         "services",
-        Prefetch("tasks", queryset=FollowUpTask.objects.select_related("owner")),
+        Prefetch(
+            "tasks", queryset=FollowUpTask.objects.select_related("owner", "owner_member__user")
+        ),
     ).select_related("annual_report")
 
 
@@ -152,6 +155,21 @@ def meeting_detail(*, pk: int) -> Meeting:
             ),
         )
         .get(pk=pk, archived=False)
+    )
+
+
+def meeting_for_calendar(*, pk: int) -> Meeting:
+    """What a calendar event of the meeting needs (governance/ics.py)."""
+    return Meeting.objects.select_related("group").get(pk=pk, archived=False)
+
+
+def upcoming_meetings(*, since: date) -> QuerySet[Meeting]:
+    """Meetings on or after `since`, for a calendar feed; the caller decides who may see them
+    (access/governance.py: every meeting is open to those with GOVERNANCE_VIEW)."""
+    return (
+        Meeting.objects.filter(archived=False, group__archived=False, date__gte=since)
+        .select_related("group")
+        .order_by("date", "start_time", "id")
     )
 
 
@@ -208,8 +226,13 @@ def cooperation_items(*, region_id: int) -> QuerySet[AgendaItem]:
 # ---------------------------------------------------------------- tasks
 
 
+def _assigned_to(user: Any) -> Q:
+    """The tasks a user answers for: theirs, or given to their membership of the group."""
+    return Q(owner_id=user.pk) | Q(owner_member__user_id=user.pk)
+
+
 def tasks_of(*, user: Any, open_only: bool = True) -> QuerySet[FollowUpTask]:
-    rows = FollowUpTask.objects.filter(owner_id=user.pk, archived=False)
+    rows = FollowUpTask.objects.filter(_assigned_to(user), archived=False)
     if open_only:
         rows = rows.filter(status=FollowUpTask.Status.OPEN)
     return rows.select_related("group", "agenda_item", "agenda_item__meeting").order_by("due", "id")
@@ -217,10 +240,10 @@ def tasks_of(*, user: Any, open_only: bool = True) -> QuerySet[FollowUpTask]:
 
 def task_list(*, search: str = "", status: str = "", owner: Any = None) -> QuerySet[FollowUpTask]:
     rows = FollowUpTask.objects.filter(archived=False).select_related(
-        "group", "owner", "agenda_item", "agenda_item__meeting"
+        "group", "owner", "owner_member__user", "agenda_item", "agenda_item__meeting"
     )
     if owner is not None:
-        rows = rows.filter(owner_id=owner.pk)
+        rows = rows.filter(_assigned_to(owner))
     if status in FollowUpTask.Status.values:
         rows = rows.filter(status=status)
     if search:
@@ -228,15 +251,18 @@ def task_list(*, search: str = "", status: str = "", owner: Any = None) -> Query
             Q(title__icontains=search)
             | Q(owner__first_name__icontains=search)
             | Q(owner__last_name__icontains=search)
+            | Q(owner_member__external_name__icontains=search)
+            | Q(owner_member__user__first_name__icontains=search)
+            | Q(owner_member__user__last_name__icontains=search)
             | Q(group__name_fi__icontains=search)
         )
     return rows.order_by("status", "due", "id")
 
 
 def task_detail(*, pk: int) -> FollowUpTask:
-    return FollowUpTask.objects.select_related("group", "owner", "agenda_item__meeting").get(
-        pk=pk, archived=False
-    )
+    return FollowUpTask.objects.select_related(
+        "group", "owner", "owner_member__user", "agenda_item__meeting"
+    ).get(pk=pk, archived=False)
 
 
 # ---------------------------------------------------------------- annual report
@@ -298,7 +324,7 @@ def key_figures_available() -> bool:
     return apps.is_installed("kotopolku.statistics")
 
 
-# --- statistics hook (issue 7): the year's key figures, small cells suppressed.
+# --- statistics hook (kotopolku/statistics): the year's key figures, small cells suppressed.
 def key_figures(*, year: int) -> list:
     if not key_figures_available():
         return []
@@ -373,7 +399,7 @@ def report_content(*, region: Region, year: int) -> dict[str, Any]:
         FollowUpTask.objects.filter(
             group__region=region, archived=False, status=FollowUpTask.Status.OPEN
         )
-        .select_related("group", "owner")
+        .select_related("group", "owner", "owner_member__user")
         .order_by("due", "id")
     )
     groups = list(
@@ -392,7 +418,7 @@ def report_content(*, region: Region, year: int) -> dict[str, Any]:
         "meetings": meetings,
         "open_tasks": open_tasks,
         "key_figures_available": key_figures_available(),
-        "key_figures": key_figures(year=year),  # statistics hook (issue 7)
+        "key_figures": key_figures(year=year),  # statistics hook (kotopolku/statistics)
     }
 
 

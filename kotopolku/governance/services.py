@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.catalogue.models import Service
@@ -27,15 +28,21 @@ from kotopolku.governance.models import (
     ReportPresentation,
     WorkingGroup,
 )
+from kotopolku.governance.signals import follow_up_task_assigned
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme.models import Decision, Goal, Indicator, Measure
 
 Action = AuditEvent.Action
 
 
-def _audit(actor, action: str, obj, reason: str = "") -> None:
+def _audit(actor, action: str, obj, details: dict | None = None, reason: str = "") -> None:
     audit_record(
-        actor=actor, action=action, object_type=type(obj).__name__, object_id=obj.pk, reason=reason
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=obj.pk,
+        reason=reason,
+        details=details,
     )
 
 
@@ -179,7 +186,7 @@ def membership_add(
         created_by=actor,
         modified_by=actor,
     )
-    _audit(actor, Action.CREATE, membership, f"group {group.pk}")
+    _audit(actor, Action.CREATE, membership, audit_summary("ref", type="WorkingGroup", id=group.pk))
     return membership
 
 
@@ -193,7 +200,7 @@ def membership_end(*, actor: User | None, membership: GroupMembership, on: date)
     membership.term_end = on
     membership.modified_by = actor
     membership.save(update_fields=["term_end", "modified_by", "modified_at"])
-    _audit(actor, Action.UPDATE, membership, "end term")
+    _audit(actor, Action.UPDATE, membership, audit_summary("step", step="end_term"))
     return membership
 
 
@@ -235,7 +242,12 @@ def _save_meeting(meeting: Meeting, data: MeetingInput, actor) -> Meeting:
         meeting.created_by = actor
     meeting.save()
     meeting.participants.set(data.participants)
-    _audit(actor, Action.CREATE if created else Action.UPDATE, meeting, f"group {meeting.group_id}")
+    _audit(
+        actor,
+        Action.CREATE if created else Action.UPDATE,
+        meeting,
+        audit_summary("ref", type="WorkingGroup", id=meeting.group_id),
+    )
     return meeting
 
 
@@ -271,7 +283,12 @@ def meeting_delete(*, actor: User | None, meeting: Meeting) -> None:
     meeting.archived = True
     meeting.modified_by = actor
     meeting.save(update_fields=["archived", "modified_by", "modified_at"])
-    _audit(actor, Action.DELETE, meeting, f"group {meeting.group_id}")
+    _audit(
+        actor,
+        Action.DELETE,
+        meeting,
+        audit_summary("ref", type="WorkingGroup", id=meeting.group_id),
+    )
 
 
 # ---------------------------------------------------------------- agenda items
@@ -317,7 +334,12 @@ def _save_item(item: AgendaItem, data: AgendaItemInput, actor) -> AgendaItem:
     item.measures.set(data.measures)
     item.indicators.set(data.indicators)
     item.services.set(data.services)
-    _audit(actor, Action.CREATE if created else Action.UPDATE, item, f"meeting {item.meeting_id}")
+    _audit(
+        actor,
+        Action.CREATE if created else Action.UPDATE,
+        item,
+        audit_summary("ref", type="Meeting", id=item.meeting_id),
+    )
     return item
 
 
@@ -349,7 +371,7 @@ def agenda_item_record_decision(
     item.decision = decision.strip()
     item.modified_by = actor
     item.save(update_fields=["decision", "modified_by", "modified_at"])
-    _audit(actor, Action.UPDATE, item, "decision")
+    _audit(actor, Action.UPDATE, item, audit_summary("step", step="decision"))
     return item
 
 
@@ -374,7 +396,7 @@ def minutes_approve(*, actor: User | None, meeting: Meeting) -> Meeting:
     meeting.minutes_approved_at = timezone.now()
     meeting.minutes_approved_by = actor if actor is not None and actor.is_authenticated else None
     meeting.save(update_fields=["minutes_approved_at", "minutes_approved_by", "modified_at"])
-    _audit(actor, Action.UPDATE, meeting, "approve minutes")
+    _audit(actor, Action.UPDATE, meeting, audit_summary("step", step="approve_minutes"))
     return meeting
 
 
@@ -383,18 +405,29 @@ def minutes_approve(*, actor: User | None, meeting: Meeting) -> Meeting:
 
 @dataclass
 class TaskInput:
+    """The assignee is a user (`owner`) or a member of the group (`owner_member`), or neither."""
+
     title: str
-    owner: Any
     due: date
+    owner: Any = None
+    owner_member: GroupMembership | None = None
     agenda_item: AgendaItem | None = None
 
 
 @transaction.atomic
 def task_create(*, actor: User | None, group: WorkingGroup, data: TaskInput) -> FollowUpTask:
     errors: dict = {}
-    _required(errors, title=data.title, owner=data.owner, due=data.due)
+    _required(errors, title=data.title, due=data.due)
+    if data.owner is not None and data.owner_member is not None:
+        errors.setdefault("owner", []).append(
+            _("Give the task to a user or to a member, not both.")
+        )
     if data.owner is not None and not data.owner.is_active:
         errors.setdefault("owner", []).append(_("Choose an active user."))
+    if data.owner_member is not None and (
+        data.owner_member.group_id != group.pk or data.owner_member.archived
+    ):
+        errors.setdefault("owner", []).append(_("Choose a member of this group."))
     if data.agenda_item is not None and data.agenda_item.meeting.group_id != group.pk:
         errors.setdefault("agenda_item", []).append(_("Choose an item of this group's meetings."))
     _raise(errors)
@@ -403,11 +436,19 @@ def task_create(*, actor: User | None, group: WorkingGroup, data: TaskInput) -> 
         agenda_item=data.agenda_item,
         title=data.title.strip(),
         owner=data.owner,
+        owner_member=data.owner_member,
         due=data.due,
         created_by=actor,
         modified_by=actor,
     )
-    _audit(actor, Action.CREATE, task, f"owner {data.owner.pk}")
+    if data.owner is not None:
+        assignee = audit_summary("ref", type="User", id=data.owner.pk)
+    elif data.owner_member is not None:
+        assignee = audit_summary("ref", type="GroupMembership", id=data.owner_member.pk)
+    else:
+        assignee = None
+    _audit(actor, Action.CREATE, task, assignee)
+    follow_up_task_assigned.send_robust(sender=FollowUpTask, task=task, actor=actor)
     return task
 
 
@@ -423,7 +464,7 @@ def task_complete(*, actor: User | None, task: FollowUpTask, note: str = "") -> 
     task.save(
         update_fields=["status", "completed_at", "completion_note", "modified_by", "modified_at"]
     )
-    _audit(actor, Action.UPDATE, task, "complete")
+    _audit(actor, Action.UPDATE, task, audit_summary("step", step="complete"))
     return task
 
 
@@ -451,7 +492,7 @@ def report_create(
         raise ValidationError(
             {"year": [_("The region already has a report for this year.")]}
         ) from exc
-    _audit(actor, Action.CREATE, report, f"year {year}")
+    _audit(actor, Action.CREATE, report, audit_summary("year", year=year))
     return report
 
 
@@ -465,7 +506,7 @@ def report_update_summary(
     report.summary = summary.strip()
     report.modified_by = actor
     report.save(update_fields=["summary", "modified_by", "modified_at"])
-    _audit(actor, Action.UPDATE, report, "summary")
+    _audit(actor, Action.UPDATE, report, audit_summary("step", step="summary"))
     return report
 
 
@@ -511,7 +552,7 @@ def report_mark_processed(
     report.save(
         update_fields=["status", "processed_item", "processed_at", "modified_by", "modified_at"]
     )
-    _audit(actor, Action.UPDATE, report, f"processed in item {item.pk}")
+    _audit(actor, Action.UPDATE, report, audit_summary("processed_in", item=item.pk))
     return report
 
 
@@ -550,11 +591,13 @@ def report_present(
         created_by=actor,
         modified_by=actor,
     )
-    _audit(actor, Action.CREATE, presentation, f"report {report.pk}")
+    _audit(
+        actor, Action.CREATE, presentation, audit_summary("ref", type="AnnualReport", id=report.pk)
+    )
     if report.status != AnnualReport.Status.PRESENTED:
         report.status = AnnualReport.Status.PRESENTED
         report.presented_at = timezone.now()
         report.modified_by = actor
         report.save(update_fields=["status", "presented_at", "modified_by", "modified_at"])
-        _audit(actor, Action.UPDATE, report, "presented")
+        _audit(actor, Action.UPDATE, report, audit_summary("step", step="presented"))
     return presentation

@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
     path("meetings/<int:pk>/approve/", views.minutes_approve, name="minutes_approve"),
     path("meetings/<int:pk>/document/", views.meeting_document_view, name="meeting_document"),
+    path("meetings/<int:pk>/calendar.ics", views.meeting_calendar, name="meeting_calendar"),
     path("meetings/<int:pk>/items/new/", views.item_add, name="item_add"),
     path("meetings/<int:pk>/items/<int:item>/edit/", views.item_edit, name="item_edit"),
     path("meetings/<int:pk>/items/<int:item>/decision/", views.item_decision, name="item_decision"),

@@ -17,6 +17,7 @@ from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.common.formatting import short_date
 from kotopolku.common.forms import errors_to_form
+from kotopolku.common.ics import calendar_bytes, ics_response
 from kotopolku.documents import render as docs
 from kotopolku.governance import selectors, services
 from kotopolku.governance.documents import (
@@ -42,6 +43,8 @@ from kotopolku.governance.forms import (
     TaskCompleteForm,
     TaskForm,
 )
+from kotopolku.governance.ics import meeting_event
+from kotopolku.governance.jobs import ANNUAL_REPORT_DOCUMENT
 from kotopolku.governance.models import (
     AgendaItem,
     AnnualReport,
@@ -50,6 +53,7 @@ from kotopolku.governance.models import (
     Meeting,
     WorkingGroup,
 )
+from kotopolku.jobs.services import AuditAs, job_start
 
 PAGE_SIZE = 20
 
@@ -296,6 +300,8 @@ def meeting_detail(request, pk: int):
             "items": meeting.items.all(),
             "may_manage": can(request.user, perms.GOVERNANCE_MANAGE),
             "editable": not meeting.minutes_approved,
+            # Minutes are approved after the meeting (services.minutes_approve refuses before).
+            "held": meeting.date <= timezone.localdate(),
             "documents": MEETING_DOCUMENTS,
             "doc_languages": DOCUMENT_LANGUAGES,
         },
@@ -424,6 +430,12 @@ def item_decision(request, pk: int, item: int):
 @require_http_methods(["GET", "POST"])
 def minutes_approve(request, pk: int):
     meeting = _or_404(selectors.meeting_detail, pk=pk)
+    if meeting.date > timezone.localdate():
+        # Say it before asking for a confirmation the service would refuse anyway.
+        messages.error(
+            request, _("The minutes can be approved only after the meeting has been held.")
+        )
+        return redirect("governance:meeting", pk=pk)
     return _confirm_page(
         request,
         act=lambda: services.minutes_approve(actor=request.user, meeting=meeting) and None,
@@ -477,6 +489,14 @@ def meeting_document_view(request, pk: int):
         reason=f"{kind} {language} {fmt}",
     )
     return _download(body, fmt, f"{kind}-{meeting.date:%Y-%m-%d}-{language}.{fmt}")
+
+
+@requires(perms.GOVERNANCE_VIEW)
+def meeting_calendar(request, pk: int):
+    """The meeting as one calendar event (.ics), in the user's language."""
+    meeting = _or_404(selectors.meeting_for_calendar, pk=pk)
+    content = calendar_bytes([meeting_event(meeting)])
+    return ics_response(content, filename=f"meeting-{meeting.date:%Y-%m-%d}.ics")
 
 
 # ---------------------------------------------------------------- tasks
@@ -640,6 +660,23 @@ def report_document(request, pk: int):
         return _bad_document_request(
             request, _("Choose the language fi or sv and the format html, docx or pdf.")
         )
+    if fmt == "pdf":
+        # The PDF takes seconds: a background job makes it (governance/jobs.py).
+        job = job_start(
+            actor=request.user,
+            kind_name=ANNUAL_REPORT_DOCUMENT,
+            params={"report": report.pk, "language": language},
+            title=_("Annual programme report %(year)s (%(language)s, PDF)")
+            % {"year": report.year, "language": language},
+            audit_as=AuditAs(
+                object_type="AnnualReport",
+                object_id=report.pk,
+                reason=f"annual report {language} {fmt}",
+            ),
+        )
+        response = redirect(reverse("jobs:detail", args=[job.pk]) + "?auto=1")
+        response.status_code = 303  # See Other: the job page, fetched with GET
+        return response
     document = annual_report_document(
         region=report.region, year=report.year, language=language, report=report
     )

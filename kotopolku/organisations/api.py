@@ -6,6 +6,7 @@ from kotopolku.access import organisations as perms
 from kotopolku.access.api import allows
 from kotopolku.common.serializers import TranslatedField
 from kotopolku.organisations import selectors
+from kotopolku.organisations.filters import MembershipFilter, OrganisationFilter
 from kotopolku.organisations.models import Membership, Organisation
 
 
@@ -54,12 +55,10 @@ class MembershipOutput(serializers.ModelSerializer):
 class OrganisationListApi(generics.ListAPIView):
     serializer_class = OrganisationOutput
     permission_classes = [allows(perms.ORGANISATION_LIST)]
+    filterset_class = OrganisationFilter
 
     def get_queryset(self):
-        return selectors.organisation_list(
-            search=self.request.query_params.get("search", "")[:100],
-            kind=self.request.query_params.get("kind", ""),
-        )
+        return selectors.organisation_list()
 
 
 class OrganisationDetailApi(generics.RetrieveAPIView):
@@ -73,6 +72,7 @@ class OrganisationDetailApi(generics.RetrieveAPIView):
 class MembershipListApi(generics.ListAPIView):
     serializer_class = MembershipOutput
     permission_classes = [allows(perms.ORGANISATION_VIEW_MEMBERS)]
+    filterset_class = MembershipFilter
 
     def get_queryset(self):
         organisation = generics.get_object_or_404(

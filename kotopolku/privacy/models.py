@@ -1,4 +1,7 @@
-"""Data-subject rights: rectification history, erasure requests, restriction, anonymisation.
+"""Data-subject rights: erasure requests, restriction, anonymisation.
+
+The rectification history (`ClientChange`) belongs to the client registry, which writes it;
+privacy only reads it (issue 14 item 10: no import cycle between clients and privacy).
 
 Writes go through `privacy/services.py`. What is held about a client, and how each model is
 exported and anonymised, is declared once in `privacy/registry.py`.
@@ -9,42 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kotopolku.clients.models import ClientChange  # noqa: F401 (the history belongs to clients)
 from kotopolku.common.models import TrackedModel
-
-
-class ClientChange(models.Model):
-    """One changed field of a client's record: old → new, who and when (rectification history).
-
-    The identity code is never stored here: its change is recorded as changed, without values.
-    """
-
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.CASCADE,
-        related_name="changes",
-        verbose_name=_("client"),
-    )
-    field = models.CharField(_("field"), max_length=60)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    source = models.CharField(_("source"), max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("client change")
-        verbose_name_plural = _("client changes")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.field}"
 
 
 class ErasureRequest(TrackedModel):

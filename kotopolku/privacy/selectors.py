@@ -8,8 +8,16 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from kotopolku.access.clients import visible_clients
 from kotopolku.access.policy import organisation_ids_with_role
-from kotopolku.access.privacy import PRIVACY_OFFICERS
+from kotopolku.access.privacy import (  # noqa: F401 (re-exported for the apps that read them)
+    PRIVACY_OFFICERS,
+    active_grant,
+    active_restriction_q,
+    is_restricted,
+    without_restricted,
+    without_restricted_clients,
+)
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.clients import identity
@@ -19,7 +27,6 @@ from kotopolku.privacy.models import (
     Anonymisation,
     ClientChange,
     ErasureRequest,
-    RestrictedReadGrant,
     Restriction,
 )
 from kotopolku.privacy.registry import HOLDINGS, Holding
@@ -34,6 +41,7 @@ READ_ACTIONS = (
     AuditEvent.Action.SEARCH,
     AuditEvent.Action.EXPORT,
     AuditEvent.Action.DISCLOSE,
+    AuditEvent.Action.REVOKE,
     AuditEvent.Action.REVEAL,
     AuditEvent.Action.ACCESS_DENIED,
 )
@@ -43,40 +51,13 @@ READ_ACTIONS = (
 # Restriction
 
 
-def active_restriction_q() -> Q:
-    return Q(Exists(Restriction.objects.filter(client=OuterRef("pk"), lifted_on__isnull=True)))
-
-
-def without_restricted(qs: QuerySet[Client]) -> QuerySet[Client]:
-    """`qs` without the clients whose processing is restricted (lists and searches)."""
-    return qs.exclude(active_restriction_q())
-
-
-def without_restricted_clients(qs: QuerySet, *, client_field: str = "client") -> QuerySet:
-    """`qs` (rows that point to a client through `client_field`, e.g. enrolments) without the
-    rows of clients whose processing is restricted: the same rule as `without_restricted`."""
-    restricted = Restriction.objects.filter(client=OuterRef(client_field), lifted_on__isnull=True)
-    return qs.exclude(Exists(restricted))
-
-
-def is_restricted(client_pk: int) -> bool:
-    return Restriction.objects.filter(client_id=client_pk, lifted_on__isnull=True).exists()
+# The restriction reads are part of the access scope (access/privacy.py); re-exported here.
 
 
 def active_restriction(*, client: Client) -> Restriction | None:
     return (
         Restriction.objects.filter(client=client, lifted_on__isnull=True)
         .select_related("erasure_request", "created_by")
-        .first()
-    )
-
-
-def active_grant(*, user: Any, client_pk: int, now: datetime) -> RestrictedReadGrant | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        RestrictedReadGrant.objects.filter(user_id=user.pk, client_id=client_pk, expires_at__gt=now)
-        .order_by("-expires_at")
         .first()
     )
 
@@ -105,10 +86,10 @@ def privacy_overview(*, user: Any, search: str = "") -> QuerySet[Client]:
     open_request = Exists(
         ErasureRequest.objects.filter(client=OuterRef("pk"), status=ErasureRequest.Status.RECEIVED)
     )
-    rows = Client.objects.filter(
+    # Within the one client scope, narrowed to the organisations the user is an officer of.
+    rows = visible_clients(user, Client.objects.all()).filter(
         Q(active_restriction_q()) | Q(open_request),
         responsible_organisation_id__in=org_ids,
-        archived=False,
     )
     search = (search or "").strip()
     if search:

@@ -13,11 +13,16 @@ from django.utils.translation import gettext as _
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record, redact
 from kotopolku.clients.models import Client
-from kotopolku.clients.services import PLAIN_FIELDS
+from kotopolku.clients.services import (  # noqa: F401 (the history is the registry's)
+    CHANGED,
+    HETU_FIELD,
+    TRACKED_FIELDS,
+    client_changes_record,
+    client_snapshot,
+)
 from kotopolku.privacy import selectors
 from kotopolku.privacy.models import (
     Anonymisation,
-    ClientChange,
     ErasureRequest,
     RestrictedReadGrant,
     Restriction,
@@ -25,81 +30,6 @@ from kotopolku.privacy.models import (
 from kotopolku.privacy.registry import HOLDINGS, MASK, MASK_TEXT, Mask
 
 Action = AuditEvent.Action
-
-# Fields of Client whose changes are kept in the rectification history: the plain fields the
-# client services set, and the responsibility and closure. The identity code is
-# recorded as "changed" only (`hetu_hash`), never with its values.
-TRACKED_FIELDS = (
-    *PLAIN_FIELDS,
-    "responsible_organisation",
-    "responsible_override_reason",
-    "closed_at",
-    "closure",
-)
-HETU_FIELD = "hetu_hash"
-CHANGED = "[changed]"
-
-
-def _display(client: Client, name: str) -> str:
-    value = getattr(client, name)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def client_snapshot(client: Client) -> dict[str, str]:
-    """The tracked fields as text, taken before a change (see `client_changes_record`)."""
-    snap = {name: _display(client, name) for name in TRACKED_FIELDS}
-    snap[HETU_FIELD] = client.hetu_hash
-    languages = sorted(
-        f"{lang.code}{'*' if lang.mother_tongue else ''}{(' ' + lang.level) if lang.level else ''}"
-        for lang in client.languages.all()
-    )
-    snap["languages"] = ", ".join(languages)
-    return snap
-
-
-@transaction.atomic
-def client_changes_record(
-    *, actor: Any, client: Client, before: dict[str, str], source: str = "update"
-) -> list[ClientChange]:
-    """Store what differs between `before` and the client now, one row a field."""
-    client.refresh_from_db()
-    after = client_snapshot(client)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    rows = []
-    for name, old in before.items():
-        new = after.get(name, "")
-        if old == new:
-            continue
-        if name == HETU_FIELD:
-            rows.append(
-                ClientChange(
-                    client=client,
-                    field="identity_code",
-                    old_value=CHANGED if old else "",
-                    new_value=CHANGED if new else "",
-                    changed_by=user,
-                    source=source,
-                )
-            )
-            continue
-        rows.append(
-            ClientChange(
-                client=client,
-                field=name,
-                old_value=redact(old),
-                new_value=redact(new),
-                changed_by=user,
-                source=source,
-            )
-        )
-    return ClientChange.objects.bulk_create(rows)
-
 
 # ---------------------------------------------------------------------------------------------
 # Erasure requests and restriction
@@ -249,7 +179,8 @@ def restricted_read_grant(*, actor: Any, client: Client, reason: str) -> Restric
 
 def _rows_of(holding, client_pks: list[int]):
     if holding.rows is None:
-        return [holding.model_class._default_manager.filter(**{f"{holding.path}__in": client_pks})]
+        # _base_manager: archived history rows are anonymised with the rest.
+        return [holding.model_class._base_manager.filter(**{f"{holding.path}__in": client_pks})]
     return [holding.queryset(pk) for pk in client_pks]
 
 

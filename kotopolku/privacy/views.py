@@ -15,8 +15,9 @@ from kotopolku.access import privacy as perms
 from kotopolku.access.policy import can
 from kotopolku.access.reauth import requires_recent_auth
 from kotopolku.access.views import requires
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
+from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.common.formatting import short_date
 from kotopolku.common.forms import errors_to_form
 from kotopolku.privacy import documents, selectors, services
@@ -64,14 +65,14 @@ def overview(request):
     search = form.cleaned_data["q"] if form.is_valid() else ""
     rows = selectors.privacy_overview(user=request.user, search=search)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    if page.object_list:
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.SEARCH if search else AuditEvent.Action.VIEW,
-            object_type="PrivacyOverview",
-            reason=f"page {page.number}: {len(page.object_list)} clients",
-            path=request.path,
-        )
+    audit_client_reads(
+        actor=request.user,
+        action=AuditEvent.Action.SEARCH if search else AuditEvent.Action.VIEW,
+        object_type="PrivacyOverview",
+        client_ids=[c.pk for c in page.object_list],
+        details=audit_summary("page", page=page.number),
+        path=request.path,
+    )
     return render(request, "privacy/overview.html", {"page": page, "form": form, "search": search})
 
 

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
@@ -19,6 +20,15 @@ from kotopolku.catalogue.models import Service
 from kotopolku.common.api import service_errors
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme import selectors, services
+from kotopolku.programme.filters import (
+    GoalFilter,
+    IndicatorFilter,
+    MeasureFilter,
+    MonitoringEntryFilter,
+    PolicyLineFilter,
+    ProgrammeFilter,
+    VersionFilter,
+)
 from kotopolku.programme.models import (
     Decision,
     Goal,
@@ -310,11 +320,10 @@ def _programme(pk) -> Programme:
 
 class ProgrammeListApi(ReadWrite, generics.ListAPIView):
     serializer_class = ProgrammeOutput
+    filterset_class = ProgrammeFilter
 
     def get_queryset(self):
-        return selectors.programme_list(
-            search=self.request.query_params.get("search", "")[:100]
-        ).prefetch_related("municipalities", "parties")
+        return selectors.programme_list().prefetch_related("municipalities", "parties")
 
     @extend_schema(request=ProgrammeInputSerializer, responses={201: ProgrammeOutput})
     def post(self, request):
@@ -341,6 +350,7 @@ class ProgrammeDetailApi(ReadWrite, generics.RetrieveAPIView):
 class VersionListApi(generics.ListAPIView):
     serializer_class = VersionOutput
     permission_classes = [allows(perms.PROGRAMME_VIEW)]
+    filterset_class = VersionFilter
 
     def get_queryset(self):
         return selectors.version_list(programme=_programme(self.kwargs["pk"]))
@@ -385,21 +395,33 @@ class VersionApproveApi(APIView):
 class CompareApi(APIView):
     permission_classes = [allows(perms.PROGRAMME_VIEW)]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from", str, required=True, description="A version number, or `current`."
+            ),
+            OpenApiParameter(
+                "to", str, description="A version number, or `current` (the default)."
+            ),
+        ],
+        responses={200: dict},
+    )
     def get(self, request, pk):
         programme = _programme(pk)
         today = timezone.localdate()
         versions = {str(v.number): v for v in programme.versions.all()}
+        old = request.query_params.get("from", "")
+        new = request.query_params.get("to", "current")
+        for param, key in (("from", old), ("to", new)):
+            if key != "current" and key not in versions:
+                message = _("Give a version number of this programme, or current.")
+                raise ValidationError({param: [message]})
 
         def content(key):
             if key == "current":
                 return selectors.programme_content(programme=programme, day=today)
-            if key not in versions:
-                raise ValidationError({key: "no such version"})
             return selectors.version_content(version=versions[key], day=today)
 
-        old = request.query_params.get("from", "")
-        new = request.query_params.get("to", "current")
         changes = selectors.compare_contents(content(old), content(new))
         return Response(
             {
@@ -418,6 +440,7 @@ class CompareApi(APIView):
 
 class PolicyLineListApi(ReadWrite, generics.ListAPIView):
     serializer_class = PolicyLineOutput
+    filterset_class = PolicyLineFilter
 
     def get_queryset(self):
         return selectors.policy_lines(programme=_programme(self.kwargs["pk"]))
@@ -447,6 +470,7 @@ class PolicyLineDetailApi(ReadWrite, generics.RetrieveAPIView):
 
 class GoalListApi(ReadWrite, generics.ListAPIView):
     serializer_class = GoalOutput
+    filterset_class = GoalFilter
 
     def get_queryset(self):
         return selectors.goals(programme=_programme(self.kwargs["pk"]))
@@ -478,6 +502,7 @@ def _goal(pk) -> Goal:
 
 class MeasureListApi(ReadWrite, generics.ListAPIView):
     serializer_class = MeasureOutput
+    filterset_class = MeasureFilter
 
     def get_queryset(self):
         return (
@@ -509,6 +534,7 @@ class MeasureDetailApi(ReadWrite, generics.RetrieveAPIView):
 
 class IndicatorListApi(ReadWrite, generics.ListAPIView):
     serializer_class = IndicatorOutput
+    filterset_class = IndicatorFilter
 
     def get_queryset(self):
         return Indicator.objects.filter(goal=_goal(self.kwargs["pk"]), archived=False).order_by(
@@ -540,6 +566,7 @@ class IndicatorDetailApi(ReadWrite, generics.RetrieveAPIView):
 
 class MonitoringEntryListApi(ReadWrite, generics.ListAPIView):
     serializer_class = MonitoringEntryOutput
+    filterset_class = MonitoringEntryFilter
 
     def _indicator(self):
         return generics.get_object_or_404(

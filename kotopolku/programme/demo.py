@@ -4,6 +4,7 @@ October 2024), goals, measures and indicators, and the welfare committee's decis
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from kotopolku.catalogue.models import Service
 from kotopolku.organisations.models import Organisation, Region
@@ -365,7 +366,7 @@ def _bind_computed_indicators(programme: Programme, actor) -> None:
     for indicator in Indicator.objects.filter(
         goal__programme=programme, source=Indicator.Source.COMPUTED, source_reference=""
     ):
-        key = BINDINGS.get(indicator.name_fi)
+        key = BINDINGS.get(getattr(indicator, "name_fi", "") or "")
         if key:
             data = services.input_from(indicator, IndicatorInput)
             data.source_reference = key
@@ -427,7 +428,7 @@ def seed_programme(*, actor=None) -> Programme:
     by_category: dict[str, list[Service]] = {}
     for service in Service.objects.filter(archived=False).order_by("pk"):
         by_category.setdefault(service.category_id, []).append(service)
-    later = []
+    later: list[Any] = []
     for goal_input, line_numbers, measures, indicators, early, late in _goal_specs(by_category):
         goal_input.policy_lines = [lines[n] for n in line_numbers]
         goal = services.goal_create(actor=actor, programme=programme, data=goal_input)

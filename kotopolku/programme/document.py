@@ -27,7 +27,7 @@ from kotopolku.documents.model import (
 )
 from kotopolku.organisations.models import Organisation
 from kotopolku.programme import selectors
-from kotopolku.programme.models import Indicator, Measure, ProgrammeVersion
+from kotopolku.programme.models import ContextSeries, Indicator, Measure, ProgrammeVersion
 
 DOCUMENT_LANGUAGES = ("fi", "sv")
 
@@ -305,30 +305,71 @@ def _monitoring(ctx: Context) -> Section:
     for goal in ctx.content["goals"]:
         for indicator in goal["indicators"]:
             entries = indicator["entries"]
-            if not entries:
+            context = indicator.get("context", [])  # versions frozen before issue 20 have none
+            if not entries and not context:
                 continue
             found = True
             unit = ctx.t(indicator["unit"])
             name = ctx.t(indicator["name"])
-            table = Table(
-                [_("Period"), _("Value"), _("Comment")],
-                [
-                    [e["period"], f"{ctx.number(e['value'])} {unit}", e["comment"] or ""]
-                    for e in entries
-                ],
-            )
-            svg = bar_chart(
-                title=name,
-                labels=[e["period"] for e in entries],
-                values=[Decimal(e["value"]) for e in entries],
-                unit=unit,
-                target=Decimal(indicator["target"]) if indicator["target"] is not None else None,
-                target_label=_("target"),
-            )
-            section.subsections.append(Section(name, [Chart(svg, name, table)]))
+            blocks: list[Any] = []
+            if entries:
+                table = Table(
+                    [_("Period"), _("Value"), _("Comment")],
+                    [
+                        [e["period"], f"{ctx.number(e['value'])} {unit}", e["comment"] or ""]
+                        for e in entries
+                    ],
+                )
+                svg = bar_chart(
+                    title=name,
+                    labels=[e["period"] for e in entries],
+                    values=[Decimal(e["value"]) for e in entries],
+                    unit=unit,
+                    target=Decimal(indicator["target"])
+                    if indicator["target"] is not None
+                    else None,
+                    target_label=_("target"),
+                )
+                blocks.append(Chart(svg, name, table))
+            if context:
+                blocks.extend(_context_blocks(ctx, indicator, unit))
+            section.subsections.append(Section(name, blocks))
     if not found:
         section.blocks.append(Paragraph(_("No monitoring figures have been recorded yet.")))
     return section
+
+
+def context_label(ctx: Context, series: dict[str, Any]) -> str:
+    area = ctx.t(series["area_name"]) or series["area_code"]
+    extra = ", ".join(p for p in (series["gender"], series["variant"]) if p and p != "total")
+    return f"{ctx.t(series['title'])}: {area}" + (f" ({extra})" if extra else "")
+
+
+def _context_blocks(ctx: Context, indicator: dict[str, Any], unit: str) -> list[Any]:
+    """The indicator's own figures beside the national series, and where each series is from."""
+    context = indicator["context"]
+    rows = selectors.comparison_rows(indicator)
+    table = Table(
+        [_("Period"), _("Computed from the work") + (f" ({unit})" if unit else "")]
+        + [context_label(ctx, c) + (f" ({c['unit']})" if c["unit"] else "") for c in context],
+        [
+            [row["period"], ctx.number(row["own"])] + [ctx.number(v) for v in row["context"]]
+            for row in rows
+        ],
+        caption=_("Own figures and national comparison"),
+    )
+    sources = dict(ContextSeries.Source.choices)
+    notes = [
+        _("%(series)s. Source: %(source)s, %(reference)s, retrieved %(day)s.")
+        % {
+            "series": context_label(ctx, c),
+            "source": sources.get(c["source"], c["source"]),
+            "reference": c["source_reference"],
+            "day": ctx.day(c["retrieved_on"]),
+        }
+        for c in context
+    ]
+    return [table, *[Paragraph(n) for n in notes]]
 
 
 def _approvals(ctx: Context) -> Section:
@@ -378,7 +419,7 @@ SECTIONS: list[Callable[[Context], Section | None]] = [
 def register_section(builder: Callable[[Context], Section | None], *, after: str) -> None:
     """Add a section from an app that depends on the programme, without a cycle.
 
-    The working-groups section (DOMAIN.md §3, section 6 of the issue) is meant to come from the
+    The working-groups section (docs/domain.md §3) is meant to come from the
     governance app: in its AppConfig.ready(), `register_section(working_groups, after="_goals")`
     together with `selectors.register_content("working_groups", provider)`, so that the groups
     are frozen with the version like the rest of its content.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotopolku.catalogue.models import Service
 from kotopolku.common.formatting import short_date
-from kotopolku.common.models import TrackedModel
+from kotopolku.common.models import TimeStampedModel, TrackedModel
 from kotopolku.organisations.models import Organisation, Region
 
 
@@ -327,3 +327,85 @@ class MonitoringEntry(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.period} = {self.value}"
+
+
+class ContextSeries(TimeStampedModel):
+    """A national or regional statistic shown beside an indicator's own figures (issue 20):
+    one indicator of Sotkanet or one cell series of a Statistics Finland table, for one area
+    and gender. Kept with its source and the day it was retrieved; a re-import replaces it."""
+
+    class Source(models.TextChoices):
+        SOTKANET = "sotkanet", _("Sotkanet (THL)")
+        STATFIN = "statfin", _("Statistics Finland")
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="context_series",
+        verbose_name=_("indicator"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=200,
+        help_text=_("The Sotkanet indicator number or the Statistics Finland table."),
+    )
+    variant = models.CharField(
+        _("variant"),
+        max_length=200,
+        blank=True,
+        help_text=_("The table's other dimensions, for example the measure, as code=value."),
+    )
+    title = models.JSONField(_("title"), default=dict)
+    area_code = models.CharField(_("area"), max_length=20)
+    area_name = models.JSONField(_("area name"), default=dict)
+    gender = models.CharField(_("gender"), max_length=10, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
+    retrieved_on = models.DateField(_("retrieved"))
+
+    class Meta:
+        verbose_name = _("context series")
+        verbose_name_plural = _("context series")
+        ordering = ["indicator", "source", "source_reference", "area_code", "gender", "variant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "indicator",
+                    "source",
+                    "source_reference",
+                    "area_code",
+                    "gender",
+                    "variant",
+                ],
+                name="context_series_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.source_reference} {self.area_code}"
+
+
+class ContextValue(models.Model):
+    series = models.ForeignKey(
+        ContextSeries, on_delete=models.CASCADE, related_name="values", verbose_name=_("series")
+    )
+    period = models.CharField(_("period"), max_length=7)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("context value")
+        verbose_name_plural = _("context values")
+        ordering = ["series", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "period"], name="context_value_period_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^[0-9]{4}(-(H[12]|Q[1-4]))?$"),
+                name="context_value_period_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.period} = {self.value}"

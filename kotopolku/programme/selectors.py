@@ -15,6 +15,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from kotopolku.catalogue.models import Service, ServiceCategory, ServiceChannel
 from kotopolku.programme.models import (
+    ContextSeries,
+    ContextValue,
     Decision,
     Goal,
     Indicator,
@@ -90,7 +92,7 @@ def latest_approved(*, programme: Programme) -> ProgrammeVersion | None:
 
 def document_version(*, programme: Programme, number: int | None = None) -> ProgrammeVersion:
     """The version a document is made of: the given number, else the latest approved one,
-    else the open draft (DATA-FORMATS.md "Document commands")."""
+    else the open draft (docs/data-formats.md "Document commands")."""
     if number is not None:
         return version_detail(programme=programme, number=number)
     version = latest_approved(programme=programme) or open_version(programme=programme)
@@ -124,7 +126,13 @@ def goals(*, programme: Programme) -> QuerySet[Goal]:
                 "indicators",
                 queryset=Indicator.objects.filter(archived=False)
                 .prefetch_related(
-                    Prefetch("entries", queryset=MonitoringEntry.objects.order_by("period"))
+                    Prefetch("entries", queryset=MonitoringEntry.objects.order_by("period")),
+                    Prefetch(
+                        "context_series",
+                        queryset=ContextSeries.objects.prefetch_related(
+                            Prefetch("values", queryset=ContextValue.objects.order_by("period"))
+                        ),
+                    ),
                 )
                 .order_by("id"),
             ),
@@ -288,6 +296,7 @@ def programme_content(*, programme: Programme, day: date) -> dict[str, Any]:
                             {"period": e.period, "value": str(e.value), "comment": e.comment}
                             for e in i.entries.all()
                         ],
+                        "context": [context_series_content(c) for c in i.context_series.all()],
                     }
                     for i in g.indicators.all()
                 ],
@@ -295,6 +304,34 @@ def programme_content(*, programme: Programme, day: date) -> dict[str, Any]:
             for g in goals(programme=programme)
         ],
     }
+
+
+def context_series_content(series: ContextSeries) -> dict[str, Any]:
+    """A national series beside an indicator, as the programme content and documents carry it."""
+    return {
+        "source": series.source,
+        "source_reference": series.source_reference,
+        "title": series.title,
+        "area_code": series.area_code,
+        "area_name": series.area_name,
+        "gender": series.gender,
+        "variant": series.variant,
+        "unit": series.unit,
+        "url": series.url,
+        "retrieved_on": series.retrieved_on.isoformat(),
+        "values": [{"period": v.period, "value": str(v.value)} for v in series.values.all()],
+    }
+
+
+def comparison_rows(indicator: dict[str, Any]) -> list[dict[str, Any]]:
+    """The indicator's own figures and its national series side by side, one row per period:
+    `{"period": "2023", "own": "12.00" | None, "context": ["10.8000" | None, ...]}`."""
+    own = {e["period"]: e["value"] for e in indicator.get("entries", [])}
+    series = [{v["period"]: v["value"] for v in c["values"]} for c in indicator.get("context", [])]
+    periods = sorted(set(own).union(*series)) if series else sorted(own)
+    return [
+        {"period": p, "own": own.get(p), "context": [s.get(p) for s in series]} for p in periods
+    ]
 
 
 def version_content(*, version: ProgrammeVersion, day: date) -> dict[str, Any]:
@@ -357,7 +394,9 @@ def _index(content: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
         for m in g.get("measures", []):
             rows[("measure", m["id"])] = m
         for i in g.get("indicators", []):
-            rows[("indicator", i["id"])] = {k: v for k, v in i.items() if k != "entries"}
+            rows[("indicator", i["id"])] = {
+                k: v for k, v in i.items() if k not in ("entries", "context")
+            }
     return rows
 
 
@@ -390,3 +429,22 @@ def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             if differing:
                 changes.append(Change(kind, "changed", _name(after[key]), differing))
     return changes
+
+
+def indicators_with_context() -> QuerySet[Indicator]:
+    """Indicators that have national series beside them, for the statistics dashboard."""
+    return (
+        Indicator.objects.filter(archived=False, context_series__isnull=False)
+        .distinct()
+        .select_related("goal", "goal__programme")
+        .prefetch_related(
+            Prefetch("entries", queryset=MonitoringEntry.objects.order_by("period")),
+            Prefetch(
+                "context_series",
+                queryset=ContextSeries.objects.prefetch_related(
+                    Prefetch("values", queryset=ContextValue.objects.order_by("period"))
+                ),
+            ),
+        )
+        .order_by("goal__programme_id", "goal__number", "id")
+    )

@@ -20,12 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.catalogue.models import Service
 from kotopolku.organisations.models import Organisation, Region
 from kotopolku.programme import selectors
 from kotopolku.programme.models import (
+    ContextSeries,
+    ContextValue,
     Decision,
     Goal,
     Indicator,
@@ -40,9 +43,14 @@ PERIOD = re.compile(r"^[0-9]{4}(-(H[12]|Q[1-4]))?$")
 Status = ProgrammeVersion.Status
 
 
-def _audit(actor, action: str, obj, reason: str = "") -> None:
+def _audit(actor, action: str, obj, details: dict | None = None, reason: str = "") -> None:
     audit_record(
-        actor=actor, action=action, object_type=type(obj).__name__, object_id=obj.pk, reason=reason
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=obj.pk,
+        reason=reason,
+        details=details,
     )
 
 
@@ -78,7 +86,12 @@ def ensure_open_version(*, actor: Any, programme: Programme) -> ProgrammeVersion
         number=(last.number + 1) if last else 1,
         status=Status.DRAFT,
     )
-    _audit(actor, AuditEvent.Action.CREATE, version, f"programme {programme.pk}")
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        version,
+        audit_summary("ref", type="Programme", id=programme.pk),
+    )
     return version
 
 
@@ -147,7 +160,7 @@ def version_submit(*, actor: Any, version: ProgrammeVersion) -> ProgrammeVersion
     version.status = Status.SUBMITTED
     version.submitted_at = timezone.now()
     version.save(update_fields=["status", "submitted_at"])
-    _audit(actor, AuditEvent.Action.UPDATE, version, "submit")
+    _audit(actor, AuditEvent.Action.UPDATE, version, audit_summary("step", step="submit"))
     return version
 
 
@@ -185,9 +198,9 @@ def _decision(programme, version, data: DecisionInput, actor) -> Decision:
     )
     _set_translated(decision, data, ("body", "text", "appointments"))
     decision.save()
-    _audit(
-        actor, AuditEvent.Action.CREATE, decision, f"version {version.number if version else ''}"
-    )
+    # The version's number, as the programme names its versions.
+    ref = audit_summary("ref", type="ProgrammeVersion", id=version.number) if version else None
+    _audit(actor, AuditEvent.Action.CREATE, decision, ref)
     return decision
 
 
@@ -205,7 +218,7 @@ def version_approve(
     version.status = Status.APPROVED
     version.approved_at = timezone.now()
     version.save(update_fields=["content", "status", "approved_at"])
-    _audit(actor, AuditEvent.Action.UPDATE, version, "approve")
+    _audit(actor, AuditEvent.Action.UPDATE, version, audit_summary("step", step="approve"))
     _decision(version.programme, version, decision, actor)
     return version
 
@@ -488,7 +501,12 @@ def monitoring_entry_record(
     if created:
         entry.created_by = actor
         entry.save(update_fields=["created_by"])
-    _audit(actor, AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, entry, period)
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        entry,
+        reason=period,
+    )
     return entry
 
 
@@ -500,7 +518,7 @@ def planning_archive(*, actor: Any, obj: PolicyLine | Goal | Measure | Indicator
     obj.archived = True
     obj.modified_by = actor
     obj.save(update_fields=["archived", "modified_by", "modified_at"])
-    _audit(actor, AuditEvent.Action.UPDATE, obj, "archive")
+    _audit(actor, AuditEvent.Action.UPDATE, obj, audit_summary("step", step="archive"))
 
 
 def input_from(model_obj, input_cls) -> Any:
@@ -512,3 +530,83 @@ def input_from(model_obj, input_cls) -> Any:
             value = list(value.all())
         values[f.name] = "" if value is None and f.type is str else value
     return input_cls(**values)
+
+
+@dataclass
+class ContextImportResult:
+    series: list[ContextSeries] = field(default_factory=list)
+    values: int = 0
+
+
+@transaction.atomic
+def context_series_import(
+    *, actor: Any, indicator: Indicator, data: Any, retrieved_on: date, dry_run: bool = False
+) -> ContextImportResult:
+    """Store national figures (`programme.national.NationalData`) as context series of one
+    indicator: one series per area, gender and variant. A series imported again is replaced
+    whole (its values and retrieval day), so the figures are always one retrieval's.
+    All or nothing: a bad row raises before anything is stored. Like monitoring entries, these
+    are figures beside the programme, not its content, so no draft version is opened."""
+    if not data.rows:
+        raise ValidationError(_("The file has no values for the chosen areas."))
+    groups: dict[tuple[str, str, str], list] = {}
+    for row in data.rows:
+        if not PERIOD.match(row.period):
+            raise ValidationError(
+                _("“%(period)s” is not a year, half or quarter.") % {"period": row.period}
+            )
+        groups.setdefault((row.area_code, row.gender, row.variant), []).append(row)
+    result = ContextImportResult()
+    for (area, gender, variant), rows in sorted(groups.items()):
+        periods = [r.period for r in rows]
+        if len(set(periods)) != len(periods):
+            raise ValidationError(_("Area %(area)s has the same period twice.") % {"area": area})
+        result.values += len(rows)
+        if dry_run:
+            result.series.append(
+                ContextSeries(
+                    indicator=indicator,
+                    source=data.source,
+                    source_reference=data.source_reference,
+                    area_code=area,
+                    gender=gender,
+                    variant=variant,
+                    title=data.title,
+                    area_name=rows[0].area_name,
+                    unit=data.unit,
+                    url=data.url,
+                    retrieved_on=retrieved_on,
+                )
+            )
+            continue
+        series, _created = ContextSeries.objects.update_or_create(
+            indicator=indicator,
+            source=data.source,
+            source_reference=data.source_reference,
+            area_code=area,
+            gender=gender,
+            variant=variant,
+            defaults={
+                "title": data.title,
+                "area_name": rows[0].area_name,
+                "unit": data.unit,
+                "url": data.url[:1000],
+                "retrieved_on": retrieved_on,
+            },
+        )
+        series.values.all().delete()
+        ContextValue.objects.bulk_create(
+            ContextValue(series=series, period=r.period, value=r.value)
+            for r in sorted(rows, key=lambda r: r.period)
+        )
+        result.series.append(series)
+    if not dry_run:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type="Indicator",
+            object_id=indicator.pk,
+            reason=f"context {data.source} {data.source_reference}: "
+            f"{len(result.series)} series, {result.values} values",
+        )
+    return result

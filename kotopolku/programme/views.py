@@ -16,6 +16,7 @@ from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.common.forms import errors_to_form
 from kotopolku.documents import render as docs
+from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.programme import selectors, services
 from kotopolku.programme.document import DOCUMENT_LANGUAGES, programme_document
 from kotopolku.programme.forms import (
@@ -27,6 +28,7 @@ from kotopolku.programme.forms import (
     PolicyLineForm,
     ProgrammeForm,
 )
+from kotopolku.programme.jobs import PROGRAMME_DOCUMENT
 from kotopolku.programme.models import (
     Goal,
     Indicator,
@@ -208,6 +210,24 @@ def version_document(request, pk: int, number: int):
             {"message": _("Choose the language fi or sv and the format html, docx or pdf.")},
             status=400,
         )
+    if fmt != "html":
+        # PDF and DOCX take seconds: a background job makes them, the job page shows progress
+        # and starts the download when the file is ready (jobs app).
+        job = job_start(
+            actor=request.user,
+            kind_name=PROGRAMME_DOCUMENT,
+            params={"version": version.pk, "language": language, "format": fmt},
+            title=_("Programme document, version %(number)s (%(language)s, %(format)s)")
+            % {"number": version.number, "language": language, "format": fmt.upper()},
+            audit_as=AuditAs(
+                object_type="ProgrammeVersion",
+                object_id=version.pk,
+                reason=f"programme document {language} {fmt}",
+            ),
+        )
+        response = redirect(reverse("jobs:detail", args=[job.pk]) + "?auto=1")
+        response.status_code = 303  # See Other: the job page, fetched with GET
+        return response
     document = programme_document(version=version, language=language, day=timezone.localdate())
     body = docs.render(document, fmt)
     audit_record(

@@ -8,4 +8,9 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security")
 
     def ready(self) -> None:
+        from kotopolku.audit.services import subscribe_client_reads
         from kotopolku.security import signals  # noqa: F401
+        from kotopolku.security.services import on_client_read
+
+        # audit is a leaf: it announces client reads after commit; the detector listens here.
+        subscribe_client_reads(on_client_read)

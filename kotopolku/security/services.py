@@ -4,20 +4,19 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from kotopolku.access.oidc import grants_from_claims
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_record
+from kotopolku.audit.services import CLIENT_READS, audit_record
 from kotopolku.organisations.models import Membership, Organisation
 from kotopolku.organisations.services import membership_add, membership_remove
 from kotopolku.rules.selectors import rule_value
+from kotopolku.security.signals import security_alert
 
 logger = logging.getLogger(__name__)
 
@@ -77,27 +76,9 @@ def memberships_sync_from_claims(*, user: Any, claims: dict[str, Any]) -> tuple[
     return added, removed
 
 
-class _BulkReadCheck:
-    """The after-commit callback; carries the user id so one transaction schedules it once."""
-
-    def __init__(self, user_id: int):
-        self.bulk_user_id = user_id
-
-    def __call__(self) -> None:
-        bulk_read_alert_check(user_id=self.bulk_user_id)
-
-
-def schedule_bulk_read_check(user_id: int) -> None:
-    """Called by audit_record for each client read; the check runs after the read commits.
-
-    Running after the commit keeps the reader's transaction short and lets a failing check
-    never break a read (robust=True logs it instead).
-    """
-    if connection.in_atomic_block and any(
-        getattr(entry[1], "bulk_user_id", None) == user_id for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_BulkReadCheck(user_id), robust=True)
+def on_client_read(user_id: int) -> None:
+    """Subscriber of audit's on-commit client-read hook (registered in SecurityConfig.ready)."""
+    bulk_read_alert_check(user_id=user_id)
 
 
 def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
@@ -112,7 +93,7 @@ def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
     reads = (
         AuditEvent.objects.filter(
             actor_id=user_id,
-            action=AuditEvent.Action.VIEW,
+            action__in=CLIENT_READS,
             client_id__isnull=False,
             success=True,
             at__gte=since,
@@ -136,7 +117,7 @@ def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
             action=ALERT,
             object_type=BULK_READ,
             object_id=user_id,
-            reason=f"{reads} clients read within one hour; the limit is {limit}",
+            details=audit_summary("bulk_read", reads=reads, limit=limit),
         )
     _notify_admins(user=user, reads=reads, limit=limit, at=now)
     return row
@@ -155,22 +136,20 @@ def admin_emails() -> list[str]:
 
 
 def _notify_admins(*, user: Any, reads: int, limit: int, at: Any) -> None:
-    recipients = admin_emails()
-    if not recipients:
+    """Tell the administrators (the notifications app listens): inbox and, by their
+    preference, e-mail, sent by a task, never inside the reader's request."""
+    if not admin_emails():
         logger.warning("bulk-read alert for user %s: no administrator has an e-mail", user.pk)
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Kotopolku: unusual number of client reads")
-        body = _(
-            "User %(user)s read %(reads)s clients within one hour (limit %(limit)s), "
-            "last at %(at)s. See the audit log for details."
-        ) % {
+    security_alert.send_robust(
+        sender=BULK_READ,
+        key=f"bulk-read:{user.pk}:{timezone.localtime(at):%Y%m%d%H}",
+        params={
             "user": user.get_username(),
             "reads": reads,
             "limit": limit,
             "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
-        }
-    send_mail(subject, body, None, recipients, fail_silently=True)
+        },
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Re-authentication, two-factor enrolment and verification, and the single sign-on doors."""
 
+from django.conf import settings
 from django.contrib import auth, messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,13 +12,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from kotopolku.access.oidc import oidc_enabled
-from kotopolku.access.otp import OTP_MANAGE
+from kotopolku.access.otp import ADMIN_ONLY, OTP_MANAGE
 from kotopolku.access.policy import ALL_ROLES, Permission
 from kotopolku.access.reauth import AUTH_METHOD, mark_authenticated
 from kotopolku.access.views import public, requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
-from kotopolku.security import oidc, selectors, services
+from kotopolku.security import lockout, oidc, selectors, services
 from kotopolku.security.forms import PasswordForm, RemoveDeviceForm, TokenForm
 
 REAUTH = Permission("security.reauth", ALL_ROLES)
@@ -149,3 +150,42 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
         raise Http404
     return oidc.CallbackView.as_view()(request)
+
+
+LOCKOUT_MANAGE = Permission("security.lockouts", ADMIN_ONLY)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@requires(LOCKOUT_MANAGE)
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    """Log-in locks and throttled addresses in force; an administrator may lift one."""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        ip_address = request.POST.get("ip_address", "")
+        username = request.POST.get("username", "")
+        current = {(lock.kind, lock.username, lock.ip_address) for lock in lockout.lockouts()}
+        if (kind, username, ip_address) in current:
+            lockout.lockout_lift(
+                actor=request.user, kind=kind, username=username, ip_address=ip_address
+            )
+            messages.success(request, _("The lock-out was lifted."))
+        else:
+            messages.error(request, _("That lock-out has already ended."))
+        return redirect("security:lockouts")
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type="LoginLockouts",
+        path=request.path,
+    )
+    return render(
+        request,
+        "security/lockouts.html",
+        {
+            "lockouts": lockout.lockouts(),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "unknown_limit": settings.LOGIN_UNKNOWN_USERNAME_LIMIT,
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
 from kotopolku.common.dates import add_years, age_on
+from kotopolku.rules.periods import living_in
 
 PERMIT_GROUPS: dict[str, tuple[str, ...]] = {
     "protection": tuple(sorted(Client.ELIGIBLE_BASES)),
@@ -139,11 +140,11 @@ def municipality_exists(client_ref: str, day_ref, municipality_id: int) -> Exist
     `client_ref` names the client id in the outer query; `day_ref` is an outer field name or a
     date.
     """
-    day = OuterRef(day_ref) if isinstance(day_ref, str) else day_ref
-    return Exists(
-        HomeMunicipalityPeriod.objects.filter(
-            client_id=OuterRef(client_ref), municipality_id=municipality_id, start__lte=day
-        ).filter(Q(end__isnull=True) | Q(end__gte=day))
+    return living_in(
+        HomeMunicipalityPeriod.objects.all(),
+        client_ref=client_ref,
+        day=day_ref,
+        municipality_id=municipality_id,
     )
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.clients.models import Client
@@ -12,6 +13,21 @@ BREAKDOWNS = [
     ("gender", _("gender")),
     ("language", _("mother tongue")),
 ]
+
+
+FIRST_PERIOD_YEAR = 2019  # the pathways still followed began under the old law
+
+
+def period_choices(this_year: int) -> list[tuple[str, str]]:
+    """This year back to FIRST_PERIOD_YEAR, each year followed by its quarters, newest first."""
+    choices: list[tuple[str, str]] = []
+    for year in range(this_year, FIRST_PERIOD_YEAR - 1, -1):
+        choices.append((str(year), str(year)))
+        choices += [
+            (f"{year}-Q{q}", _("%(year)s, quarter %(quarter)s") % {"year": year, "quarter": q})
+            for q in (4, 3, 2, 1)
+        ]
+    return choices
 
 
 class FilterForm(forms.Form):
@@ -66,6 +82,13 @@ class FilterForm(forms.Form):
             if organisations is not None
             else Organisation.objects.filter(archived=False).order_by("name_fi")
         )
+        # A year or quarter to pick, not a code to type ("viime vuosi" is no period).
+        choices = period_choices(timezone.localdate().year)
+        asked = str(self.data.get("period", "") or self.initial.get("period", "")).strip().upper()
+        if asked and asked not in dict(choices):
+            choices.insert(0, (asked, asked))
+        self.fields["period"].widget = forms.Select(choices=choices)
+        self.fields["period"].help_text = ""
 
     def clean_period(self) -> Period:
         try:

@@ -89,13 +89,14 @@ def table_matrix(table: StatTable) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def export_table(table: StatTable, fmt: str) -> bytes:
-    """CSV or XLSX of an (already suppressed) table; refuses a raw table."""
+def export_table(table: StatTable, fmt: str, *, delimiter: str = ",") -> bytes:
+    """CSV or XLSX of an (already suppressed) table; refuses a raw table. `delimiter` is the
+    CSV separator (a semicolon for Finnish and Swedish Excel, whose decimal mark is a comma)."""
     if not table.suppressed_applied:
         raise ValueError("exports carry suppressed figures only")
     header, rows = table_matrix(table)
     if fmt == "csv":
-        return csv_bytes(header, rows)
+        return csv_bytes(header, rows, delimiter=delimiter)
     if fmt == "xlsx":
         return xlsx_bytes([(str(table.title), header, rows)])
     raise ValueError(fmt)

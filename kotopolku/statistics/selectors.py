@@ -1,4 +1,4 @@
-"""The computed indicators of the integration work (issue 7). One function per indicator.
+"""The computed indicators of the integration work (docs/domain.md §3). One function per indicator.
 
 Each function takes `Filters` and a breakdown (`by`) and returns a `StatTable` whose cells know
 the persons they rest on. Each runs a fixed number of aggregate queries (the breakdown and the
@@ -46,7 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.casework.models import (
@@ -67,6 +67,7 @@ from kotopolku.casework.statutory import (
 from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
 from kotopolku.courses.models import Attendance, Course, Enrolment, LanguageTestResult
 from kotopolku.organisations.models import Organisation
+from kotopolku.rules.periods import municipality_on
 from kotopolku.statistics.filters import (
     AGE_BANDS,
     PERMIT_GROUP_LABELS,
@@ -165,12 +166,10 @@ class Subject:
 
 
 def _municipality_at(subject: Subject):
-    day = OuterRef(subject.day) if isinstance(subject.day, str) else subject.day
-    return Subquery(
-        HomeMunicipalityPeriod.objects.filter(client_id=OuterRef(subject.client_id), start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .order_by("-start")
-        .values("municipality_id")[:1]
+    """The client's home municipality (the region's organisation, else NULL) on the event day:
+    the one choice of `rules.periods`."""
+    return municipality_on(
+        HomeMunicipalityPeriod.objects.all(), client_ref=subject.client_id, day=subject.day
     )
 
 
@@ -435,7 +434,7 @@ def guidance_contacts(filters: Filters, *, by: str = "topic") -> StatTable:
 
     columns = [
         Column("contacts", _("contacts")),
-        Column("persons", _("persons")),
+        Column("persons", pgettext_lazy("statistics column", "persons")),
         Column("anonymous", _("of them anonymous")),
     ]
     common: dict[str, Any] = {
@@ -714,15 +713,22 @@ def referral_due_met(filters: Filters, *, by: str = "municipality") -> StatTable
 def overdue_reviews(filters: Filters, *, by: str = "municipality") -> StatTable:
     """P5: plans in force on the period's last day (today, for the current period) whose review
     is overdue: the review interval, counted from the last review on or after the plan start or
-    else from the start, ended before that day."""
+    else from the start, ended before that day.
+
+    The interval is the rule in force on the plan's start (P5's reference date, docs/domain.md
+    §5, law over time), as `compute_deadlines` reads it: a plan begun under an older act keeps
+    that act's interval, whatever the rule on the day counted from or today. A plan whose start
+    no rule row covers is counted under `no_rule` (the `no_rule_in_force` of
+    docs/data-formats.md), neither overdue nor on time; it never stops the table."""
     day = _today(filters)
     subject = Subject("client_id", day, _org_q("organisation", "client__"))
     qs = _filtered(_plans_in_force_on(day), filters, subject)
     qs = qs.annotate(counted_from=REVIEW_DUE.counted_from_expression())
-    qs = qs.annotate(due=REVIEW_DUE.expression("counted_from", rules=_rules()))
+    qs = qs.annotate(due=REVIEW_DUE.expression("counted_from", rules=_rules(), reference="start"))
     aggregates = {
         "plans": Count("id"),
         "overdue": Count("id", filter=Q(due__lt=day)),
+        "no_rule": Count("id", filter=Q(due__isnull=True)),
     }
     grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
     return _table(
@@ -735,11 +741,16 @@ def overdue_reviews(filters: Filters, *, by: str = "municipality") -> StatTable:
             Column("plans", _("plans in force")),
             Column("overdue", _("review overdue")),
             Column("share", _("share overdue"), RATE, "%", of=("overdue", "plans")),
+            Column("no_rule", _("no rule in force on the plan start")),
         ],
         by=by,
         grouped=grouped,
         total=total,
-        cells=lambda v: {"plans": _count(v, "plans"), "overdue": _count(v, "overdue")},
+        cells=lambda v: {
+            "plans": _count(v, "plans"),
+            "overdue": _count(v, "overdue"),
+            "no_rule": _count(v, "no_rule"),
+        },
         chart_column="overdue",
     )
 
@@ -802,7 +813,7 @@ def orientation(filters: Filters, *, by: str = "municipality") -> StatTable:
         ),
         columns=[
             Column("participants", _("participants")),
-            Column("completed", _("completed")),
+            Column("completed", pgettext_lazy("statistics column", "completed")),
             Column("rate", _("completion rate"), RATE, "%", of=("completed", "participants")),
             Column("median_hours", _("median attended hours"), MEDIAN, _("hours")),
         ],
@@ -843,7 +854,7 @@ def training_completion(filters: Filters, *, by: str = "municipality") -> StatTa
         ),
         columns=[
             Column("ended", _("ended")),
-            Column("completed", _("completed")),
+            Column("completed", pgettext_lazy("statistics column", "completed")),
             Column("rate", _("completion rate"), RATE, "%", of=("completed", "ended")),
         ],
         by=by,
@@ -961,15 +972,15 @@ def referrals(filters: Filters, *, by: str = "route") -> StatTable:
 
     common: dict[str, Any] = {
         "key": "referrals",
-        "title": _("Referrals"),
+        "title": pgettext_lazy("statistics heading", "Referrals"),
         "description": _(
             "Referrals sent in the period by route: how many were answered and accepted, the "
             "acceptance rate of the answered ones and the median days to the answer."
         ),
         "columns": [
-            Column("sent", _("sent")),
+            Column("sent", pgettext_lazy("statistics column", "sent")),
             Column("answered", _("answered")),
-            Column("accepted", _("accepted")),
+            Column("accepted", pgettext_lazy("statistics column", "accepted")),
             Column("rate", _("acceptance rate"), RATE, "%", of=("accepted", "answered")),
             Column("median_days", _("median days to the answer"), MEDIAN, _("days")),
         ],
@@ -1067,7 +1078,12 @@ INDICATORS: dict[str, IndicatorSpec] = {
     s.key: s
     for s in (
         IndicatorSpec("new_clients", _("new clients"), new_clients, "clients"),
-        IndicatorSpec("guidance_contacts", _("guidance contacts"), guidance_contacts, "contacts"),
+        IndicatorSpec(
+            "guidance_contacts",
+            pgettext_lazy("statistics indicator", "guidance contacts"),
+            guidance_contacts,
+            "contacts",
+        ),
         IndicatorSpec(
             "guidance_persons", _("persons given guidance"), guidance_contacts, "persons"
         ),

@@ -31,6 +31,7 @@ from kotopolku.casework.models import (
     PlanService,
     Referral,
 )
+from kotopolku.casework.services import referral_access_until
 from kotopolku.casework.statutory import FIRST_PLAN_END, RuleBook
 from kotopolku.catalogue.models import Service, ServiceCategory
 from kotopolku.clients.models import Client, ClientLanguage, HomeMunicipalityPeriod
@@ -249,16 +250,27 @@ def _batch(ctx: Context, first: int, last: int) -> int:
                 HomeMunicipalityPeriod(
                     client=client,
                     municipality=home,
+                    municipality_code=home.municipality_code,
                     start=since,
                     end=moved - timedelta(days=1),
                 )
             )
             rows[HomeMunicipalityPeriod].append(
-                HomeMunicipalityPeriod(client=client, municipality=other, start=moved)
+                HomeMunicipalityPeriod(
+                    client=client,
+                    municipality=other,
+                    municipality_code=other.municipality_code,
+                    start=moved,
+                )
             )
         else:
             rows[HomeMunicipalityPeriod].append(
-                HomeMunicipalityPeriod(client=client, municipality=home, start=since)
+                HomeMunicipalityPeriod(
+                    client=client,
+                    municipality=home,
+                    municipality_code=home.municipality_code,
+                    start=since,
+                )
             )
         mother = _pick(rng, LANGUAGES)
         rows[ClientLanguage].append(ClientLanguage(client=client, code=mother, mother_tongue=True))
@@ -336,7 +348,8 @@ def _batch(ctx: Context, first: int, last: int) -> int:
                     from_organisation=home,
                     to_organisation=rng.choice([ctx.employment, ctx.county]),
                     reason="Synteettinen ohjaus",
-                    consent_reference="Synteettinen",
+                    legal_basis="integration_act_information",
+                    access_until=referral_access_until(sent + timedelta(days=30)),
                     sent_on=sent,
                     response_due=sent + timedelta(days=30),
                     status=status,

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -18,10 +19,13 @@ from kotopolku.access.views import requires
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.documents import render as docs
+from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.organisations.models import Organisation
+from kotopolku.programme import selectors as programme_selectors
 from kotopolku.statistics import reports, selectors, services
 from kotopolku.statistics.filters import Filters, Period
 from kotopolku.statistics.forms import BREAKDOWNS, FilterForm
+from kotopolku.statistics.jobs import STATISTICS_DOCUMENT
 from kotopolku.statistics.suppression import small_cell_minimum
 from kotopolku.statistics.tables import display
 
@@ -110,6 +114,8 @@ def dashboard(request):
             "minimum": small_cell_minimum(filters.period.end),
             "query": request.GET.urlencode(),
             "can_compute": perms.MONITORING_COMPUTE.roles & roles_of(request.user),
+            # Programme indicators beside national statistics: aggregate figures only.
+            "national": programme_selectors.indicators_with_context()[:50],
         },
     )
 
@@ -156,7 +162,9 @@ def export(request, table: str, fmt: str):
         if function is selectors.referrals and by not in selectors.CLIENT_DIMENSIONS:
             own = "route"
         result = reports.protect(function(filters, by=own))
-    body = reports.export_table(result, fmt)
+    # Finnish and Swedish Excel open a semicolon-separated file (their decimal mark is a comma).
+    delimiter = ";" if (get_language() or "fi")[:2] in ("fi", "sv") else ","
+    body = reports.export_table(result, fmt, delimiter=delimiter)
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
@@ -166,9 +174,25 @@ def export(request, table: str, fmt: str):
         path=request.path,
     )
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    filename = f"kotopolku-{table}-{filters.period.label}.{fmt}"
+    filename = f"kotopolku-{table}-{_filter_words(filters)}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _filter_words(filters) -> str:
+    """The period and the filters of an export, for its file name: 2025-Q3-186-asylum."""
+    words = [filters.period.label]
+    if filters.municipality_id:
+        code = (
+            Organisation.objects.filter(pk=filters.municipality_id)
+            .values_list("municipality_code", flat=True)
+            .first()
+        )
+        words.append(code or f"m{filters.municipality_id}")
+    if filters.organisation_id:
+        words.append(f"org{filters.organisation_id}")
+    words += [filters.permit_group, filters.age_band, filters.gender, filters.language]
+    return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "", w) for w in words if w)
 
 
 def _keys():
@@ -190,6 +214,16 @@ def _keys():
     }
 
 
+def filter_summary(form, filters) -> list[tuple[str, str]]:
+    """The filters in words, printed at the top of the document."""
+    summary = [(str(_("Period")), filters.period.label)]
+    for name in ("municipality", "organisation"):
+        value = form.cleaned_data.get(name)
+        if value:
+            summary.append((str(form.fields[name].label), str(value)))
+    return summary
+
+
 def _errors(form) -> str:
     return "; ".join(str(e) for errors in form.errors.values() for e in errors)
 
@@ -202,11 +236,22 @@ def document(request, fmt: str):
     form, filters, by, _forced = _form(request)
     if not form.is_valid():
         return _bad_request(request, _("Check the filters: %(errors)s") % {"errors": _errors(form)})
-    summary = [(str(_("Period")), filters.period.label)]
-    for name in ("municipality", "organisation"):
-        value = form.cleaned_data.get(name)
-        if value:
-            summary.append((str(form.fields[name].label), str(value)))
+    if fmt == "pdf":
+        # The PDF takes seconds: a background job makes it (statistics/jobs.py), with the same
+        # filters, checked again for the user when it runs.
+        job = job_start(
+            actor=request.user,
+            kind_name=STATISTICS_DOCUMENT,
+            params={"query": request.GET.urlencode()},
+            title=_("Statistics, %(period)s (PDF)") % {"period": filters.period.label},
+            audit_as=AuditAs(
+                object_type="StatisticsDocument", reason=f"pdf {filters.period.label} suppressed"
+            ),
+        )
+        response = redirect(reverse("jobs:detail", args=[job.pk]) + "?auto=1")
+        response.status_code = 303  # See Other: the job page, fetched with GET
+        return response
+    summary = filter_summary(form, filters)
     doc = reports.dashboard_document(
         filters, by=by, language=get_language() or "fi", filter_summary=summary
     )

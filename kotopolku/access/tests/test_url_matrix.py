@@ -8,6 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import kotopolku
 from kotopolku.access.matrix import ROLES, Expect
+from kotopolku.conftest import seed_demo_for_tests
+from kotopolku.testdb import DemoSnapshot
 
 # Django's admin has its own hundreds of patterns; its door (admin:index) is in the matrix
 # and the admin site asks access/ whether the user may enter at all.
@@ -57,11 +59,44 @@ def test_every_entry_covers_every_role():
         assert set(expect.status) == set(ROLES), name
 
 
+def _seed_with_objects():
+    """The demo region, then each entry's objects (a client, a plan, a meeting …) made by the
+    entry's own factory; a factory shared by several entries runs once."""
+    result = seed_demo_for_tests()
+    made: dict[object, dict] = {}
+    kwargs = {}
+    for name in sorted(MATRIX):
+        factory = MATRIX[name].kwargs
+        if factory not in made:
+            made[factory] = factory()
+        kwargs[name] = made[factory]
+    return result, kwargs
+
+
+@pytest.fixture(scope="session")
+def _matrix_snapshot(django_db_setup, django_db_blocker):
+    """The demo and every entry's objects, made once per worker (not once per URL and role:
+    ~1,600 tests) and inserted into each test's transaction like the plain demo."""
+    with django_db_blocker.unblock():
+        return DemoSnapshot.take(_seed_with_objects)
+
+
+@pytest.fixture
+def matrix_objects(_matrix_snapshot, db):
+    return _matrix_snapshot.load()
+
+
+@pytest.fixture
+def demo(matrix_objects):
+    """This module's demo: the region with the matrix's objects in it."""
+    return matrix_objects[0]
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_role_as_the_matrix_says(name, role, client_for):
+def test_url_answers_role_as_the_matrix_says(name, role, client_for, matrix_objects):
     expect = MATRIX[name]
-    url = reverse(name, kwargs=expect.kwargs()) + expect.query
+    url = reverse(name, kwargs=matrix_objects[1][name]) + expect.query
     response = client_for(role).get(url)
     assert response.status_code == expect.status[role], (
         f"{name} as {role}: got {response.status_code}, expected {expect.status[role]}"

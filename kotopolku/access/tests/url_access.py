@@ -13,9 +13,14 @@ URL_ACCESS = {
     "logout": public_page(405),  # POST only
     "set_language": public_page(302),
     "healthz": public_page(),
+    "accessibility": public_page(),
+    "privacy_notice": public_page(),
+    "favicon": public_page(301),
     "readyz": public_page(),
-    "schema": public_page(),
-    "api-docs": public_page(),
+    # Slow (seconds per role): drf-spectacular builds the whole OpenAPI schema.
+    # With DEBUG off (as in tests) the schema and docs need a log-in (config/api_docs.py).
+    "schema": api(STAFF_ROLES),
+    "api-docs": staff_page(STAFF_ROLES),
     # Django's admin sends everyone but admins to its own log-in page.
     "admin:index": Expect(
         status={
@@ -32,4 +37,5 @@ URL_ACCESS = {
     "api:membership-list": api({"admin", "coordinator", "caseworker"}, kwargs=_jarvenpaa),
     "rules:list": staff_page({"admin", "coordinator"}),
     "audit:list": staff_page({"admin"}),
+    "api:audit-list": api({"admin"}),
 }

@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from kotopolku.casework import services
+from kotopolku.casework.models import Referral
 from kotopolku.clients import services as client_services
 from kotopolku.clients.models import Client
 from kotopolku.organisations.models import Organisation
@@ -66,7 +67,7 @@ def make_case(external_id: str = "CASE-0001"):
         from_organisation=jarvenpaa,
         to_organisation=org("employment_area"),
         reason="Työnhaku",
-        consent_reference="Suostumus 1/2025",
+        legal_basis=Referral.LegalBasis.INTEGRATION_ACT_INFORMATION,
         response_due=date(2099, 1, 1),
     )
     return client, assessment, plan, referral

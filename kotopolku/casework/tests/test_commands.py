@@ -1,4 +1,4 @@
-"""import_cases and client_deadlines, as outside tools call them (DATA-FORMATS.md)."""
+"""import_cases and client_deadlines, as outside tools call them (docs/data-formats.md)."""
 
 import io
 import json
@@ -153,7 +153,7 @@ def test_client_deadlines_matches_data_formats_field_for_field(demo, tmp_path):
         "external_id": "JP-2024-0001",
         "on": "2025-06-01",
         "plan_window_end": "2027-03-14",
-        "max_plan_end": "2026-10-31",
+        "max_plan_end": "2027-10-31",  # 2024-05-01 + (36 + 6) months − 1 day: old act
         "referral_due": "2024-11-01",
         "review_due": "2026-03-01",
         "problems": [],
@@ -184,7 +184,7 @@ def test_client_deadlines_every_problem_code(demo, tmp_path):
             {
                 "start": "2023-01-15",
                 "end": "2030-01-01",
-                "extensions": [{"months": 10, "reason": None}, {"months": 6, "reason": "illness"}],
+                "extensions": [{"months": 10, "reason": None}, {"months": 16, "reason": "illness"}],
             },
         ],
     }
@@ -202,7 +202,8 @@ def test_client_deadlines_every_problem_code(demo, tmp_path):
         "review_overdue",
     ]
     assert result["plan_window_end"] == "2023-01-14"
-    assert result["max_plan_end"] == "2024-04-30"
+    # First plan under the old act: 2021-01-01 + (36 + 26) months − 1 day; old cap 24 < 26.
+    assert result["max_plan_end"] == "2026-02-28"
 
 
 def test_client_deadlines_bad_arguments(demo):

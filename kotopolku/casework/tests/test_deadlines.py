@@ -1,4 +1,4 @@
-"""The deadline function: DOMAIN.md §5 P1–P6 and the problem codes of DATA-FORMATS.md."""
+"""The deadline function: docs/domain.md §5 P1–P6 and the problem codes of docs/data-formats.md."""
 
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -51,7 +51,9 @@ def test_the_example_of_data_formats_field_for_field():
         "external_id": "JP-2024-0001",
         "on": "2025-06-01",
         "plan_window_end": "2027-03-14",
-        "max_plan_end": "2026-10-31",
+        # The first plan began under the old act (before 2025): 2024-05-01 + (36 + 6) months
+        # − 1 day. (docs/data-formats.md's illustration predates docs/domain.md's law over time.)
+        "max_plan_end": "2027-10-31",
         "referral_due": "2024-11-01",
         "review_due": "2026-03-01",
         "problems": [],
@@ -68,14 +70,16 @@ def test_every_problem_code_in_the_order_of_the_table():
             PlanSnapshot(
                 start=date(2023, 1, 15),  # first day outside the window
                 end=date(2030, 1, 1),
-                extensions=(ExtensionSnapshot(10, ""), ExtensionSnapshot(6, "illness")),
+                extensions=(ExtensionSnapshot(10, ""), ExtensionSnapshot(16, "illness")),
             ),
         ),
     )
     result = deadlines(case, on=date(2025, 6, 1))
-    assert result.problem_codes == PROBLEM_CODES
+    # Every code but no_rule_in_force (tests/test_law_over_time.py), in the table's order.
+    assert result.problem_codes == PROBLEM_CODES[1:]
     assert result.plan_window_end == date(2023, 1, 14)
-    assert result.max_plan_end == date(2024, 4, 30)  # 2021-01-01 + 40 months − 1 day
+    # First plan under the old act: 2021-01-01 + (36 + 26) months − 1 day; cap 24 < 26.
+    assert result.max_plan_end == date(2026, 2, 28)
     assert result.referral_due == date(2023, 7, 15)
     assert result.review_due == date(2024, 1, 15)
     assert all(p.message for p in result.problems)
@@ -181,7 +185,8 @@ def test_latest_plan_decides_referral_and_review():
     result = deadlines(CaseSnapshot("asylum", date(2023, 6, 1), plans=plans), on=date(2025, 2, 1))
     assert result.referral_due == date(2025, 7, 1)
     assert result.review_due == date(2026, 6, 1)
-    assert result.max_plan_end == date(2025, 12, 31)  # first plan 2024-01-01 + 24 months − 1
+    # The first plan (2024-01-01) decides P3, under the old act: + 36 months − 1 day.
+    assert result.max_plan_end == date(2026, 12, 31)
 
 
 def test_assessment_target_and_worklist_actions():
@@ -214,7 +219,7 @@ def test_first_plan_is_too_long_exactly_after_a_year_minus_one_day(start, extra)
 
 @given(
     start=DAYS,
-    months=st.lists(st.integers(min_value=1, max_value=12), max_size=3),
+    months=st.lists(st.integers(min_value=1, max_value=12), max_size=4),
     on=DAYS,
 )
 def test_max_plan_end_and_problem_order(start, months, on):
@@ -224,11 +229,13 @@ def test_max_plan_end_and_problem_order(start, months, on):
         extensions=tuple(ExtensionSnapshot(m, "literacy") for m in months),
     )
     result = deadlines(CaseSnapshot("work", start - timedelta(days=400), plans=(plan,)), on=on)
-    assert result.max_plan_end == add_months(start, 24 + sum(months)) - ONE
+    # The regime of the first plan's start: 36 months and a cap of 24 under the old act.
+    base, cap = (36, 24) if start < date(2025, 1, 1) else (24, 12)
+    assert result.max_plan_end == add_months(start, base + sum(months)) - ONE
     assert result.referral_due == add_months(start, 6)
     indexes = [PROBLEM_CODES.index(code) for code in result.problem_codes]
     assert indexes == sorted(indexes)
-    assert ("extensions_exceed_cap" in result.problem_codes) is (sum(months) > 12)
+    assert ("extensions_exceed_cap" in result.problem_codes) is (sum(months) > cap)
 
 
 @pytest.mark.django_db

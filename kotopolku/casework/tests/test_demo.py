@@ -7,6 +7,7 @@ from kotopolku.demo.seed import seed_demo
 pytestmark = pytest.mark.django_db
 
 
+# Slow (seconds): runs the full seed with 50 synthetic clients twice; idempotence is the point.
 def test_demo_casework_is_idempotent():
     seed_demo(with_users=True, clients=50)
     counts = (
@@ -27,6 +28,7 @@ def test_demo_casework_is_idempotent():
     )
 
 
+# Slow (seconds): the caseload needs the real seed with 120 synthetic clients.
 def test_demo_caseload_looks_like_a_real_one():
     """Most open clients are on track; a few are overdue, not all of them."""
     from django.contrib.auth import get_user_model

@@ -30,16 +30,14 @@ def test_restricted_client_is_left_out_of_the_worklist_and_clients(user_for):
     restriction = _restrict(hidden, user_for("coordinator"))
 
     assert _worklist_ids("caseworker-jarvenpaa") == {"KEEP-1"}
-    mine = selectors.caseworker_clients(user=caseworker())
+    mine = selectors.caseload(user=caseworker())
     assert set(mine.values_list("external_id", flat=True)) == {"KEEP-1"}
 
     privacy.restriction_lift(
         actor=user_for("coordinator"), restriction=restriction, reason="Päätös kumottu"
     )
     assert _worklist_ids("caseworker-jarvenpaa") == {"KEEP-1", "HIDE-1"}
-    assert kept.pk in set(
-        selectors.caseworker_clients(user=caseworker()).values_list("pk", flat=True)
-    )
+    assert kept.pk in set(selectors.caseload(user=caseworker()).values_list("pk", flat=True))
 
 
 def test_restricted_client_reached_by_referral_is_left_out_too(user_for):
@@ -47,11 +45,11 @@ def test_restricted_client_reached_by_referral_is_left_out_too(user_for):
     employment = caseworker("caseworker-employment")
     services.referral_accept(actor=employment, referral=referral)
     assert _worklist_ids("caseworker-employment") == {"REF-1"}
-    assert selectors.caseworker_clients(user=employment).count() == 1
+    assert selectors.caseload(user=employment).count() == 1
 
     _restrict(client, user_for("coordinator"))
     assert _worklist_ids("caseworker-employment") == set()
-    assert not selectors.caseworker_clients(user=employment).exists()
+    assert not selectors.caseload(user=employment).exists()
 
 
 def test_worklist_page_hides_restricted_client_with_the_same_queries(user_for):

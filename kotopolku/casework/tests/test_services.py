@@ -78,7 +78,7 @@ def test_plan_service_referral_and_review(demo):
         from_organisation=org("186"),
         to_organisation=org("employment_area"),
         reason="Kotoutumiskoulutus",
-        consent_reference="Suostumus 2/2025",
+        legal_basis=Referral.LegalBasis.INTEGRATION_ACT_INFORMATION,
         response_due=timezone.localdate() + timedelta(days=14),
         plan_service=row,
     )
@@ -114,7 +114,15 @@ def test_referral_needs_consent_and_a_later_due_date(demo):
     )
     with pytest.raises(ValidationError) as exc:
         services.referral_send(**kwargs, response_due=timezone.localdate() - timedelta(days=1))
-    assert {"response_due", "consent_reference"} <= set(exc.value.message_dict)
+    assert {"response_due", "consent"} <= set(exc.value.message_dict)
+    # Free text is not a consent, and neither is an unlisted "legal basis" (issue 14).
+    due = timezone.localdate() + timedelta(days=14)
+    with pytest.raises(ValidationError) as exc:
+        services.referral_send(**kwargs, response_due=due, consent_reference="none")
+    assert "consent" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.referral_send(**kwargs, response_due=due, legal_basis="because")
+    assert "legal_basis" in exc.value.message_dict
     assert not Referral.objects.exists()
 
 

@@ -211,8 +211,10 @@ def test_every_date_rule_is_the_same_day_in_python_and_sql():
 
 def test_the_forms_follow_the_domain_examples():
     book = RuleBook.load()
-    # DOMAIN.md §5: clamping to the month end and 29 February.
-    assert MAX_PLAN_END.on(date(2024, 1, 31), rules=book, extra_months=0) == date(2026, 1, 30)
+    # docs/domain.md §5: clamping to the month end and 29 February.
+    # P3 by the first plan's start: 36 months under the old act, 24 from 2025.
+    assert MAX_PLAN_END.on(date(2024, 1, 31), rules=book, extra_months=0) == date(2027, 1, 30)
+    assert MAX_PLAN_END.on(date(2025, 1, 31), rules=book, extra_months=0) == date(2027, 1, 30)
     assert REFERRAL_DUE.on(date(2025, 8, 31), rules=book) == date(2026, 2, 28)
     assert REVIEW_DUE.on(LEAP, rules=book) == date(2025, 2, 28)
     assert FIRST_PLAN_END.on(LEAP, rules=book) == date(2025, 2, 27)

@@ -88,7 +88,7 @@ def test_edit_changes_the_service_and_is_audited(client_for):
     service = Service.objects.get(name_fi="Hyvinkään kotoutumisneuvonta")
     edit = client.get(reverse("catalogue:edit", kwargs={"pk": service.pk}))
     assert edit.status_code == 200
-    assert edit.context["form"].initial["languages"] == "en, fa, fi, ru"
+    assert edit.context["form"].initial["languages"] == ["en", "fa", "fi", "ru"]
     data = _post_data(name_fi="Hyvinkään kotoutumisneuvonta ja ohjaus", category="guidance")
     assert (
         client.post(reverse("catalogue:edit", kwargs={"pk": service.pk}), data).status_code == 302
@@ -113,7 +113,7 @@ def test_edit_form_shows_the_dates_to_the_date_input(client_for):
     ("field", "value"),
     [
         ("name_fi", ""),
-        ("languages", "fi, suomi"),
+        ("languages", "fi, suomi, haltiakieli"),
         ("active_to", "2024-01-01"),
         ("ptv_id", "not-a-uuid"),
         ("channel_web", "javascript:alert(1)"),
@@ -187,3 +187,31 @@ def test_completeness_flags_category_once_last_service_is_archived(client_for):
     flagged = [(w.category.code, w.code) for w in page.context["warnings"]]
     assert ("literacy", "no_active_service") in flagged
     assert literacy.category.name in page.content.decode()
+
+
+def test_languages_of_service_by_name_are_stored_as_codes(client_for):
+    response = client_for("coordinator").post(
+        reverse("catalogue:create"), _post_data(languages="suomi, englanti")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    service = Service.objects.order_by("-pk").first()
+    assert service.language_codes == ["en", "fi"]
+
+
+def test_unknown_language_of_service_is_named_and_nothing_saved(client_for):
+    before = Service.objects.count()
+    response = client_for("coordinator").post(
+        reverse("catalogue:create"), _post_data(languages="suomi, haltiakieli")
+    )
+    assert response.status_code == 400
+    assert "haltiakieli" in str(response.context["form"].errors["languages"])
+    assert 'value="suomi, haltiakieli"' in response.content.decode()
+    assert Service.objects.count() == before
+
+
+def test_public_catalogue_names_each_language_in_itself(client_for):
+    service = Service.objects.get(name_fi="Hyvinkään kotoutumisneuvonta")
+    service.languages.create(code="ar")
+    page = client_for("anonymous").get(reverse("catalogue:public")).content.decode()
+    assert '<span lang="ar" dir="rtl">العربية</span> (Arabia)' in page
+    assert '<span lang="ru" dir="ltr">Русский</span> (Venäjä)' in page

@@ -27,3 +27,20 @@ URL_ACCESS = {
         status={**api(MANAGERS).status, "coordinator": 405}, kwargs=_service
     ),
 }
+
+
+def _ptv_run():
+    from kotopolku.catalogue.models import PtvSyncRun
+
+    run = PtvSyncRun.objects.create(
+        organisation_ptv_id="7d5b4a2e-1f3c-4e8a-9b6d-2c1e0f9a8b71", status="previewed"
+    )
+    return {"pk": run.pk}
+
+
+URL_ACCESS |= {
+    "catalogue:ptv": staff_page(MANAGERS),
+    "catalogue:ptv-run": staff_page(MANAGERS, kwargs=_ptv_run),
+    # A demo service made here has no PTV classification: the page names what PTV lacks.
+    "catalogue:ptv-export": staff_page(STAFF_ROLES, kwargs=_service, ok=409),
+}

@@ -72,7 +72,7 @@ class ConsentFactory(factory.Factory):
     class Meta:
         model = Consent
 
-    purpose = Consent.Purpose.REFERRAL
+    purpose = Consent.Purpose.PLANNING
     valid_from = factory.LazyFunction(lambda: date.today() - timedelta(days=30))  # noqa: DTZ011
     valid_until = factory.LazyFunction(lambda: date.today() + timedelta(days=365))  # noqa: DTZ011
 

@@ -26,3 +26,21 @@ def test_demo_clients_are_deterministic_idempotent_and_valid(demo):
         "ar",
         "uk",
     }
+
+
+def test_demo_clients_have_workers_of_their_responsible_organisation(demo):
+    """So that the worklist's worker filter shows something in the demo."""
+    from kotopolku.clients.selectors import is_responsible_worker
+
+    seed_clients(40)
+    clients = Client.objects.filter(external_id__startswith="DEMO-").select_related(
+        "responsible_worker", "responsible_organisation"
+    )
+    with_worker = [c for c in clients if c.responsible_worker_id]
+    assert with_worker
+    assert any(c.responsible_worker.username == "caseworker-jarvenpaa" for c in with_worker)
+    assert any(not c.responsible_worker_id for c in clients)
+    for client in with_worker:
+        assert is_responsible_worker(
+            user=client.responsible_worker, organisation=client.responsible_organisation
+        )

@@ -28,7 +28,7 @@ def _register_search_reveal(http, jarvenpaa):
             "date_of_birth": "1994-05-01",
             "hetu": HETU,
             "permit_basis": "asylum",
-            "home_municipality": jarvenpaa.pk,
+            "home_municipality": jarvenpaa.municipality_code,
         },
     )
     assert response.status_code == 302
@@ -71,7 +71,9 @@ def test_identity_code_is_not_in_the_database_logs_audit_or_urls(
     for event in AuditEvent.objects.all():
         assert HETU not in f"{event.reason} {event.path} {event.object_id}"
     assert AuditEvent.objects.filter(action="reveal").count() == 1
-    assert AuditEvent.objects.filter(action="search").count() == 2
+    # Two searches, each with its own row and one naming the client found (issue 14).
+    assert AuditEvent.objects.filter(action="search", client_id__isnull=True).count() == 2
+    assert AuditEvent.objects.filter(action="search", client_id=client.pk).count() == 2
     for url in urls:
         assert HETU not in url
 

@@ -173,10 +173,22 @@ def test_consent_period_must_be_in_order(staff, jarvenpaa_client, tuusula):
     assert "valid_until" in info.value.message_dict
 
 
-def test_update_jobseeker_moves_derived_responsibility(staff, jarvenpaa):
+def test_update_jobseeker_leaves_responsibility_for_a_transfer(staff, jarvenpaa):
+    """An edit never hands a client over (issue 14): the employment area becomes the pending
+    transfer target, and the transfer needs the client's consent or a legal basis."""
     actor = staff("caseworker-jarvenpaa")
     client = ClientFactory(actor=actor)
     client = services.client_update(actor=actor, client=client, jobseeker=True)
+    assert client.responsible_organisation == jarvenpaa
+    assert services.transfer_target(client) == jarvenpaa.employment_area
+    with pytest.raises(ValidationError):
+        services.client_transfer(actor=actor, client=client, organisation=jarvenpaa.employment_area)
+    client = services.client_transfer(
+        actor=actor,
+        client=client,
+        organisation=jarvenpaa.employment_area,
+        legal_basis=services.TransferBasis.EMPLOYMENT_SERVICES_ACT,
+    )
     assert client.responsible_organisation == jarvenpaa.employment_area
 
 

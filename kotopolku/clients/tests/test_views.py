@@ -68,10 +68,13 @@ def test_search_by_identity_code_is_a_post_and_is_audited_without_the_code(http_
     response = http_for("caseworker-jarvenpaa").post(reverse("clients:list"), {"q": "010594Y9032"})
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == [client]
-    row = AuditEvent.objects.get(action="search")
+    row = AuditEvent.objects.get(action="search", client_id__isnull=True)
     assert "010594" not in row.reason
     assert "9032" not in row.reason
     assert "identity code" in row.reason
+    # The client shown gets its own row (issue 14), without the code either.
+    named = AuditEvent.objects.get(action="search", client_id=client.pk)
+    assert "9032" not in named.reason
 
 
 def test_search_by_name_and_external_id(http_for, jarvenpaa_client):
@@ -89,6 +92,14 @@ def test_search_does_not_find_other_organisations_clients(http_for, jarvenpaa_cl
     assert not response.context["page"].object_list
 
 
+def _rows(prefix, rows):
+    """A formset's post: management form plus one dict per row."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
 def _form(**overrides):
     data = {
         "external_id": "JP-NEW-1",
@@ -99,7 +110,9 @@ def _form(**overrides):
         "permit_basis": "quota_refugee",
         "first_permit_date": "2024-03-15",
         "mother_tongue": "so",
-        "other_languages": "fi A1.2, en B1.1",
+        **_rows(
+            "other_languages", [{"code": "fi", "level": "A1.2"}, {"code": "en", "level": "B1.1"}]
+        ),
         "home_municipality": "",
         "home_start": "",
     }
@@ -109,11 +122,14 @@ def _form(**overrides):
 
 def test_register_a_client_through_the_form(http_for, jarvenpaa):
     response = http_for("caseworker-jarvenpaa").post(
-        reverse("clients:create"), _form(home_municipality=jarvenpaa.pk, jobseeker="on")
+        reverse("clients:create"),
+        _form(home_municipality=jarvenpaa.municipality_code, jobseeker="on"),
     )
     client = Client.objects.get(external_id="JP-NEW-1")
     assert response.status_code == 302
-    assert response["Location"] == reverse("clients:detail", args=[client.pk])
+    # A jobseeker belongs to the employment area from the start: the case worker of the
+    # municipality lands on the list with a message saying so, not on a page refused to them.
+    assert response["Location"] == reverse("clients:list")
     assert client.responsible_organisation == jarvenpaa.employment_area
     assert {(lang.code, lang.level, lang.mother_tongue) for lang in client.languages.all()} == {
         ("so", "", True),
@@ -130,7 +146,9 @@ def test_bad_identity_code_gives_a_finnish_error_and_stores_nothing(http_for, de
     assert response.status_code == 400
     assert "hetu" in response.context["form"].errors
     assert not Client.objects.exists()
-    response = http.post(reverse("clients:create"), _form(other_languages="finnish!!"))
+    response = http.post(
+        reverse("clients:create"), _form(**{"other_languages-0-code": "finnish!!"})
+    )
     assert response.status_code == 400
     assert not Client.objects.exists()
 
@@ -157,7 +175,7 @@ def test_move_then_transfer_with_consent(http_for, staff, jarvenpaa_client, tuus
     http = http_for("caseworker-jarvenpaa")
     response = http.post(
         reverse("clients:move", args=[jarvenpaa_client.pk]),
-        {"municipality": tuusula.pk, "start": "2025-03-01"},
+        {"municipality": tuusula.municipality_code, "start": "2025-03-01"},
     )
     assert response.status_code == 302
     detail = http.get(reverse("clients:detail", args=[jarvenpaa_client.pk]))
@@ -190,7 +208,7 @@ def test_move_then_transfer_with_consent(http_for, staff, jarvenpaa_client, tuus
 def test_overlapping_move_is_refused_with_a_message(http_for, jarvenpaa_client, tuusula):
     response = http_for("caseworker-jarvenpaa").post(
         reverse("clients:move", args=[jarvenpaa_client.pk]),
-        {"municipality": tuusula.pk, "start": "2024-01-01", "end": "2024-06-01"},
+        {"municipality": tuusula.municipality_code, "start": "2024-01-01", "end": "2024-06-01"},
     )
     assert response.status_code == 400
     assert response.context["form"].errors
@@ -228,8 +246,35 @@ def test_reveal_asks_for_the_password_again_after_an_old_log_in(http_for, staff,
     assert not AuditEvent.objects.filter(action="reveal").exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_search_is_rate_limited(http_for, jarvenpaa_client):
     http = http_for("caseworker-jarvenpaa")
     statuses = [http.post(reverse("clients:list"), {"q": "Hassan"}).status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429
+
+
+def test_registering_a_jobseeker_says_who_is_responsible_and_no_page_refuses(http_for, jarvenpaa):
+    http = http_for("caseworker-jarvenpaa")
+    response = http.post(
+        reverse("clients:create"),
+        _form(home_municipality=jarvenpaa.municipality_code, jobseeker="on"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "JP-NEW-1" in body
+    assert str(jarvenpaa.employment_area) in body
+    # Registering again names the organisation to ask, and stores nothing new.
+    again = http.post(reverse("clients:create"), _form(external_id="JP-NEW-2"))
+    assert again.status_code == 400
+    assert str(jarvenpaa.employment_area) in str(again.context["form"].errors["hetu"])
+    assert not Client.objects.filter(external_id="JP-NEW-2").exists()
+
+
+def test_registering_an_own_client_opens_the_client_page(http_for, jarvenpaa):
+    response = http_for("caseworker-jarvenpaa").post(
+        reverse("clients:create"), _form(home_municipality=jarvenpaa.municipality_code)
+    )
+    client = Client.objects.get(external_id="JP-NEW-1")
+    assert response["Location"] == reverse("clients:detail", args=[client.pk])

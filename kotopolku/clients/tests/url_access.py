@@ -29,8 +29,8 @@ def _consent():
     return {"pk": client.pk, "consent_pk": consent.pk}
 
 
-def _post_only_api() -> Expect:
-    expect = api(REGISTRY)
+def _post_only_api(*, kwargs=None) -> Expect:
+    expect = api(REGISTRY, kwargs=kwargs)
     for role in REGISTRY:
         expect.status[role] = 405
     return expect
@@ -39,6 +39,7 @@ def _post_only_api() -> Expect:
 URL_ACCESS = {
     "clients:list": staff_page(REGISTRY),
     "clients:create": staff_page(REGISTRY),
+    "clients:export": staff_page(REGISTRY, ok=405),  # POST only (tests/test_case_export.py)
     "clients:detail": staff_page(REGISTRY, kwargs=_client),
     "clients:edit": staff_page(REGISTRY, kwargs=_client),
     "clients:reveal": staff_page(REGISTRY, kwargs=_client),
@@ -49,4 +50,5 @@ URL_ACCESS = {
     "api:client-list": api(REGISTRY),
     "api:client-detail": api(REGISTRY, kwargs=_client),
     "api:client-search": _post_only_api(),
+    "api:client-transfer": _post_only_api(kwargs=_client),
 }

@@ -29,7 +29,7 @@ def test_add_years_on_leap_day_clamps_to_28_february():
 
 
 def test_period_end_is_inclusive():
-    # A one-year plan starting 2024-05-01 ends 2025-04-30 (P2 in DOMAIN.md).
+    # A one-year plan starting 2024-05-01 ends 2025-04-30 (P2 in docs/domain.md).
     assert period_end(date(2024, 5, 1), years=1) == date(2025, 4, 30)
     assert period_end(date(2024, 3, 1), months=1) == date(2024, 3, 31)
 

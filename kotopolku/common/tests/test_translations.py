@@ -103,3 +103,26 @@ def test_catalogues_match_the_strings_in_the_code(tmp_path):
                 f"no longer used {sorted(unused)[:8]}"
             )
     assert not problems, "run `make messages` and translate:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_msgid_has_one_translation_in_every_catalogue(lang):
+    """Gettext reads the app catalogues as one: when two apps translate the same msgid (and
+    context) differently, the first catalogue wins everywhere and the other app shows a foreign
+    word ("From" as the referral's sender on a date column). Give one of them a context
+    (pgettext) or agree on one translation."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in catalogues():
+        if path.parts[-3] != lang:
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.translated():
+                continue
+            text = repr(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
+            owner = str(path.relative_to(PACKAGE).parts[0])
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[owner] = text
+    collisions = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert not collisions, "\n".join(
+        f"{key}: {found}"
+        for key, found in sorted(collisions.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
+    )

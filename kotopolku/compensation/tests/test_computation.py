@@ -1,4 +1,4 @@
-"""DOMAIN.md C1–C6, with worked examples computed by hand and properties checked by hypothesis."""
+"""docs/domain.md C1–C6, with worked examples computed by hand and properties checked by hypothesis."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,7 +23,6 @@ from kotopolku.compensation.computation import (
 )
 from kotopolku.rules.models import StatutoryRule
 from kotopolku.rules.seed import PERMIT_BASES_ELIGIBLE
-from kotopolku.rules.selectors import RuleMissing
 
 pytestmark = pytest.mark.django_db
 
@@ -260,9 +259,20 @@ def test_seeded_2023_to_2024_rate_rows_meet_on_1_january():
     assert _compute(periods=periods, year=2024).total == Decimal("1955.04")
 
 
-def test_a_month_with_no_rate_in_force_is_an_error_not_zero():
-    with pytest.raises(RuleMissing):
-        _compute(periods=[("186", date(2021, 1, 1), None)], year=2022)
+def test_a_month_with_no_rate_in_force_is_unresolved_not_zero():
+    # A start before the rule history (1999-05-01): C3 cannot be read, the person is
+    # unresolved. (Before the law-over-time change 2022 had no rate and raised RuleMissing;
+    # it now has the 2,300.00 rate of decree 1393/2011.)
+    result = _compute(periods=[("186", date(1999, 1, 1), None)], year=1999)
+    assert result.unresolved
+    assert result.missing.on == date(1999, 1, 1)
+    assert result.months == ()
+    # Without the rate rows before 2023, the first month end of 2022 has no rate.
+    StatutoryRule.objects.filter(key__startswith="compensation_rate_municipality").filter(
+        effective_from__lt=date(2023, 1, 1)
+    ).delete()
+    result = _compute(periods=[("186", date(2021, 1, 1), None)], year=2022, rules=RuleBook())
+    assert result.missing.on == date(2022, 1, 31)
 
 
 KEYS = [

@@ -1,6 +1,6 @@
 """Every spreadsheet of the compensation app is formula-safe: text that a spreadsheet would run
 (`=HYPERLINK(...)`) arrives as literal text, in CSV and XLSX alike, and the columns stay as
-DATA-FORMATS.md has them."""
+docs/data-formats.md has them."""
 
 import csv
 import io

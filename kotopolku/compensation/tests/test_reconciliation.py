@@ -134,16 +134,38 @@ def test_expected_but_not_paid_export_is_ready_for_the_e_form(demo_list, user_fo
     book = load_workbook(BytesIO(expected_not_paid_xlsx(actor=coordinator, reconciliation=result)))
     rows = list(book.active.iter_rows(values_only=True))
     header = rows[3]
-    assert header[:4] == ("Last name", "First names", "Identity code", "Date of birth")
-    people = [r for r in rows[4:] if r and r[0] and r[11]]
-    assert [(r[0], r[1]) for r in people] == [("Kovalenko", "Taras"), ("Ahmadi", "Maryam")]
+    # The e-form's order: the person, the permit, the home municipality and since when, the
+    # period, the month, the age band, the amount, an explanation.
+    assert header == (
+        "Identity code",
+        "Last name",
+        "First names",
+        "Date of birth",
+        "Basis of the residence permit",
+        "Home municipality code",
+        "Home municipality since",
+        "Compensation period starts",
+        "Compensation period ends",
+        "Month claimed",
+        "Age band",
+        "Amount claimed (EUR)",
+        "Explanation",
+        "External id",
+    )
+    people = [dict(zip(header, r, strict=True)) for r in rows[4:] if r and r[0] and r[13]]
+    assert [(p["Last name"], p["First names"]) for p in people] == [
+        ("Kovalenko", "Taras"),
+        ("Ahmadi", "Maryam"),
+    ]
     taras = people[0]
-    assert taras[2] == demo_hetu(date(2019, 11, 30), 415)
-    assert taras[3].date() == date(2019, 11, 30)
-    assert taras[8] == "03/2025"
-    assert Decimal(str(taras[10])) == Decimal("541.92")
+    assert taras["Identity code"] == demo_hetu(date(2019, 11, 30), 415)
+    assert taras["Date of birth"].date() == date(2019, 11, 30)
+    assert taras["Home municipality code"] == "186"
+    assert taras["Home municipality since"] is not None
+    assert taras["Month claimed"] == "3/2025"
+    assert Decimal(str(taras["Amount claimed (EUR)"])) == Decimal("541.92")
     assert rows[-1][0] == "Total"
-    assert Decimal(str(rows[-1][10])) == Decimal("704.84")
+    assert Decimal(str(rows[-1][11])) == Decimal("704.84")
     exports = AuditEvent.objects.filter(
         action="export", object_type="PaymentList", actor=coordinator
     )

@@ -392,3 +392,99 @@ def test_the_confirmation_page_of_a_clients_line_is_audited(demo, coordinator, c
     assert AuditEvent.objects.filter(
         action="view", object_type="ClaimLine", object_id=str(line.pk), client_id=person.pk
     ).exists()
+
+
+# Issue 19 item 7 and issue 20 item 5 ----------------------------------------------------------
+
+
+def _expected_not_paid(payment_list):
+    from kotopolku.compensation.reconciliation import reconcile
+
+    return reconcile(payment_list=payment_list).of_kind("expected_not_paid")
+
+
+def test_one_decision_for_every_row_of_a_section_with_a_confirmation(demo, coordinator):
+    from kotopolku.compensation.models import ReconciliationDecision
+
+    payment_list = seed_compensation_demo()
+    url = reverse("compensation:payment_list_decide", args=[payment_list.pk])
+    page = coordinator.get(reverse("compensation:payment_list_detail", args=[payment_list.pk]))
+    html = page.content.decode()
+    # One form per section, not one per row.
+    assert html.count('name="decision"') == 3
+    assert html.count('name="subjects"') == 7
+    data = {"kind": "expected_not_paid", "scope": "all", "decision": "applied", "note": "e-lomake"}
+    confirm = coordinator.post(url, data)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "Record “applied for with the e-form” for 2 rows" in text
+    assert "Kovalenko" in text
+    assert not ReconciliationDecision.objects.exists()  # nothing until confirmed
+    done = coordinator.post(url, {**data, "confirm": "yes"})
+    assert done.status_code == 302
+    decisions = ReconciliationDecision.objects.filter(payment_list=payment_list)
+    assert sorted(decisions.values_list("subject", flat=True)) == sorted(
+        i.subject for i in _expected_not_paid(payment_list)
+    )
+    assert set(decisions.values_list("decision", "note")) == {("applied", "e-lomake")}
+    assert (
+        AuditEvent.objects.filter(object_type="ReconciliationDecision", action="update").count()
+        == 2
+    )
+
+
+def test_one_decision_for_the_ticked_rows_only(demo, coordinator, client_for):
+    from kotopolku.compensation.models import ReconciliationDecision
+    from kotopolku.compensation.reconciliation import reconcile
+
+    payment_list = seed_compensation_demo()
+    url = reverse("compensation:payment_list_decide", args=[payment_list.pk])
+    paid = reconcile(payment_list=payment_list).of_kind("paid_not_expected")
+    ticked = [paid[0].subject, paid[2].subject]
+    data = {
+        "kind": "paid_not_expected",
+        "scope": "selected",
+        "subjects": ticked,
+        "decision": "disputed",
+        "confirm": "yes",
+    }
+    assert coordinator.post(url, data).status_code == 302
+    assert sorted(ReconciliationDecision.objects.values_list("subject", flat=True)) == sorted(
+        ticked
+    )
+    # A subject of another section, or nothing ticked, records nothing.
+    other = _expected_not_paid(payment_list)[0].subject
+    coordinator.post(url, {**data, "subjects": [other]})
+    coordinator.post(url, {**data, "subjects": []})
+    assert ReconciliationDecision.objects.count() == 2
+    # Only those who manage compensation decide.
+    assert (
+        client_for("viewer").post(url, {**data, "subjects": [paid[1].subject]}).status_code == 403
+    )
+    assert ReconciliationDecision.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")],
+    ids=["utf-8", "utf-8-bom", "windows-1252"],
+)
+def test_payment_list_csv_in_utf8_or_windows_1252_gives_the_same_list(
+    demo, coordinator, encoding, bom
+):
+    seed_compensation_demo()
+    PaymentList.objects.all().delete()
+    text = demo_payment_list_csv().decode("utf-8")
+    assert "ä" in text  # "Henkilötunnus", "Syntymäaika": the bytes differ per encoding
+    response = coordinator.post(
+        reverse("compensation:payment_list_upload") + "?municipality=186",
+        {
+            "month": "2025-03",
+            "file": upload("list.csv", bom + text.encode(encoding)),
+            **DEMO_MAPPING,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    payment_list = PaymentList.objects.get()
+    assert payment_list.total == Decimal("1466.28")
+    assert len(_expected_not_paid(payment_list)) == 2

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kotopolku.common.tests.openapi import assert_conforms
 from kotopolku.courses import services
 from kotopolku.courses.models import Attendance, Course
 from kotopolku.courses.tests.factories import enrol_client, make_course, plan_service_for, today
@@ -136,33 +137,6 @@ def test_hidden_course_is_404_for_a_caseworker_of_another_region(demo, client_fo
     assert response.status_code == 404
 
 
-def _json_schema(node):
-    """OpenAPI 3.0's `nullable: true` as JSON Schema (what schemathesis does, too)."""
-    if isinstance(node, list):
-        return [_json_schema(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    node = {k: _json_schema(v) for k, v in node.items()}
-    if node.pop("nullable", False):
-        return {"anyOf": [node, {"type": "null"}]}
-    return node
-
-
-def _conforms(response, path: str, method: str = "get") -> None:
-    """The answer validates against the published OpenAPI schema of its operation."""
-    import jsonschema
-    from drf_spectacular.generators import SchemaGenerator
-
-    schema = _json_schema(SchemaGenerator().get_schema(request=None, public=True))
-    content = schema["paths"][path][method]["responses"]["200"]["content"]
-    body = content["application/json"]["schema"]
-    jsonschema.validate(
-        response.json(),
-        {**body, "components": schema["components"]},
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-    )
-
-
 def test_course_sessions_and_roster_conform_to_the_schema(demo, client_for):
     """Found by make fuzz: times without an offset declared as `format: time`, a null waiting
     count and null hours declared as integer and string."""
@@ -170,11 +144,13 @@ def test_course_sessions_and_roster_conform_to_the_schema(demo, client_for):
     enrol_client(course, "API-SCH-1")
     session = course.sessions.order_by("day").first()
     http = client_for("provider")
-    _conforms(http.get(f"/api/v1/courses/{course.pk}/sessions/"), "/api/v1/courses/{id}/sessions/")
-    _conforms(http.get(f"/api/v1/courses/{course.pk}/"), "/api/v1/courses/{id}/")
+    assert_conforms(
+        http.get(f"/api/v1/courses/{course.pk}/sessions/"), "/api/v1/courses/{id}/sessions/"
+    )
+    assert_conforms(http.get(f"/api/v1/courses/{course.pk}/"), "/api/v1/courses/{id}/")
     roster = http.get(f"/api/v1/sessions/{session.pk}/attendance/")
     assert roster.json()[0]["hours"] is None
-    _conforms(roster, "/api/v1/sessions/{id}/attendance/")
+    assert_conforms(roster, "/api/v1/sessions/{id}/attendance/")
 
 
 def test_attendance_for_a_session_still_to_come_is_a_400(demo, client_for):

@@ -423,17 +423,17 @@ def test_options_describes_the_endpoints_without_reading_them(training, client_f
 
 
 def test_the_answers_conform_to_the_schema(training, client_for):
-    from kotopolku.courses.tests.test_api import _conforms
+    from kotopolku.common.tests.openapi import assert_conforms
 
     course, _, placement, result = training
     http = client_for("provider")
     session = course.sessions.order_by("day").first()
     answer = _patch(http, _session_url(session), {"description": "Ryhmätyö"})
-    _conforms(answer, "/api/v1/sessions/{id}/", "patch")
+    assert_conforms(answer, "/api/v1/sessions/{id}/", "patch")
     answer = _patch(http, _placement_url(placement), {"supervisor_contact": "040 123 4567"})
-    _conforms(answer, "/api/v1/placements/{id}/", "patch")
+    assert_conforms(answer, "/api/v1/placements/{id}/", "patch")
     answer = _patch(http, _result_url(result), {"writing": "A2.1"})
-    _conforms(answer, "/api/v1/results/{id}/", "patch")
+    assert_conforms(answer, "/api/v1/results/{id}/", "patch")
 
 
 def test_an_object_outside_reach_is_404_and_the_denial_is_audited(demo, client_for):

@@ -512,3 +512,35 @@ def test_placement_of_a_client_who_left_the_course_is_not_changed(training):
     with pytest.raises(ValidationError):
         services.placement_update(actor=None, placement=placement, supervisor="Sari Salo")
     assert _snapshot(placement) == before
+
+
+def test_provider_pages_that_name_the_client_write_a_view_row_for_that_client(training, client_for):
+    """Issue 14: the placement and language-result add/edit pages show the client's name."""
+
+    _, enrolment, placement, result = training
+    http = client_for("provider")
+    pages = [
+        (reverse("courses:placement_add", args=[enrolment.pk]), "Enrolment", enrolment.pk),
+        (reverse("courses:placement_edit", args=[placement.pk]), "WorkPlacement", placement.pk),
+        (reverse("courses:result_add", args=[enrolment.pk]), "Enrolment", enrolment.pk),
+        (reverse("courses:result_edit", args=[result.pk]), "LanguageTestResult", result.pk),
+        (reverse("courses:result_remove", args=[result.pk]), "LanguageTestResult", result.pk),
+    ]
+    for url, object_type, object_id in pages:
+        before = AuditEvent.objects.filter(action="view", path=url).count()
+        response = http.get(url)
+        assert response.status_code == 200
+        assert enrolment.client.last_name in response.content.decode()
+        rows = AuditEvent.objects.filter(action="view", path=url)
+        assert rows.count() == before + 1, url
+        row = rows.latest("pk")
+        assert (row.client_id, row.object_type, row.object_id) == (
+            enrolment.client_id,
+            object_type,
+            str(object_id),
+        )
+        assert row.actor == user("provider")
+    # A form sent back with errors shows the name again, and is read again.
+    url = reverse("courses:result_edit", args=[result.pk])
+    http.post(url, {"day": result.day.isoformat(), "test_name": "YKI"})
+    assert AuditEvent.objects.filter(action="view", path=url).count() == 2

@@ -171,3 +171,39 @@ def test_content_that_does_not_match_the_extension_is_refused(
     assert message in response.content.decode()
     assert message in response.context["form"].errors["file"][0]
     assert not Attendance.objects.exists()
+
+
+def test_a_large_file_is_read_by_a_background_job(
+    demo, client_for, settings, django_capture_on_commit_callbacks
+):
+    """Over JOB_UPLOAD_THRESHOLD_BYTES the upload answers at once with the job page; the job
+    stores every row, or nothing and every wrong row on the job page."""
+    from kotopolku.jobs.models import Job
+
+    settings.JOB_UPLOAD_THRESHOLD_BYTES = 0  # every upload through a job
+    course, sessions, people = _week(demo)
+    lines = ["course_code;external_id;session_date;hours"]
+    for session in sessions:
+        for person in people:
+            lines.append(f"{course.code};{person.client.external_id};{session.day};3")
+    provider = client_for("provider")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _upload(provider, "viikko.csv", "\n".join(lines).encode())
+    job = Job.objects.get(kind="attendance_upload")
+    assert answer.status_code == 302
+    assert answer.url == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.summary["rows"] == 15
+    assert Attendance.objects.filter(session__course=course).count() == 15
+    assert "15" in provider.get(answer.url).content.decode()
+
+    # A wrong row: the job fails, names the line, and stores nothing more.
+    lines[4] = lines[4].rsplit(";", 1)[0] + ";9"
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(provider, "viikko2.csv", "\n".join(lines).encode())
+    failed = Job.objects.filter(kind="attendance_upload").exclude(pk=job.pk).get()
+    assert failed.status == Job.Status.FAILED
+    assert "rivi 5" in failed.error or "line 5" in failed.error
+    assert Attendance.objects.filter(session__course=course).count() == 15
+    assert Attendance.objects.filter(hours=9).count() == 0

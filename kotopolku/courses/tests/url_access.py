@@ -80,6 +80,7 @@ URL_ACCESS = {
     "courses:edit": staff_page(MANAGERS, kwargs=_course_pk),
     "courses:session_add": staff_page(DELIVERERS, kwargs=_course_pk),
     "courses:attendance": staff_page(DELIVERERS, kwargs=_session_pk),
+    "courses:session_calendar": staff_page(COURSE_ROLES, kwargs=_session_pk),
     "courses:session_edit": staff_page(DELIVERERS, kwargs=_session_pk),
     "courses:session_delete": staff_page(DELIVERERS, kwargs=_session_pk),
     "courses:enrol": staff_page(ENROLLERS, kwargs=_plan_service_pk),
@@ -100,6 +101,7 @@ URL_ACCESS = {
     "api:enrolment-placements": api(COURSE_ROLES, kwargs=_enrolment_pk),
     "api:enrolment-results": api(COURSE_ROLES, kwargs=_enrolment_pk),
     "api:session-attendance": api(DELIVERERS, kwargs=_session_pk),
+    "api:attendance-list": api(DELIVERERS),
     # PATCH and DELETE only: a GET is 405 for those who deliver the course.
     "api:session-detail": _post_only(DELIVERERS, kwargs=_session_pk, anonymous=401),
     "api:placement-detail": _post_only(DELIVERERS, kwargs=_placement_pk, anonymous=401),

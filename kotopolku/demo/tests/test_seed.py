@@ -22,6 +22,7 @@ def snapshot():
 
 
 @override_settings(DEBUG=True)
+# Slow (seconds): runs the real seed_demo command (not the `demo` fixture) twice.
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", clients=0)
     first = snapshot()
@@ -30,6 +31,7 @@ def test_seed_demo_is_idempotent():
 
 
 @override_settings(DEBUG=True)
+# Slow (seconds): runs the real seed_demo command; the fixture cannot prove the command works.
 def test_seed_demo_loads_the_region():
     call_command("seed_demo", clients=0)
     municipalities = Organisation.objects.filter(kind="municipality")

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kotopolku.governance import services
 from kotopolku.governance.models import AnnualReport, FollowUpTask, Meeting
 from kotopolku.governance.tests import factories
 
@@ -58,6 +59,33 @@ def test_tasks_are_own_for_case_workers_and_complete_through_the_api(client_for,
     assert again.status_code == 409
     other.refresh_from_db()
     assert other.status == FollowUpTask.Status.OPEN
+
+
+def test_task_answers_conform_to_the_schema_with_either_kind_of_owner(client_for, user_for):
+    """Found by make fuzz: a task owned by a user has `owner_member` null, which the schema
+    declared a plain integer (and the member's task has `owner` null)."""
+    from kotopolku.common.tests.openapi import assert_conforms
+
+    group = factories.cooperation_group()
+    by_user = factories.task(owner=user_for("caseworker"), title="Käyttäjän tehtävä")
+    member = group.memberships.order_by("pk").first()
+    by_member = services.task_create(
+        actor=None,
+        group=group,
+        data=services.TaskInput(title="Jäsenen tehtävä", owner_member=member, due=by_user.due),
+    )
+    client = client_for("coordinator")
+    listed = client.get(reverse("api:governance-task-list"), {"limit": 500})
+    rows = {t["id"]: t for t in _rows(listed.json())}
+    assert rows[by_user.pk]["owner_member"] is None
+    assert rows[by_member.pk]["owner_member"] == member.pk
+    assert rows[by_member.pk]["owner"] is None
+    assert_conforms(listed, "/api/v1/governance/tasks/")
+    done = client_for("caseworker").post(
+        reverse("api:governance-task-complete", kwargs={"pk": by_user.pk})
+    )
+    assert done.status_code == 200
+    assert_conforms(done, "/api/v1/governance/tasks/{id}/complete/", "post")
 
 
 def test_report_detail(client_for):

@@ -309,7 +309,7 @@ def test_meeting_update_refuses_bad_input(client_for):
 
 def test_meeting_is_deleted_as_in_the_ui_even_with_approved_minutes(client_for):
     """Deleting archives the meeting (services.meeting_delete): approved minutes stay on record,
-    and the meeting stops counting towards the year (issue 6, acceptance 2)."""
+    and the meeting stops counting towards the year."""
     client = client_for("coordinator")
     meeting = factories.meeting()
     url = reverse("api:governance-meeting-detail", kwargs={"pk": meeting.pk})

@@ -25,13 +25,13 @@ def _approved_meeting():
     return {"pk": _cooperation().meetings.filter(archived=False).order_by("date").first().pk}
 
 
-def _open_meeting():
+def _open_meeting(day: date = date(2030, 3, 1)):
     """A meeting with unapproved minutes, made through the real service."""
     from kotopolku.governance import services
     from kotopolku.governance.services import AgendaItemInput, MeetingInput
 
     meeting = services.meeting_schedule(
-        actor=None, group=_cooperation(), data=MeetingInput(date=date(2030, 3, 1), place="Demo")
+        actor=None, group=_cooperation(), data=MeetingInput(date=day, place="Demo")
     )
     services.agenda_item_add(actor=None, meeting=meeting, data=AgendaItemInput(title="Avaus"))
     return meeting
@@ -39,6 +39,11 @@ def _open_meeting():
 
 def _meeting():
     return {"pk": _open_meeting().pk}
+
+
+def _held_meeting():
+    """Minutes are approved after the meeting: the approval page of a held one."""
+    return {"pk": _open_meeting(date(2025, 3, 1)).pk}
 
 
 def _item():
@@ -96,8 +101,9 @@ URL_ACCESS = {
     "governance:meeting": staff_page(READERS, kwargs=_approved_meeting),
     "governance:meeting_edit": staff_page(MANAGERS, kwargs=_meeting),
     "governance:meeting_delete": staff_page(MANAGERS, kwargs=_meeting),
-    "governance:minutes_approve": staff_page(MANAGERS, kwargs=_meeting),
+    "governance:minutes_approve": staff_page(MANAGERS, kwargs=_held_meeting),
     "governance:meeting_document": _html(staff_page(READERS, kwargs=_approved_meeting)),
+    "governance:meeting_calendar": staff_page(READERS, kwargs=_meeting),
     "governance:item_add": staff_page(MANAGERS, kwargs=_meeting),
     "governance:item_edit": staff_page(MANAGERS, kwargs=_item),
     "governance:item_decision": staff_page(MANAGERS, kwargs=_item),

@@ -14,6 +14,7 @@ from kotopolku.privacy.tests.test_registry import models_reaching_client
 pytestmark = pytest.mark.django_db
 
 
+# Slow (seconds): seeds 40 synthetic clients and exports every one of them (JSON and PDF).
 def test_demo_clients_exports_and_log_reports_are_complete():
     seed_demo(with_users=True, clients=40)
     reaching = models_reaching_client()

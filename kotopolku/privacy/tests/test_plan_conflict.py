@@ -1,4 +1,4 @@
-"""Acceptance 4 of issue 9: two case workers save the same plan; the second gets a conflict
+"""Optimistic locking: two case workers save the same plan; the second gets a conflict
 message and loses nothing (optimistic locking in casework's plan_update and plan form)."""
 
 import re

@@ -51,6 +51,7 @@ URL_ACCESS = {
     "privacy:overview": staff_page(OFFICERS),
     "privacy:client": staff_page(STAFF, kwargs=_client),
     "privacy:export_json": staff_page(OFFICERS, kwargs=_client),
+    # Slow (seconds per role): renders the data-subject export PDF.
     "privacy:export_pdf": staff_page(OFFICERS, kwargs=_client),
     "privacy:log_report": staff_page(STAFF, kwargs=_client),
     "privacy:log_report_download": staff_page(STAFF, kwargs=_client),

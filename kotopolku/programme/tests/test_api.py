@@ -137,3 +137,26 @@ def test_programme_list_query_count(client_for, user_for):
     with CaptureQueriesContext(connection) as second:
         client.get("/api/v1/programmes/")
     assert len(second) == len(first) <= 14
+
+
+def test_compare_documents_its_versions_and_refuses_an_unknown_one_in_the_users_language(
+    client_for,
+):
+    """Found by the schema test (common/tests/test_api_schema.py): `from` and `to` were read
+    but not in /api/schema/, and an unknown version was an English error keyed by the value."""
+    from django.conf import settings
+
+    client = client_for("viewer")
+    url = f"/api/v1/programmes/{_programme().pk}/compare/"
+    assert client.get(url, {"from": "1"}).status_code == 200
+    missing = client.get(url)
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "invalid"
+    assert list(missing.json()["detail"]) == ["from"]
+    assert missing.json()["detail"]["from"] == ["Anna ohjelman version numero tai current."]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    unknown = client.get(url, {"from": "1", "to": "99"})
+    assert unknown.status_code == 400
+    assert unknown.json()["detail"] == {
+        "to": ["Ange ett versionsnummer för programmet, eller current."]
+    }

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -36,10 +38,19 @@ def test_version_page_previews_the_document_and_links_downloads(client_for):
     assert "format=pdf" in body
 
 
-def test_document_download_is_audited(client_for):
+def test_document_download_is_audited(client_for, django_capture_on_commit_callbacks):
     programme = _programme()
     url = reverse("programme:document", kwargs={"pk": programme.pk, "number": 1})
-    response = client_for("viewer").get(url, {"language": "fi", "format": "pdf"})
+    # The PDF is a background job (tests run tasks where they are queued): the job page, then
+    # the file, audited when it is downloaded.
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client_for("viewer").get(url, {"language": "fi", "format": "pdf"})
+    assert started.status_code == 303
+    job_page = client_for("viewer").get(started["Location"])
+    assert job_page.status_code == 200
+    assert not AuditEvent.objects.filter(action="export", object_type="ProgrammeVersion").exists()
+    download = re.search(r'href="(/jobs/[0-9a-f-]+/download/)"', job_page.content.decode())
+    response = client_for("viewer").get(download.group(1))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

@@ -76,7 +76,8 @@ URL_ACCESS = {
     "programme:version": staff_page(STAFF_ROLES, kwargs=_version(1)),
     # The demo has an open draft: the coordinator is sent to it.
     "programme:version_start": staff_page(MANAGERS, kwargs=_pk, ok=302),
-    "programme:document": staff_page(STAFF_ROLES, kwargs=_version(1)),
+    # The PDF (the default format) is made by a background job: 303 to the job page.
+    "programme:document": staff_page(STAFF_ROLES, kwargs=_version(1), ok=303),
     # The demo's version 1 is approved: asking to submit it again is refused later, on POST.
     "programme:submit": staff_page(MANAGERS, kwargs=_version(2)),
     "programme:approve": staff_page(MANAGERS, kwargs=_version(2)),

@@ -48,18 +48,23 @@ def test_rates_are_decimals_and_confidence_changes_after_2023():
         "compensation_rate_wellbeing_county_under_7", on=date(2025, 1, 31)
     ) == Decimal("342.00")
     rows = StatutoryRule.objects.filter(key="compensation_rate_municipality_7_plus")
-    assert [r.confidence for r in rows.order_by("effective_from")] == ["V", "U"]
+    # 493/1999 (to verify), decree 1393/2011 (V), 2023 (V), 2024 onwards (U)
+    assert [r.confidence for r in rows.order_by("effective_from")] == ["U", "V", "V", "U"]
 
 
 def test_missing_rule_and_day_before_any_rule_raise():
     with pytest.raises(RuleMissing):
         rule_value("no_such_rule", on=date(2025, 1, 1))
     with pytest.raises(RuleMissing):
-        rule_value("compensation_rate_municipality_7_plus", on=date(2022, 12, 31))
+        rule_value("compensation_rate_municipality_7_plus", on=date(1999, 4, 30))
+    with pytest.raises(RuleMissing):
+        rule_value("compensation_rate_wellbeing_county_7_plus", on=date(2022, 12, 31))
 
 
 def test_administrator_edit_wins_over_reseeding():
-    row = StatutoryRule.objects.get(key="plan_extension_cap_months")
+    row = StatutoryRule.objects.get(
+        key="plan_extension_cap_months", effective_from=date(2025, 1, 1)
+    )
     row.value = 18
     row.save()
     assert load_rules(StatutoryRule) == 0
@@ -67,5 +72,8 @@ def test_administrator_edit_wins_over_reseeding():
 
 
 def test_unverified_rules_are_marked_to_verify():
-    assert StatutoryRule.objects.get(key="review_interval_months").to_verify
-    assert not StatutoryRule.objects.get(key="referral_due_months").to_verify
+    on = date(2025, 1, 1)
+    assert StatutoryRule.objects.get(
+        key="review_interval_months", effective_from__lte=on, effective_to=None
+    ).to_verify
+    assert not StatutoryRule.objects.get(key="referral_due_months", effective_to=None).to_verify

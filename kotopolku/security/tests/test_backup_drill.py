@@ -32,7 +32,12 @@ def make_sqlite(path: Path) -> None:
             code TEXT CHECK (code REGEXP '^[0-9]{3}$'));
         CREATE TABLE audit_auditevent (id INTEGER PRIMARY KEY, at TEXT, action TEXT,
             client_id INTEGER, success BOOL);
-        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_auditevent
+        CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
+            BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+        CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
+            BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+        CREATE TRIGGER audit_event_no_replace BEFORE INSERT ON audit_auditevent
+            WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_auditevent WHERE id = NEW.id)
             BEGIN SELECT RAISE(ABORT, 'append-only'); END;
         """
     )
@@ -73,7 +78,15 @@ def test_sqlite_backup_and_restore_scripts(tmp_path):
     assert "exists" in again.stdout + again.stderr
 
 
-def test_drill_notices_a_difference(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "DELETE FROM clients_client WHERE id = 1",  # a row lost
+        "UPDATE clients_client SET name = 'Toinen' WHERE id = 7",  # a value changed, same count
+    ],
+    ids=["row-lost", "value-changed"],
+)
+def test_drill_notices_a_difference(tmp_path, monkeypatch, damage):
     sys.path.insert(0, str(ROOT / "ops"))
     try:
         import dbtool
@@ -83,14 +96,14 @@ def test_drill_notices_a_difference(tmp_path, monkeypatch):
     make_sqlite(source)
     original = dbtool.restore
 
-    def lossy_restore(db, dump, **kwargs):
+    def damaging_restore(db, dump, **kwargs):
         original(db, dump, **kwargs)
         conn = sqlite3.connect(db.path)
-        conn.execute("DELETE FROM clients_client WHERE id = 1")
+        conn.execute(damage)
         conn.commit()
         conn.close()
 
-    monkeypatch.setattr(dbtool, "restore", lossy_restore)
+    monkeypatch.setattr(dbtool, "restore", damaging_restore)
     assert dbtool.drill(dbtool.Db(f"sqlite:///{source}")) == 1
 
 
@@ -106,3 +119,35 @@ def test_postgresql_drill(django_db_blocker):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DRILL OK" in result.stdout
     assert "drill on postgres" in result.stdout
+
+
+def test_drill_fails_when_the_audit_table_lost_a_trigger(tmp_path):
+    source = tmp_path / "db.sqlite3"
+    make_sqlite(source)
+    conn = sqlite3.connect(source)
+    conn.execute("DROP TRIGGER audit_event_no_replace")
+    conn.commit()
+    conn.close()
+    result = run("drill", url=f"sqlite:///{source}")
+    assert result.returncode == 1
+    assert "trigger audit_event_no_replace is missing" in result.stdout
+
+
+@pytest.mark.django_db
+def test_postgresql_drill_checks_the_audit_grants(django_db_blocker):
+    """The drill fails when the application role may UPDATE the audit table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when the suite runs on PostgreSQL")
+    import psycopg
+
+    s = connection.settings_dict
+    url = f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    # Outside the test's transaction, so that the drill (another process) sees it.
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as other:
+        other.execute("GRANT UPDATE ON audit_auditevent TO CURRENT_USER")
+        try:
+            result = run("drill", url=url)
+        finally:
+            other.execute("REVOKE UPDATE ON audit_auditevent FROM CURRENT_USER")
+    assert result.returncode == 1, result.stdout
+    assert "may also UPDATE on audit_auditevent" in result.stdout

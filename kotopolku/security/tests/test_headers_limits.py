@@ -128,6 +128,7 @@ def xlsx_bytes() -> bytes:
         ("pic.png", b"\x89PNG\r\n\x1a\n....", "image/png", "png"),
         ("pic.jpg", b"\xff\xd8\xff\xe0....", "image/jpeg", "jpeg"),
     ],
+    ids=["csv-utf8", "csv-cp1252", "xlsx", "pdf", "png", "jpeg"],  # a zip's bytes carry its time
 )
 def test_upload_content_matching_its_type_is_accepted(name, content, content_type, kind):
     upload = SimpleUploadedFile(name, content, content_type=content_type)

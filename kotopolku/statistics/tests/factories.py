@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model
 
 from kotopolku.casework import services as casework
 from kotopolku.casework.importing import References, check_record
+from kotopolku.clients import services as clients
 from kotopolku.clients.models import Client
 from kotopolku.courses import services as courses
 from kotopolku.courses.models import Course, CourseSession
@@ -217,6 +218,17 @@ def build_year() -> dict[str, Client]:
             actor=user, plan=d.plans.get(), closed_on=date(2025, 10, 1), reason="employed"
         )
 
+    # B's move to Järvenpää on 2025-07-01 hands the client over (the move alone does not), so
+    # that Järvenpää, now responsible, may refer B on 2025-08-05.
+    with clock(date(2025, 7, 1)):
+        clients.client_transfer(
+            actor=user,
+            client=b,
+            organisation=jarvenpaa,
+            legal_basis=clients.TransferBasis.INTEGRATION_ACT_MOVE,
+        )
+        b.refresh_from_db()
+
     area = employment_area()
     referrals = {}
     for person, sent in ((a, date(2025, 3, 20)), (b, date(2025, 8, 5)), (c, date(2025, 9, 1))):
@@ -227,7 +239,7 @@ def build_year() -> dict[str, Client]:
                 from_organisation=jarvenpaa,
                 to_organisation=area,
                 reason="Työnhaku",
-                consent_reference="Suostumus",
+                legal_basis="integration_act_information",
                 response_due=date(2025, 12, 31),
                 sent_on=sent,
             )

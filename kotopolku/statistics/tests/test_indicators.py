@@ -132,7 +132,7 @@ def test_service_by_referral_due_date(year):
 
 def test_overdue_reviews(year):
     table = selectors.overdue_reviews(YEAR)
-    assert values(table) == {"plans": 3, "overdue": 1, "share": Decimal("33.3")}
+    assert values(table) == {"plans": 3, "overdue": 1, "share": Decimal("33.3"), "no_rule": 0}
     c = year["C"]
     problems = compute_deadlines(case_snapshot(c), on=Period.parse("2025").end).problems
     assert "review_overdue" in [p.code for p in problems]

@@ -195,7 +195,9 @@ def test_every_viewer_visible_and_exported_figure_is_protected(year_data, client
     for key in ("new_clients", "orientation", "referrals", "guidance_contacts"):
         response = viewer.get(f"/statistics/export/{key}.csv?period=2025")
         assert response.status_code == 200
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        # The viewer works in Finnish: the export is semicolon-separated, as Finnish Excel opens it.
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
         assert rows[0][0]
         raw = getattr(selectors, key)(filters, by="municipality")
         for raw_row, shown in zip(raw.all_rows(), rows[1:], strict=False):

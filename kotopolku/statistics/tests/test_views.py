@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -49,7 +50,8 @@ def test_a_formula_in_the_data_is_escaped_in_the_statistics_exports(demo, client
     response = viewer.get("/statistics/export/new_clients.csv?period=2025")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    labels = [r[0] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
+    text = response.content.decode("utf-8-sig")
+    labels = [r[0] for r in csv.reader(io.StringIO(text), delimiter=";")]
     assert "'" + EVIL in labels
     assert EVIL not in labels
     xlsx = viewer.get("/statistics/export/new_clients.xlsx?period=2025")
@@ -129,16 +131,25 @@ def test_regional_overview(year, client_for):
     assert "<svg" in page
 
 
-def test_dashboard_document_is_the_same_chart_in_html_and_pdf(year, client_for):
+def test_dashboard_document_is_the_same_chart_in_html_and_pdf(
+    year, client_for, django_capture_on_commit_callbacks
+):
     viewer = client_for("viewer")
     html = viewer.get("/statistics/document.html?period=2025")
     assert html.status_code == 200
     body = html.content.decode()
     assert "<svg" in body
     assert "doc-table" in body
-    pdf = viewer.get("/statistics/document.pdf?period=2025")
+    # The PDF is made by a background job (run where it is queued in the tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        started = viewer.get("/statistics/document.pdf?period=2025")
+    assert started.status_code == 303
+    job = viewer.get(started["Location"]).content.decode()
+    download = re.search(r'href="(/jobs/[0-9a-f-]+/download/)"', job)
+    pdf = viewer.get(download.group(1))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    assert 'filename="kotopolku-statistics-2025.pdf"' in pdf["Content-Disposition"]
 
 
 def test_query_count_does_not_grow_with_the_data(demo, client_for):

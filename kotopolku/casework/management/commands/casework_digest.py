@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kotopolku.casework.selectors import worklist
+from kotopolku.casework.selectors import WorklistOptions, worklist
 from kotopolku.organisations.models import Membership
 
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
@@ -59,7 +59,9 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             for user in users:
                 lines = []
-                for row in worklist(user=user, on=day):
+                # Only the clients with a deadline by the horizon (SQL), computed in detail.
+                options = WorklistOptions(due_by=horizon)
+                for row in worklist(user=user, on=day, options=options):
                     if row.deadlines is None:
                         continue
                     for action in row.deadlines.actions:

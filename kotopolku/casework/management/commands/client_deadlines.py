@@ -13,7 +13,7 @@ from kotopolku.clients.models import Client
 
 
 class Command(BaseCommand):
-    help = "Print a client's statutory deadlines (DOMAIN.md P1–P5) on a day, as JSON."
+    help = "Print a client's statutory deadlines (docs/domain.md P1–P5) on a day, as JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("--external-id", required=True)
@@ -31,9 +31,8 @@ class Command(BaseCommand):
             )
         except Client.DoesNotExist as exc:
             raise CommandError(f"no client with external id {external_id}") from exc
-        deadlines = selectors.client_deadlines(client, on=day)
-        if deadlines is None:
-            raise CommandError("the rule table has no rule in force for this client's dates")
+        # A rule missing on its reference date is the problem no_rule_in_force (exit 0).
+        deadlines = selectors.deadlines(client, on=day)
         audit_record(
             actor=None,
             actor_label="client_deadlines",

@@ -1,5 +1,5 @@
 """python manage.py annual_report --region SLUG --year YYYY --language fi|sv
---format html|docx|pdf --output PATH (DATA-FORMATS.md, "Document commands").
+--format html|docx|pdf --output PATH (docs/data-formats.md, "Document commands").
 
 Writes exactly one file and exits 0; bad arguments exit 2 with a one-line message. When the
 region has no report record for the year, the report is generated from the data as a draft.

@@ -1,5 +1,5 @@
 """python manage.py programme_document [--version N] --language fi|sv --format html|docx|pdf
---output PATH (DATA-FORMATS.md, "Document commands")."""
+--output PATH (docs/data-formats.md, "Document commands")."""
 
 from pathlib import Path
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Write the programme document of one version as HTML, DOCX or PDF."
 
     def add_arguments(self, parser):
-        # DATA-FORMATS.md names the version option --version, which Django's own --version
+        # docs/data-formats.md names the version option --version, which Django's own --version
         # (the Django release) would take; the contract wins for this command.
         parser.conflict_handler = "resolve"
         parser.print_usage = lambda file=None: None  # bad arguments give a one-line message

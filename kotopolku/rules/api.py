@@ -1,0 +1,194 @@
+"""The draft rule sets API (issue 21): administrators and coordinators (access/organisations)."""
+
+from datetime import date
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kotopolku.access import organisations as perms
+from kotopolku.access.api import allows
+from kotopolku.access.compensation import compensation_municipalities
+from kotopolku.audit.labels import audit_summary
+from kotopolku.audit.models import AuditEvent
+from kotopolku.audit.services import audit_record
+from kotopolku.common.filters import filterset_parameters
+from kotopolku.rules import services
+from kotopolku.rules.book import DraftError, RuleMissing
+from kotopolku.rules.filters import DraftFilter, DraftRowFilter, apply
+from kotopolku.rules.models import DraftRuleRow, DraftRuleSet
+from kotopolku.rules.previews import draft_preview
+from kotopolku.rules.selectors import draft_detail, draft_list
+
+
+class DraftRowSerializer(serializers.ModelSerializer):
+    value = serializers.JSONField()
+
+    class Meta:
+        model = DraftRuleRow
+        fields = ["key", "value", "effective_from"]
+
+
+class DraftOutputSerializer(serializers.ModelSerializer):
+    rows = DraftRowSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DraftRuleSet
+        fields = ["id", "title", "status", "created_at", "published_at", "rows"]
+
+
+class DraftInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    rows = serializers.ListField(child=serializers.JSONField(), required=False, default=list)
+
+
+class DraftRowInputSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=80)
+    value = serializers.JSONField()
+    effective_from = serializers.CharField(max_length=10)
+
+
+def _draft(pk: int) -> DraftRuleSet:
+    try:
+        return draft_detail(pk=pk)
+    except DraftRuleSet.DoesNotExist as exc:
+        raise NotFound("No such draft.") from exc
+
+
+class DraftListApi(APIView):
+    permission_classes = [allows(perms.RULES_DRAFT)]
+
+    @extend_schema(
+        parameters=filterset_parameters(DraftFilter),
+        responses={200: DraftOutputSerializer(many=True)},
+    )
+    def get(self, request):
+        drafts = apply(DraftFilter, request, draft_list()).prefetch_related("rows")
+        return Response(DraftOutputSerializer(drafts, many=True).data)
+
+    @extend_schema(
+        request=DraftInputSerializer,
+        responses={201: DraftOutputSerializer},
+        description='The docs/data-formats.md draft document {"title", "rows": [{key, value, '
+        "effective_from}]}. An unknown key, a bad value or a bad date is a 400 and saves nothing.",
+    )
+    def post(self, request):
+        body = DraftInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            draft = services.draft_create(actor=request.user, data=dict(body.validated_data))
+        except DraftError as exc:
+            raise ValidationError({"rows": [str(exc)]}) from exc
+        return Response(DraftOutputSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
+class DraftDetailApi(APIView):
+    permission_classes = [allows(perms.RULES_DRAFT)]
+
+    @extend_schema(responses={200: DraftOutputSerializer})
+    def get(self, request, pk: int):
+        return Response(DraftOutputSerializer(_draft(pk)).data)
+
+
+class DraftRowsApi(APIView):
+    permission_classes = [allows(perms.RULES_DRAFT)]
+
+    @extend_schema(
+        parameters=filterset_parameters(DraftRowFilter),
+        responses={200: DraftRowSerializer(many=True)},
+    )
+    def get(self, request, pk: int):
+        rows = apply(DraftRowFilter, request, _draft(pk).rows.all())
+        return Response(DraftRowSerializer(rows, many=True).data)
+
+    @extend_schema(request=DraftRowInputSerializer, responses={201: DraftRowSerializer})
+    def post(self, request, pk: int):
+        draft = _draft(pk)
+        body = DraftRowInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            row = services.draft_row_add(actor=request.user, draft=draft, **body.validated_data)
+        except DraftError as exc:
+            raise ValidationError({"row": [str(exc)]}) from exc
+        return Response(DraftRowSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+PREVIEW_RESPONSE = inline_serializer(
+    "WhatIfPreview",
+    {
+        "municipality": serializers.CharField(),
+        "year": serializers.IntegerField(),
+        "on": serializers.DateField(),
+        "title": serializers.CharField(),
+        "current": serializers.DictField(),
+        "draft": serializers.DictField(),
+        "delta": serializers.CharField(),
+        "persons": serializers.ListField(child=serializers.DictField()),
+        "deadlines": serializers.ListField(child=serializers.DictField()),
+        "months": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class DraftPreviewApi(APIView):
+    permission_classes = [allows(perms.RULES_DRAFT)]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "municipality", str, description="three-digit code; empty: the whole region"
+            ),
+            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("on", date, description="day of the deadlines; today if not given"),
+        ],
+        responses={200: PREVIEW_RESPONSE},
+        description="The `rules_whatif` output (docs/data-formats.md) for a stored draft, plus the "
+        "forecast per month under both tables. Changes nothing.",
+    )
+    def get(self, request, pk: int):
+        draft = _draft(pk)
+        params = request.query_params
+        try:
+            year = int(params.get("year", ""))
+        except ValueError as exc:
+            raise ValidationError({"year": ["Give the year as YYYY."]}) from exc
+        if not 2000 <= year <= 2100:
+            raise ValidationError({"year": ["The year is out of range."]})
+        try:
+            on = date.fromisoformat(params["on"]) if params.get("on") else timezone.localdate()
+        except ValueError as exc:
+            raise ValidationError({"on": ["Give the day as YYYY-MM-DD."]}) from exc
+        allowed = list(compensation_municipalities(request.user))
+        code = params.get("municipality", "").strip()
+        chosen = [m for m in allowed if not code or m.municipality_code == code]
+        if not chosen:
+            raise NotFound("Unknown municipality, or not one of yours.")
+        label = code or "region"
+        try:
+            result = draft_preview(
+                draft=draft,
+                municipality_codes=[m.municipality_code for m in chosen if m.municipality_code],
+                year=year,
+                on=on,
+                label=label,
+            )
+        except (RuleMissing, DraftError) as exc:
+            raise ValidationError({"draft": [str(exc)]}) from exc
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            object_type="RulesWhatIf",
+            object_id=f"{draft.pk}:{label}:{year}",
+            details=audit_summary(
+                "counts", persons=result.persons_counted, clients=result.clients_compared
+            ),
+            path=request.path,
+        )
+        data = result.preview.as_data()
+        data["months"] = [
+            {"month": m, "current": f"{c:.2f}", "draft": f"{d:.2f}"} for m, c, d in result.months
+        ]
+        return Response(data)
