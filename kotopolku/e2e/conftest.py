@@ -198,9 +198,12 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click(
-        "button[type=submit]:has-text('Kirjaudu'), button[type=submit]:has-text('Logga in'), button[type=submit]:has-text('Log in')"
-    )
+    # Wait for the page the log-in answers with (the home page, or the form with its error):
+    # a click on the next page's controls before its script has run would go unanswered.
+    with page.expect_navigation():
+        page.click(
+            "button[type=submit]:has-text('Kirjaudu'), button[type=submit]:has-text('Logga in'), button[type=submit]:has-text('Log in')"
+        )
 
 
 # Log-ins made through the form, reused by later tests of this worker: (server, user) → (when,
