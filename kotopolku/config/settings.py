@@ -360,6 +360,12 @@ else:
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media-not-served/"
 JOB_RESULT_HOURS = env.int("JOB_RESULT_HOURS", default=24)
+# A job still waiting this many minutes after its task was queued is queued again (its task was
+# lost with a worker that died), at most JOB_REQUEUE_MAX times; a job still running after
+# JOB_RUNNING_MAX_MINUTES was interrupted and is marked failed. `jobs_recover`, every 5 minutes.
+JOB_REQUEUE_MINUTES = env.int("JOB_REQUEUE_MINUTES", default=15)
+JOB_REQUEUE_MAX = env.int("JOB_REQUEUE_MAX", default=3)
+JOB_RUNNING_MAX_MINUTES = env.int("JOB_RUNNING_MAX_MINUTES", default=120)
 # Uploads from this size on are read by a background job; smaller ones answer at once.
 JOB_UPLOAD_THRESHOLD_BYTES = env.int("JOB_UPLOAD_THRESHOLD_BYTES", default=256 * 1024)
 # The nightly publication writes the approved programme document here.

@@ -40,6 +40,10 @@ class Job(models.Model):
     # An uploaded file the job reads (a spreadsheet); deleted when the job has finished.
     input_file = models.FileField(_("input"), upload_to="job-inputs/%Y/%m/", blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When its task was last queued, and how often it was queued again because no worker took
+    # it (a task lost with a worker that died): `jobs_recover`.
+    enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(_("queued again"), default=0)
     result_file = models.FileField(_("result"), upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField(_("file name"), max_length=200, blank=True)
     result_type = models.CharField(_("content type"), max_length=120, blank=True)

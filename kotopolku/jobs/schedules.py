@@ -87,6 +87,12 @@ SCHEDULES: list[Schedule] = [
         task="kotopolku.catalogue.tasks.ptv_sync_all",
     ),
     Schedule(
+        name="recover_jobs",
+        label=_("Queue again background work that no worker took"),
+        cron="*/5 * * * *",
+        task="kotopolku.jobs.tasks.recover_jobs",
+    ),
+    Schedule(
         name="expire_job_results",
         label=_("Delete expired job results"),
         cron="45 * * * *",

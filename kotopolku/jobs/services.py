@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -86,8 +87,10 @@ def job_start(
 def _enqueue(job_id: Any) -> None:
     from kotopolku.jobs.tasks import run_job
 
+    queued_at = timezone.now()
+    Job.objects.filter(pk=job_id).update(enqueued_at=queued_at)
     result = run_job.enqueue(str(job_id))
-    Job.objects.filter(pk=job_id, task_id="").update(task_id=result.id)
+    Job.objects.filter(pk=job_id, enqueued_at=queued_at).update(task_id=result.id)
 
 
 class _ProgressWriter:
@@ -118,6 +121,8 @@ def job_execute(*, job_id: str) -> str:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return job.status if job else "missing"
+        if job.status == Job.Status.RUNNING and not _running_too_long(job, timezone.now()):
+            return job.status  # a second task of a job queued again: the first one runs it
         job.status = Job.Status.RUNNING
         job.started_at = job.started_at or timezone.now()
         job.attempts += 1
@@ -200,6 +205,56 @@ def jobs_expire(*, now: Any = None) -> int:
         job.save(update_fields=["result_file"])
         expired += 1
     return expired
+
+
+def _running_too_long(job: Job, now: Any) -> bool:
+    limit = timedelta(minutes=settings.JOB_RUNNING_MAX_MINUTES)
+    return job.started_at is not None and job.started_at < now - limit
+
+
+def jobs_recover(*, now: Any = None) -> tuple[int, int]:
+    """Jobs no worker will finish: (queued again, marked failed).
+
+    A job whose task was lost (a worker killed while it held the task) would wait for ever. One
+    still waiting JOB_REQUEUE_MINUTES after its task was queued is queued again; the task that
+    comes second finds the job running or done and leaves it (`job_execute`). After
+    JOB_REQUEUE_MAX tries, and for a job running longer than JOB_RUNNING_MAX_MINUTES (its worker
+    died mid-way), the job fails with a message that tells the requester to start it again.
+    """
+    now = now or timezone.now()
+    waited = now - timedelta(minutes=settings.JOB_REQUEUE_MINUTES)
+    stuck = Job.objects.filter(status=Job.Status.QUEUED).filter(
+        Q(enqueued_at__lt=waited) | Q(enqueued_at__isnull=True, created_at__lt=waited)
+    )
+    requeued = failed = 0
+    for job in stuck:
+        if job.requeues >= settings.JOB_REQUEUE_MAX:
+            with translation.override(job.language):
+                error = _("No worker took this work. Start it again, or ask the administrators.")
+            if _fail_unfinished(job, error):
+                failed += 1
+            continue
+        if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            requeues=F("requeues") + 1
+        ):
+            _enqueue(job.pk)
+            requeued += 1
+    for job in Job.objects.filter(status=Job.Status.RUNNING):
+        if _running_too_long(job, now):
+            with translation.override(job.language):
+                error = _("The work was interrupted before it finished. Start it again.")
+            if _fail_unfinished(job, error):
+                failed += 1
+    return requeued, failed
+
+
+def _fail_unfinished(job: Job, error: str) -> bool:
+    with transaction.atomic():
+        current = Job.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None or current.is_finished or current.status != job.status:
+            return False
+        _finish(current, status=Job.Status.FAILED, error=error)
+    return True
 
 
 def schedule_fire(*, name: str, planned_for: Any) -> Any:

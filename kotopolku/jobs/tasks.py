@@ -18,6 +18,13 @@ def expire_job_results() -> int:
 
 
 @task()
+def recover_jobs() -> str:
+    """Queue again the jobs whose task was lost; fail those that will not finish."""
+    requeued, failed = services.jobs_recover()
+    return f"requeued {requeued}, failed {failed}"
+
+
+@task()
 def run_command(name: str, *args: str) -> str:
     """Run a management command by name (retention, monitoring, document publication).
 

@@ -1,5 +1,7 @@
 """Jobs and schedules through the real services, with tasks run where they are queued."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -159,3 +161,41 @@ def test_schedules_fire_once_and_show_to_administrators(
         "publish_programme",
     }
     assert client_for("coordinator").get(reverse("jobs:schedules")).status_code == 403
+
+
+def test_a_job_whose_task_was_lost_is_queued_again_and_one_that_will_not_finish_fails(
+    user_for, kinds, settings
+):
+    """A worker killed while holding a task loses it; the recovery schedule runs it again."""
+    settings.JOB_REQUEUE_MAX = 2
+    owner = user_for("coordinator")
+    lost = _start(owner, "t_count", n=1)  # not committed in the test: its task never ran
+    assert lost.status == Job.Status.QUEUED
+    now = timezone.now()
+    # Still within the wait: left alone.
+    assert services.jobs_recover(now=now) == (0, 0)
+    later = now + timedelta(minutes=settings.JOB_REQUEUE_MINUTES + 1)
+    assert services.jobs_recover(now=later) == (1, 0)
+    lost.refresh_from_db()
+    assert lost.status == Job.Status.SUCCEEDED  # queued again, and this time it ran
+    assert lost.requeues == 1
+    assert lost.task_id
+
+    # A job no worker ever takes is tried JOB_REQUEUE_MAX times, then fails with a message.
+    never = _start(owner, "t_count", n=2)
+    Job.objects.filter(pk=never.pk).update(requeues=settings.JOB_REQUEUE_MAX)
+    assert services.jobs_recover(now=later) == (0, 1)
+    never.refresh_from_db()
+    assert never.status == Job.Status.FAILED
+    assert "Käynnistä" in never.error  # the requester's language
+
+    # A job running past its limit was interrupted; one running for a short while is left.
+    running = _start(owner, "t_count", n=3)
+    Job.objects.filter(pk=running.pk).update(status=Job.Status.RUNNING, started_at=now)
+    assert services.job_execute(job_id=str(running.pk)) == "running"  # a second task: skipped
+    assert services.jobs_recover(now=now + timedelta(minutes=5)) == (0, 0)
+    too_long = now + timedelta(minutes=settings.JOB_RUNNING_MAX_MINUTES + 1)
+    assert services.jobs_recover(now=too_long) == (0, 1)
+    running.refresh_from_db()
+    assert running.status == Job.Status.FAILED
+    assert running.finished_at is not None
