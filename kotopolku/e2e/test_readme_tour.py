@@ -69,6 +69,10 @@ def test_tour_on_a_phone(browser, live_url):
     context = browser.new_context(base_url=live_url, viewport={"width": 375, "height": 740})
     page = context.new_page()
     try:
+        # Before logging in there is nothing to fold: the languages are in sight, no menu button.
+        page.goto("/login/")
+        expect(page.get_by_role("button", name="Svenska")).to_be_visible()
+        expect(page.get_by_role("button", name="Valikko")).to_have_count(0)
         login(page, "caseworker-jarvenpaa")
         toggle = page.get_by_role("button", name="Valikko")
         toggle.click()
