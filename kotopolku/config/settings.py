@@ -362,6 +362,10 @@ MEDIA_URL = "/media-not-served/"
 JOB_RESULT_HOURS = env.int("JOB_RESULT_HOURS", default=24)
 # Uploads from this size on are read by a background job; smaller ones answer at once.
 JOB_UPLOAD_THRESHOLD_BYTES = env.int("JOB_UPLOAD_THRESHOLD_BYTES", default=256 * 1024)
+# A what-if preview of a draft rule table (issue 21) over more clients than this is made by a
+# background job (its page shows the progress per municipality and offers the file); smaller
+# ones, such as the demo region, are computed in the request.
+WHATIF_BACKGROUND_CLIENTS = env.int("WHATIF_BACKGROUND_CLIENTS", default=2000)
 # The nightly publication writes the approved programme document here.
 PUBLISH_DIR = env.path("PUBLISH_DIR", default=BASE_DIR / "var" / "published")
 # The personal deadline digest lists what is overdue and what falls due within this many days.
