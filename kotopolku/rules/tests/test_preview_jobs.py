@@ -257,7 +257,7 @@ def test_a_draft_that_cannot_be_computed_is_refused_in_the_language_of_the_reque
     )
     assert job_execute(job_id=str(job.pk)) == Job.Status.FAILED
     job.refresh_from_db()
-    assert job.error.startswith("Utkastet kan inte förhandsvisas:")
+    assert job.error.startswith("Utkastet kan inte förhandsgranskas:")
 
 
 def test_the_job_button_is_post_only_and_checks_the_format(
