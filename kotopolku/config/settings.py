@@ -368,6 +368,10 @@ JOB_REQUEUE_MAX = env.int("JOB_REQUEUE_MAX", default=3)
 JOB_RUNNING_MAX_MINUTES = env.int("JOB_RUNNING_MAX_MINUTES", default=120)
 # Uploads from this size on are read by a background job; smaller ones answer at once.
 JOB_UPLOAD_THRESHOLD_BYTES = env.int("JOB_UPLOAD_THRESHOLD_BYTES", default=256 * 1024)
+# A what-if preview of a draft rule table (issue 21) over more clients than this is made by a
+# background job (its page shows the progress per municipality and offers the file); smaller
+# ones, such as the demo region, are computed in the request.
+WHATIF_BACKGROUND_CLIENTS = env.int("WHATIF_BACKGROUND_CLIENTS", default=2000)
 # The nightly publication writes the approved programme document here.
 PUBLISH_DIR = env.path("PUBLISH_DIR", default=BASE_DIR / "var" / "published")
 # The personal deadline digest lists what is overdue and what falls due within this many days.

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -55,7 +56,7 @@ def _draft(pk: int) -> DraftRuleSet:
     try:
         return draft_detail(pk=pk)
     except DraftRuleSet.DoesNotExist as exc:
-        raise NotFound("No such draft.") from exc
+        raise NotFound(_("No such draft.")) from exc
 
 
 class DraftListApi(APIView):
@@ -154,18 +155,18 @@ class DraftPreviewApi(APIView):
         try:
             year = int(params.get("year", ""))
         except ValueError as exc:
-            raise ValidationError({"year": ["Give the year as YYYY."]}) from exc
+            raise ValidationError({"year": [_("Give the year as YYYY.")]}) from exc
         if not 2000 <= year <= 2100:
-            raise ValidationError({"year": ["The year is out of range."]})
+            raise ValidationError({"year": [_("The year is out of range.")]})
         try:
             on = date.fromisoformat(params["on"]) if params.get("on") else timezone.localdate()
         except ValueError as exc:
-            raise ValidationError({"on": ["Give the day as YYYY-MM-DD."]}) from exc
+            raise ValidationError({"on": [_("Give the day as YYYY-MM-DD.")]}) from exc
         allowed = list(compensation_municipalities(request.user))
         code = params.get("municipality", "").strip()
         chosen = [m for m in allowed if not code or m.municipality_code == code]
         if not chosen:
-            raise NotFound("Unknown municipality, or not one of yours.")
+            raise NotFound(_("Unknown municipality, or not one of yours."))
         label = code or "region"
         try:
             result = draft_preview(
@@ -176,7 +177,9 @@ class DraftPreviewApi(APIView):
                 label=label,
             )
         except (RuleMissing, DraftError) as exc:
-            raise ValidationError({"draft": [str(exc)]}) from exc
+            raise ValidationError(
+                {"draft": [_("The draft cannot be previewed: %(reason)s") % {"reason": str(exc)}]}
+            ) from exc
         audit_record(
             actor=request.user,
             action=AuditEvent.Action.VIEW,

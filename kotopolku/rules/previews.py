@@ -9,10 +9,13 @@ construction. `rules.whatif` stays pure (it compares results it is given).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import Q
 
 from kotopolku.casework.selectors import clients_of_municipality, deadlines
 from kotopolku.compensation.computation import candidates
@@ -41,17 +44,21 @@ def whatif_compute(
     live: RuleBook,
     draft: RuleBook,
     label: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> WhatIfResult:
     """The forecast and the deadlines of the municipalities' clients, now and under `draft`.
     With several municipalities (the whole region) the results are summed and listed together;
-    a client listed under two municipalities is compared once."""
+    a client listed under two municipalities is compared once.
+
+    `progress(done, total, code)` is called after each municipality (the background job's
+    bar)."""
     current_months = [ZERO] * 12
     draft_months = [ZERO] * 12
     totals = [ZERO, ZERO]
     persons: list[whatif.PersonDelta] = []
     pairs: dict[str, tuple[str, Any, Any]] = {}
     counted = 0
-    for code in municipality_codes:
+    for done, code in enumerate(municipality_codes, start=1):
         # The same people under both books: read the registry once.
         # Only those who can count or be unresolved under either table (C1 first, in SQL).
         people = people_for(
@@ -79,6 +86,8 @@ def whatif_compute(
                     deadlines(c, on=on, book=live),
                     deadlines(c, on=on, book=draft),
                 )
+        if progress is not None:
+            progress(done, len(municipality_codes), code)
     persons.sort(key=lambda p: p.external_id)
     preview = whatif.Preview(
         municipality=label if label is not None else ",".join(municipality_codes),
@@ -96,8 +105,29 @@ def whatif_compute(
     )
 
 
+def preview_client_count(*, municipality_codes: list[str], on: date) -> int:
+    """How many clients `whatif_compute` compares for these municipalities on `on` (each once):
+    the same selection as its deadline comparison, counted in one SQL query. The page decides by
+    it whether the preview is computed in the request or by a background job."""
+    from kotopolku.clients.models import Client
+
+    if not municipality_codes:
+        return 0
+    chosen = Q()
+    for code in municipality_codes:
+        listed = clients_of_municipality(municipality_code=code, on=on).order_by().values("pk")
+        chosen |= Q(pk__in=listed)
+    return Client.objects.filter(chosen).count()
+
+
 def draft_preview(
-    *, draft: Any, municipality_codes: list[str], year: int, on: date, label: str
+    *,
+    draft: Any,
+    municipality_codes: list[str],
+    year: int,
+    on: date,
+    label: str,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> WhatIfResult:
     """`whatif_compute` for a stored draft (`DraftRuleSet`) against the live table."""
     from kotopolku.rules.services import draft_book_rows
@@ -112,4 +142,5 @@ def draft_preview(
         live=live,
         draft=book,
         label=label,
+        progress=progress,
     )

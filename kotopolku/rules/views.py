@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
 
 from kotopolku.access import organisations as perms
 from kotopolku.access.compensation import compensation_municipalities
@@ -14,17 +17,21 @@ from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.compensation.charts import grouped_bar_chart
+from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.rules import services, whatif
 from kotopolku.rules.book import DraftError, RuleMissing
 from kotopolku.rules.forms import DraftCreateForm, DraftRowForm, PreviewForm
+from kotopolku.rules.jobs import RULES_WHATIF_PREVIEW, preview_filename
 from kotopolku.rules.models import DraftRuleSet
-from kotopolku.rules.previews import draft_preview
+from kotopolku.rules.previews import draft_preview, preview_client_count
 from kotopolku.rules.selectors import draft_detail, draft_list, regimes, rule_list, rule_regimes
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# The formats a background preview can be made in, the first the default.
+JOB_FORMATS = (("xlsx", "Excel (XLSX)"), ("csv", "CSV"), ("json", "JSON"))
 
 
 @requires(perms.RULES_VIEW)
@@ -141,7 +148,7 @@ def _preview_input(request):
         return form, None
     label = code or "region"
     return form, (
-        [m.municipality_code for m in chosen],
+        [m.municipality_code for m in chosen if m.municipality_code],
         label,
         form.cleaned_data["year"],
         form.cleaned_data["on"],
@@ -164,16 +171,57 @@ def _audited_preview(request, draft, args, action):
     return result
 
 
+def _background_clients(args) -> int | None:
+    """The number of clients when the preview is too large to compute in the request
+    (`WHATIF_BACKGROUND_CLIENTS`), else None."""
+    codes, _label, _year, on = args
+    count = preview_client_count(municipality_codes=codes, on=on)
+    return count if count > settings.WHATIF_BACKGROUND_CLIENTS else None
+
+
+def _preview_job(request, draft, args, fmt):
+    """Start the background preview (rules/jobs.py) and answer with its page."""
+    _codes, label, year, on = args
+    job = job_start(
+        actor=request.user,
+        kind_name=RULES_WHATIF_PREVIEW,
+        params={
+            "draft": draft.pk,
+            "municipality": "" if label == "region" else label,
+            "year": year,
+            "on": on.isoformat(),
+            "format": fmt,
+        },
+        title=_("What-if preview: %(title)s, %(municipality)s, %(year)s (%(format)s)")
+        % {
+            "title": draft.title,
+            "municipality": label if label != "region" else _("the whole region"),
+            "year": year,
+            "format": fmt.upper(),
+        },
+        audit_as=AuditAs(object_type="RulesWhatIf", object_id=f"{draft.pk}:{label}:{year}"),
+    )
+    response = redirect(reverse("jobs:detail", args=[job.pk]))
+    response.status_code = 303  # See Other: the job page, fetched with GET
+    return response
+
+
 @requires(perms.RULES_DRAFT)
 def draft_preview_view(request, pk: int):
     draft = _draft(pk)
     form, args = _preview_input(request)
     context = {"draft": draft, "form": form}
-    if args is not None:
+    background = _background_clients(args) if args is not None else None
+    if background is not None:
+        # Too many clients to compute in the request: offer a background job instead.
+        context.update(
+            {"background": background, "query": request.GET.urlencode(), "formats": JOB_FORMATS}
+        )
+    elif args is not None:
         try:
             result = _audited_preview(request, draft, args, AuditEvent.Action.VIEW)
         except (RuleMissing, DraftError) as exc:
-            context["error"] = str(exc)
+            context["error"] = _("The draft cannot be previewed: %(reason)s") % {"reason": exc}
         else:
             current = pgettext("what-if", "Now")
             proposed = pgettext("what-if", "Under the draft")
@@ -210,12 +258,28 @@ def draft_preview_export(request, pk: int, fmt: str):
     form, args = _preview_input(request)
     if args is None:
         raise Http404
+    if _background_clients(args) is not None:
+        return _preview_job(request, draft, args, fmt)
     try:
         result = _audited_preview(request, draft, args, AuditEvent.Action.EXPORT)
     except (RuleMissing, DraftError) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _("The draft cannot be previewed: %(reason)s") % {"reason": exc})
         return redirect("rules:draft_preview", pk=draft.pk)
     response = HttpResponse(whatif.render(result.preview, fmt), content_type=CONTENT_TYPES[fmt])
-    name = f"whatif-{draft.pk}-{args[1]}-{args[2]}.{fmt}"
+    name = preview_filename(draft.pk, args[1], args[2], fmt)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@requires(perms.RULES_DRAFT)
+@require_POST
+def draft_preview_job(request, pk: int):
+    """The button of a large preview: make the file in the background, in the format asked."""
+    fmt = request.POST.get("format", "xlsx")
+    if fmt not in dict(JOB_FORMATS):
+        raise Http404
+    draft = _draft(pk)
+    _form, args = _preview_input(request)
+    if args is None:
+        raise Http404
+    return _preview_job(request, draft, args, fmt)

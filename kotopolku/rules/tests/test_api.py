@@ -82,3 +82,26 @@ def test_draft_lists_filter_and_refuse_bad_filter_values(user_for, demo):
     assert coordinator.get("/api/v1/rules/drafts/", {"status": "nonsense"}).status_code == 400
     bad_date = coordinator.get(f"/api/v1/rules/drafts/{pk}/rows/", {"effective_since": "x"})
     assert bad_date.status_code == 400
+
+
+def test_preview_errors_are_in_the_language_of_the_user(user_for, demo):
+    """The language switcher's choice (a cookie) decides, as on the pages."""
+    from django.conf import settings
+
+    draft = DraftRuleSet.objects.get(title=DEMO_DRAFT_TITLE)
+    client = _api(user_for("coordinator"))
+    url = f"/api/v1/rules/drafts/{draft.pk}/preview/"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    bad_year = client.get(url, {"year": "abc"})
+    assert bad_year.status_code == 400
+    assert bad_year.json()["detail"] == {"year": ["Ange året som ÅÅÅÅ."]}
+    bad_day = client.get(url, {"year": "2027", "on": "1.6.2027"})
+    assert bad_day.json()["detail"] == {"on": ["Ange dagen som ÅÅÅÅ-MM-DD."]}
+    unknown = client.get(url, {"year": "2027", "municipality": "999"})
+    assert unknown.status_code == 404
+    assert "Okänd kommun" in str(unknown.json())
+    assert "Utkastet finns inte." in str(client.get("/api/v1/rules/drafts/999999/").json())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    assert client.get(url, {"year": "1999"}).json()["detail"] == {
+        "year": ["Vuosi on sallitun välin ulkopuolella."]
+    }

@@ -31,6 +31,10 @@ URL_ACCESS = {
     "rules:draft_preview": _with_query(
         staff_page(DRAFTERS, kwargs=_draft), "?municipality=186&year=2027&on=2027-06-01"
     ),
+    # POST only (tests/test_preview_jobs.py): a GET by a drafter is 405.
+    "rules:draft_preview_job": _with_query(
+        staff_page(DRAFTERS, kwargs=_draft, ok=405), "?municipality=186&year=2027&on=2027-06-01"
+    ),
     "rules:draft_preview_export": _with_query(
         staff_page(DRAFTERS, kwargs=lambda: {**_draft(), "fmt": "xlsx"}),
         "?municipality=186&year=2027&on=2027-06-01",
