@@ -198,3 +198,28 @@ def test_decisions_are_recorded_with_a_note_and_who(demo_list, user_for):
         reconciliation_decide(
             actor=coordinator, payment_list=demo_list, subject=item.subject, decision="ignored"
         )
+
+
+def test_home_municipality_since_is_the_start_of_the_period_rules_periods_choose(
+    demo_list, user_for
+):
+    """Where stored periods in the same municipality overlap, the one that started last is the
+    home municipality on the month's last day (`rules.periods`), and its start is the date."""
+    from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+
+    taras = Client.objects.get(external_id="KOR-DEMO-004")  # Järvenpää from 2024-09-01, open
+    # A raw row on purpose: `home_period_add` would refuse the overlap under test.
+    HomeMunicipalityPeriod.objects.create(
+        client=taras,
+        municipality_code="186",
+        municipality=municipality("186"),
+        start=date(2025, 1, 1),
+    )
+    coordinator = user_for("coordinator")
+    result = reconciliation_for(actor=coordinator, payment_list=demo_list)
+    book = load_workbook(BytesIO(expected_not_paid_xlsx(actor=coordinator, reconciliation=result)))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = rows[3]
+    people = {r[13]: dict(zip(header, r, strict=True)) for r in rows[4:] if r and r[13]}
+    assert people["KOR-DEMO-004"]["Home municipality since"].date() == date(2025, 1, 1)
+    assert people["KOR-DEMO-006"]["Home municipality since"].date() == date(2025, 1, 20)
