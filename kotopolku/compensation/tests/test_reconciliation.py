@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from kotopolku.audit.models import AuditEvent
@@ -223,3 +224,45 @@ def test_home_municipality_since_is_the_start_of_the_period_rules_periods_choose
     people = {r[13]: dict(zip(header, r, strict=True)) for r in rows[4:] if r and r[13]}
     assert people["KOR-DEMO-004"]["Home municipality since"].date() == date(2025, 1, 1)
     assert people["KOR-DEMO-006"]["Home municipality since"].date() == date(2025, 1, 20)
+
+
+def test_compensation_audit_rows_read_in_the_readers_language(demo_list, user_for, client_for):
+    """Reconciliation, upload and decision rows store a summary (`compensation.audit_labels`);
+    the audit page words them, not the stored `equal=3, …` or `186:2025-03:8 rows`."""
+    coordinator = user_for("coordinator")
+    result = reconciliation_for(actor=coordinator, payment_list=demo_list)
+    person = result.of_kind("expected_not_paid")[0].person
+    reconciliation_decide(
+        actor=coordinator,
+        payment_list=demo_list,
+        subject=f"client:{person.client_id}",
+        decision="disputed",
+        note="Tarkistetaan",
+    )
+    seen = AuditEvent.objects.get(object_type="PaymentListReconciliation")
+    assert seen.details["summary"] == "compensation_reconciliation"
+    assert seen.reason.startswith("difference=2, ")  # the English text stays in `reason`
+    AuditEvent.objects.create(
+        action="create", object_type="PaymentList", reason="186:2025-03:8 rows"
+    )
+    http = client_for("admin")
+    http.cookies["django_language"] = "sv"
+    html = http.get(reverse("audit:list")).content.decode()
+    assert "Beloppsavvikelser: 2, " in html
+    assert "betalningslista 3/2025 för kommun 186: 8 rader" in html
+    assert "en person i betalningslistan: bestridd" in html
+    for code in ("difference=2", "186:2025-03:8 rows", ":disputed"):
+        assert code not in html, code
+
+
+def test_claim_exports_and_old_decision_rows_are_worded(demo):
+    from django.utils import translation
+
+    from kotopolku.audit.labels import audit_summary, reason_label
+
+    with translation.override("sv"):
+        assert (
+            reason_label(audit_summary("compensation_claim_export", format="xlsx"), "xlsx")
+            == "ansökan om ersättning för faktiska kostnader (XLSX)"
+        )
+        assert reason_label(None, "12:row:9:resolved") == "rad 9 i betalningslistan: utrett"
