@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -71,7 +72,7 @@ def _on(request) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValidationError({"on": ["Use YYYY-MM-DD."]}) from exc
+        raise ValidationError({"on": [_("Use YYYY-MM-DD.")]}) from exc
 
 
 class DeadlinesOutput(serializers.Serializer):
@@ -97,7 +98,7 @@ class DeadlinesApi(generics.GenericAPIView):
         deadlines = selectors.client_deadlines(client, on=on)
         if deadlines is None:
             return Response(
-                problem(409, "rule_missing", "No rule in force for these dates."), status=409
+                problem(409, "rule_missing", _("No rule in force for these dates.")), status=409
             )
         audit_record(
             actor=request.user,
@@ -309,7 +310,7 @@ class ClientPlansApi(generics.ListCreateAPIView):
             body = problem(
                 400,
                 "rule_breach",
-                "The plan breaks a rule; correct it or give override_reason.",
+                _("The plan breaks a rule; correct it or give override_reason."),
                 [{"code": p.code, "message": p.message} for p in exc.problems],
             )
             return Response(body, status=400)

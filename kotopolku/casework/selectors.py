@@ -48,6 +48,7 @@ from kotopolku.casework.models import (
     SavedWorklistFilter,
 )
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+from kotopolku.rules.periods import living_in
 from kotopolku.rules.selectors import RuleMissing
 
 CASE_PREFETCH = (
@@ -112,15 +113,19 @@ def client_deadlines(
 
 def clients_of_municipality(*, municipality_code: str, on: date) -> QuerySet[Client]:
     """The clients whose responsible organisation is the municipality, or whose home
-    municipality on `on` is it, with their case prefetched (rules_whatif, docs/data-formats.md)."""
-    living = HomeMunicipalityPeriod.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=on),
-        municipality_code=municipality_code,
-        start__lte=on,
-    ).values("client_id")
+    municipality on `on` is it, with their case prefetched (rules_whatif, docs/data-formats.md).
+    The home municipality on the day is chosen by `rules.periods` (of overlapping periods, the
+    one that started last)."""
+    living = living_in(
+        HomeMunicipalityPeriod.objects.all(),
+        client_ref="pk",
+        day=on,
+        municipality_id=municipality_code,
+        field="municipality_code",
+    )
     return (
         Client.objects.filter(archived=False)
-        .filter(Q(responsible_organisation__municipality_code=municipality_code) | Q(pk__in=living))
+        .filter(Q(responsible_organisation__municipality_code=municipality_code) | living)
         .prefetch_related(*CASE_PREFETCH)
         .order_by("external_id")
     )

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -150,7 +151,7 @@ class ClientListApi(generics.ListCreateAPIView):
         search = self.request.query_params.get("search", "")[:100]
         if search and identity.looks_like_hetu(search):
             raise ValidationError(
-                {"search": ["Look identity codes up with POST /api/v1/clients/search/."]}
+                {"search": [_("Look identity codes up with POST /api/v1/clients/search/.")]}
             )
         # The filter set narrows this, the clients the user may see.
         return selectors.client_list(user=self.request.user)
@@ -259,11 +260,13 @@ class ClientDetailApi(generics.GenericAPIView):
                 problem(
                     400,
                     "responsibility_by_transfer",
-                    "The responsible organisation changes only by a transfer.",
+                    _("The responsible organisation changes only by a transfer."),
                     {
                         "responsible_organisation": [
-                            "Use POST /api/v1/clients/{id}/transfer/ with the client's consent "
-                            "or a legal basis."
+                            _(
+                                "Use POST /api/v1/clients/{id}/transfer/ with the client's "
+                                "consent or a legal basis."
+                            )
                         ]
                     },
                 ),
@@ -271,7 +274,7 @@ class ClientDetailApi(generics.GenericAPIView):
             )
         if "home_municipality" in values or "home_start" in values:
             raise ValidationError(
-                {"home_municipality": ["Record a move with a new home-municipality period."]}
+                {"home_municipality": [_("Record a move with a new home-municipality period.")]}
             )
         if "hetu" in values and values["hetu"] is None:
             values["hetu"] = ""

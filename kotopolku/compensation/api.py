@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -39,14 +40,20 @@ def _municipality(request, perm=perms.COMPENSATION_VIEW):
     if not code:
         first = compensation_municipalities(request.user).first()
         if first is None:
-            raise NotFound("You are not a coordinator of any municipality.")
+            raise NotFound(_("You are not a coordinator of any municipality."))
         return first
     municipality = selectors.municipality_by_code(code)
     if municipality is None:
-        raise NotFound("Unknown municipality.")
+        raise NotFound(_("Unknown municipality."))
     if not can(request.user, perm, municipality):
         raise PermissionDenied()
     return municipality
+
+
+def _too_large(limit: int) -> str:
+    return _("The file is too large. The largest allowed size is %(mb)s MB.") % {
+        "mb": f"{limit / (1024 * 1024):.0f}"
+    }
 
 
 def _checked_upload(upload, allowed) -> bytes:
@@ -77,9 +84,9 @@ class ForecastApi(APIView):
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError as exc:
-            raise ValidationError({"year": ["Give the year as YYYY."]}) from exc
+            raise ValidationError({"year": [_("Give the year as YYYY.")]}) from exc
         if not 2000 <= year <= 2100:
-            raise ValidationError({"year": ["The year is out of range."]})
+            raise ValidationError({"year": [_("The year is out of range.")]})
         try:
             forecast = selectors.compensation_forecast(
                 actor=request.user,
@@ -88,7 +95,9 @@ class ForecastApi(APIView):
                 path=request.path,
             )
         except RuleMissing as exc:
-            raise ValidationError({"year": ["There is no rule data for this year yet."]}) from exc
+            raise ValidationError(
+                {"year": [_("There is no rule data for that year yet.")]}
+            ) from exc
         return Response(forecast.as_data())
 
 
@@ -147,10 +156,12 @@ class PaymentListApi(generics.ListAPIView):
         municipality = _municipality(request, perms.COMPENSATION_MANAGE)
         upload = data.validated_data["file"]
         if upload.size > PAYMENT_LIST_MAX_BYTES:
-            raise ValidationError({"file": ["The file is too large."]})
+            raise ValidationError({"file": [_too_large(PAYMENT_LIST_MAX_BYTES)]})
         year, month = (int(p) for p in data.validated_data["month"].split("-"))
         if not 1 <= month <= 12:
-            raise ValidationError({"month": ["Write the month as YYYY-MM."]})
+            raise ValidationError(
+                {"month": [_("Write the month as YYYY-MM, for example 2025-03.")]}
+            )
         from datetime import date
 
         try:
@@ -372,7 +383,7 @@ class ClaimLineApi(APIView):
                 external_id=data.validated_data["external_id"], archived=False
             ).first()
             if client is None:
-                raise ValidationError({"external_id": ["No client has this external id."]})
+                raise ValidationError({"external_id": [_("No client has this external id.")]})
         try:
             line = services.claim_line_add(
                 actor=request.user,
@@ -404,11 +415,9 @@ class ClaimAttachmentApi(APIView):
         claim = _claim(request, pk, perms.COMPENSATION_MANAGE)
         upload = request.data.get("file")
         if upload is None or not hasattr(upload, "read"):
-            raise ValidationError({"file": ["Attach a file."]})
+            raise ValidationError({"file": [_("Attach a file.")]})
         if upload.size > ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                {"file": ["The file is too large. The largest allowed size is 10 MB."]}
-            )
+            raise ValidationError({"file": [_too_large(ATTACHMENT_MAX_BYTES)]})
         try:
             attachment = services.claim_attachment_add(
                 actor=request.user,
@@ -449,7 +458,9 @@ class ClaimStatusApi(APIView):
                 claim = services.claim_submit(actor=request.user, claim=claim)
             else:
                 if "decided_amount" not in data.validated_data:
-                    raise ValidationError({"decided_amount": ["Give the decided amount."]})
+                    raise ValidationError(
+                        {"decided_amount": [_("Give the decided amount in euros and cents.")]}
+                    )
                 claim = services.claim_decide(
                     actor=request.user,
                     claim=claim,

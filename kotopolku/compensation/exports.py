@@ -19,6 +19,7 @@ from kotopolku.common.exports import sheet_append
 from kotopolku.common.formatting import short_date
 from kotopolku.compensation.models import ActualCostClaim
 from kotopolku.compensation.reconciliation import EXPECTED_NOT_PAID, Reconciliation
+from kotopolku.rules.periods import period_on
 
 MONEY = "#,##0.00"
 DAY = "DD.MM.YYYY"
@@ -90,10 +91,12 @@ def e_form_headings() -> dict[str, str]:
 
 
 def _home_since(person, month) -> Any:
-    for period in person.home_periods:
-        if period.municipality == month.municipality and period.covers(month.last_day):
-            return period.start
-    return None
+    """The start of the period that makes `month.municipality` the home municipality on the
+    month's last day: the one `rules.periods` chooses (of overlapping periods, the later)."""
+    period = period_on(person.home_periods, month.last_day)
+    if period is None or period.municipality != month.municipality:
+        return None
+    return period.start
 
 
 def expected_not_paid_xlsx(*, actor: Any, reconciliation: Reconciliation) -> bytes:

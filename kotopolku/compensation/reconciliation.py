@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.common.dates import last_day_of_month
+from kotopolku.compensation.audit_labels import RECONCILIATION
 from kotopolku.compensation.computation import (
     ZERO,
     Eligibility,
@@ -180,6 +182,7 @@ def reconciliation_for(*, actor: Any, payment_list: PaymentList, path: str = "")
         object_type="PaymentListReconciliation",
         object_id=payment_list.pk,
         reason=", ".join(f"{k}={v}" for k, v in result.counts.items()),
+        details=audit_summary(RECONCILIATION, **result.counts),
         path=path,
     )
     # The reconciliation names persons: one row per person shown, for their log report.

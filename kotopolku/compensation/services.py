@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.clients import identity
 from kotopolku.clients.models import Client
 from kotopolku.compensation import uploads
+from kotopolku.compensation.audit_labels import DECISION, PAYMENT_LIST
 from kotopolku.compensation.computation import CENT
 from kotopolku.compensation.models import (
     ActualCostClaim,
@@ -227,6 +229,12 @@ def payment_list_upload(
         object_type="PaymentList",
         object_id=payment_list.pk,
         reason=f"{municipality.municipality_code}:{month:%Y-%m}:{len(rows)} rows",
+        details=audit_summary(
+            PAYMENT_LIST,
+            code=municipality.municipality_code,
+            month=f"{month:%Y-%m}",
+            rows=len(rows),
+        ),
     )
     return payment_list
 
@@ -276,6 +284,7 @@ def reconciliation_decide(
         object_id=row.pk,
         client_id=int(number) if kind == "client" else None,
         reason=f"{payment_list.pk}:{subject}:{decision}",
+        details=audit_summary(DECISION, subject=kind, number=int(number), decision=decision),
     )
     return row
 

@@ -15,12 +15,14 @@ from kotopolku.access import compensation as perms
 from kotopolku.access.compensation import compensation_municipalities
 from kotopolku.access.policy import can
 from kotopolku.access.views import enforce, requires
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.clients.models import Client
 from kotopolku.common.forms import errors_to_form
 from kotopolku.compensation import exports, selectors, services
 from kotopolku.compensation import forecast as formats
+from kotopolku.compensation.audit_labels import CLAIM_EXPORT
 from kotopolku.compensation.charts import stacked_bar_chart
 from kotopolku.compensation.computation import AGE_BAND_7_PLUS, AGE_BAND_UNDER_7
 from kotopolku.compensation.forms import (
@@ -645,6 +647,7 @@ def claim_export(request, pk: int, fmt: str):
         object_type="ActualCostClaim",
         object_id=claim.pk,
         reason=fmt,
+        details=audit_summary(CLAIM_EXPORT, format=fmt),
         path=request.path,
     )
     if fmt == "xlsx":

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.apps import apps
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from kotopolku.audit import labels as audit_labels
 from kotopolku.audit.models import AuditEvent
 from kotopolku.clients.models import Client
 from kotopolku.common.exports import csv_bytes
@@ -88,8 +90,10 @@ def export_document(data: dict[str, Any]) -> Document:
                         _readable(r["at"], None),
                         _value(r["actor_label"]),
                         _readable(r["action"], audit_actions),
-                        f"{r['object_type']} {r['object_id']}".strip() or "–",
-                        _wrappable(_value(r["reason"])),
+                        f"{_object_label(r['object_type'])} {r['object_id']}".strip() or "–",
+                        _wrappable(
+                            audit_labels.reason_label(r.get("details"), r["reason"] or "") or "–"
+                        ),
                         _value(r["success"]),
                     ]
                     for r in rows
@@ -126,13 +130,18 @@ def export_pdf(data: dict[str, Any], *, language: str) -> bytes:
     return render_pdf(document)
 
 
+def _object_label(code: str) -> str:
+    """The object type in the reader's words (`audit.labels`, as the audit log shows it)."""
+    return capfirst(audit_labels.object_label(code)) if code else ""
+
+
 def _event_cells(event: AuditEvent) -> list[str]:
     return [
         formats.date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT"),
         event.actor_label or "–",
         event.get_action_display(),
-        f"{event.object_type} {event.object_id}".strip() or "–",
-        _wrappable(event.reason or "–"),
+        f"{_object_label(event.object_type)} {event.object_id}".strip() or "–",
+        _wrappable(event.reason_label or "–"),
         _("yes") if event.success else _("no"),
     ]
 

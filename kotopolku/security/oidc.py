@@ -22,8 +22,10 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from kotopolku.access.oidc import role_claim_configured
 from kotopolku.access.reauth import mark_authenticated
+from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
+from kotopolku.security.audit_labels import SSO_REFUSED, reason_text
 from kotopolku.security.services import memberships_sync_from_claims, user_create_from_sso
 
 REAUTH_FLAG = "_kotopolku_oidc_reauth"
@@ -31,11 +33,12 @@ SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginRefused(Exception):
-    """A provider log-in that Kotopolku refuses, with a reason for the audit log."""
+    """A provider log-in that Kotopolku refuses, with its cause (a code of
+    `security.audit_labels.CAUSES`) for the audit log."""
 
-    def __init__(self, reason: str, label: str = ""):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, cause: str, label: str = ""):
+        super().__init__(cause)
+        self.cause = cause
         self.label = label
 
 
@@ -53,23 +56,23 @@ class KotopolkuOIDCBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]):
         claims = self.get_userinfo(access_token, id_token, payload)
         if claims.get("sub") != payload.get("sub"):
-            raise LoginRefused("userinfo subject differs from the id_token")
+            raise LoginRefused("subject_differs")
         email = str(claims.get("email") or "").strip()
         if not email:
-            raise LoginRefused("no e-mail claim")
+            raise LoginRefused("no_email")
         if claims.get("email_verified") is False:
-            raise LoginRefused("e-mail not verified by the provider", email)
+            raise LoginRefused("email_not_verified", email)
         users = list(get_user_model().objects.filter(email__iexact=email)[:2])
         if len(users) > 1:
-            raise LoginRefused("several users have this e-mail", email)
+            raise LoginRefused("several_users", email)
         if users:
             user = users[0]
         elif settings.OIDC_CREATE_USERS:
             user = user_create_from_sso(claims=claims)
         else:
-            raise LoginRefused("no user with this e-mail", email)
+            raise LoginRefused("no_user", email)
         if not user.is_active:
-            raise LoginRefused("inactive user", email)
+            raise LoginRefused("inactive_user", email)
         if role_claim_configured():
             memberships_sync_from_claims(user=user, claims=claims)
         return user
@@ -96,11 +99,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         reauth = bool(request.session.pop(REAUTH_FLAG, False)) and request.user.is_authenticated
         if request.GET.get("error"):
-            return self._fail(request, f"provider error: {request.GET['error'][:60]}")
+            return self._fail(request, "provider_error", detail=request.GET["error"][:60])
         state, code = request.GET.get("state"), request.GET.get("code")
         states = request.session.get("oidc_states") or {}
         if not state or not code or state not in states:
-            return self._fail(request, "unknown or reused state")
+            return self._fail(request, "unknown_state")
         entry = states.pop(state)
         request.session["oidc_states"] = states
         request.session.save()
@@ -110,18 +113,18 @@ class CallbackView(OIDCAuthenticationCallbackView):
                 request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
             )
         except LoginRefused as refused:
-            return self._fail(request, refused.reason, refused.label)
+            return self._fail(request, refused.cause, refused.label)
         except SuspiciousOperation as exc:
-            return self._fail(request, f"token rejected: {exc}")
+            return self._fail(request, "token_rejected", detail=str(exc))
         except jwt.PyJWTError as exc:
-            return self._fail(request, f"token rejected: {type(exc).__name__}")
+            return self._fail(request, "token_rejected", detail=type(exc).__name__)
         except (requests.RequestException, ValueError, KeyError) as exc:
-            return self._fail(request, f"provider unreachable or invalid: {type(exc).__name__}")
+            return self._fail(request, "provider_unreachable", detail=type(exc).__name__)
         if user is None:
-            return self._fail(request, "no user")
+            return self._fail(request, "no_user_returned")
         if reauth:
             if user.pk != request.user.pk:
-                return self._fail(request, "re-authentication as another user", user.get_username())
+                return self._fail(request, "another_user", user.get_username())
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.LOGIN,
@@ -134,12 +137,18 @@ class CallbackView(OIDCAuthenticationCallbackView):
         next_url = request.session.pop("oidc_login_next", None)
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
-    def _fail(self, request: HttpRequest, reason: str, label: str = "") -> HttpResponse:
+    def _fail(
+        self, request: HttpRequest, cause: str, label: str = "", *, detail: str = ""
+    ) -> HttpResponse:
+        detail = detail[:200]
         audit_record(
             actor=None,
             actor_label=label,
             action=AuditEvent.Action.LOGIN_FAILED,
-            reason=f"single sign-on: {reason}",
+            reason=reason_text(cause, detail)[:300],
+            details=audit_summary(
+                SSO_REFUSED, cause=cause, **({"detail": detail} if detail else {})
+            ),
             success=False,
             path=request.path,
         )

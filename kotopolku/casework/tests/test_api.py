@@ -80,3 +80,16 @@ def test_worklist_api_query_count_is_constant(client_for):
     data = response.json()
     rows = data["results"] if isinstance(data, dict) else data
     assert {row["external_id"] for row in rows} >= {"WL-1", "WL-9"}
+
+
+def test_a_bad_worklist_day_is_refused_in_the_users_language(client_for):
+    """The API answers in the language the user chose, as the pages do (Finnish by default)."""
+    from django.conf import settings
+
+    http = client_for("caseworker")
+    refused = http.get("/api/v1/casework/worklist/", {"on": "3.12.2026"})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == {"on": ["Käytä muotoa VVVV-KK-PP."]}
+    http.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    refused = http.get("/api/v1/casework/worklist/", {"on": "3.12.2026"})
+    assert refused.json()["detail"] == {"on": ["Använd formatet ÅÅÅÅ-MM-DD."]}

@@ -96,3 +96,39 @@ def test_plan_form_dates_offer_p2_only_for_what_would_be_the_first_plan(user_for
     no_start = selectors.plan_form_dates(client, start=None, on=today)
     assert no_start.first_plan_end is None
     assert no_start.referral_due is None
+
+
+def test_clients_of_municipality_take_the_home_municipality_rules_periods_choose(demo):
+    """Where stored periods overlap, the later-started one is the home municipality on the day
+    (DOMAIN.md, law over time; `rules.periods`): the earlier one no longer counts as well."""
+    from datetime import date
+
+    from kotopolku.casework.tests.factories import make_client, org
+    from kotopolku.clients.models import HomeMunicipalityPeriod
+
+    client = make_client("OVERLAP-1", municipality="858")  # responsible: Tuusula
+    HomeMunicipalityPeriod.all_rows.filter(client=client).delete()
+    # Raw rows on purpose: `home_period_add` would refuse the overlap under test.
+    HomeMunicipalityPeriod.objects.bulk_create(
+        [
+            HomeMunicipalityPeriod(client=client, municipality_code="091", start=date(2024, 1, 1)),
+            HomeMunicipalityPeriod(
+                client=client,
+                municipality_code="186",
+                municipality=org("186"),
+                start=date(2024, 6, 1),
+                end=date(2024, 12, 31),
+            ),
+        ]
+    )
+
+    def among(code: str, on: date) -> bool:
+        found = selectors.clients_of_municipality(municipality_code=code, on=on)
+        return found.filter(pk=client.pk).exists()
+
+    assert [among("091", d) for d in (date(2023, 12, 31), date(2024, 3, 1))] == [False, True]
+    assert among("091", date(2024, 7, 1)) is False  # the later Järvenpää period wins
+    assert among("186", date(2024, 7, 1)) is True
+    assert among("091", date(2025, 1, 1)) is True  # Järvenpää ended: Helsinki again (open end)
+    assert among("186", date(2025, 1, 1)) is False
+    assert among("858", date(2023, 1, 1)) is True  # the responsible organisation, on any day

@@ -152,3 +152,20 @@ def test_provider_has_no_registry_access(http_for, jarvenpaa_client):
     http = http_for("provider")
     assert http.get(reverse("api:client-list")).status_code == 403
     assert http.get(reverse("api:client-detail", args=[jarvenpaa_client.pk])).status_code == 403
+
+
+def test_the_identity_code_hint_answers_in_the_users_language(http_for, demo):
+    """The API answers in the language the user chose, as the pages do (Finnish by default)."""
+    from django.conf import settings
+
+    http = http_for("caseworker-jarvenpaa")
+    refused = http.get(reverse("api:client-list"), {"search": "010594Y9032"})
+    assert refused.json()["detail"] == {
+        "search": ["Hae henkilötunnuksella osoitteella POST /api/v1/clients/search/."]
+    }
+    http.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    refused = http.get(reverse("api:client-list"), {"search": "010594Y9032"})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == {
+        "search": ["Sök på personbeteckning med POST /api/v1/clients/search/."]
+    }

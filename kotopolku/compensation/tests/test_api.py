@@ -60,3 +60,22 @@ def test_payment_list_list_is_paginated_and_checks_the_municipality(demo, coordi
     other = coordinator.get("/api/v1/compensation/payment-lists/", {"municipality": "858"})
     assert other.status_code == 403
     assert other.json()["code"] == "permission_denied"
+
+
+def test_forecast_errors_answer_in_the_users_language(demo, coordinator):
+    """The API answers in the language the user chose, as the pages do (Finnish by default)."""
+    from django.conf import settings
+
+    url = "/api/v1/compensation/forecast/"
+    refused = coordinator.get(url, {"municipality": "186", "year": "vuosi"})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == {"year": ["Give the year as YYYY."]}
+    del coordinator.cookies[settings.LANGUAGE_COOKIE_NAME]  # the default: Finnish
+    refused = coordinator.get(url, {"municipality": "186", "year": "vuosi"})
+    assert refused.json()["detail"] == {"year": ["Anna vuosi muodossa VVVV."]}
+    coordinator.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    refused = coordinator.get(url, {"municipality": "186", "year": "1800"})
+    assert refused.json()["detail"] == {"year": ["Året ligger utanför det tillåtna intervallet."]}
+    unknown = coordinator.get(url, {"municipality": "999", "year": "2025"})
+    assert unknown.status_code == 404
+    assert unknown.json()["title"] == "Okänd kommun."

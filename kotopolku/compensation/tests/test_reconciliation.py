@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from kotopolku.audit.models import AuditEvent
@@ -198,3 +199,70 @@ def test_decisions_are_recorded_with_a_note_and_who(demo_list, user_for):
         reconciliation_decide(
             actor=coordinator, payment_list=demo_list, subject=item.subject, decision="ignored"
         )
+
+
+def test_home_municipality_since_is_the_start_of_the_period_rules_periods_choose(
+    demo_list, user_for
+):
+    """Where stored periods in the same municipality overlap, the one that started last is the
+    home municipality on the month's last day (`rules.periods`), and its start is the date."""
+    from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+
+    taras = Client.objects.get(external_id="KOR-DEMO-004")  # Järvenpää from 2024-09-01, open
+    # A raw row on purpose: `home_period_add` would refuse the overlap under test.
+    HomeMunicipalityPeriod.objects.create(
+        client=taras,
+        municipality_code="186",
+        municipality=municipality("186"),
+        start=date(2025, 1, 1),
+    )
+    coordinator = user_for("coordinator")
+    result = reconciliation_for(actor=coordinator, payment_list=demo_list)
+    book = load_workbook(BytesIO(expected_not_paid_xlsx(actor=coordinator, reconciliation=result)))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = rows[3]
+    people = {r[13]: dict(zip(header, r, strict=True)) for r in rows[4:] if r and r[13]}
+    assert people["KOR-DEMO-004"]["Home municipality since"].date() == date(2025, 1, 1)
+    assert people["KOR-DEMO-006"]["Home municipality since"].date() == date(2025, 1, 20)
+
+
+def test_compensation_audit_rows_read_in_the_readers_language(demo_list, user_for, client_for):
+    """Reconciliation, upload and decision rows store a summary (`compensation.audit_labels`);
+    the audit page words them, not the stored `equal=3, …` or `186:2025-03:8 rows`."""
+    coordinator = user_for("coordinator")
+    result = reconciliation_for(actor=coordinator, payment_list=demo_list)
+    person = result.of_kind("expected_not_paid")[0].person
+    reconciliation_decide(
+        actor=coordinator,
+        payment_list=demo_list,
+        subject=f"client:{person.client_id}",
+        decision="disputed",
+        note="Tarkistetaan",
+    )
+    seen = AuditEvent.objects.get(object_type="PaymentListReconciliation")
+    assert seen.details["summary"] == "compensation_reconciliation"
+    assert seen.reason.startswith("difference=2, ")  # the English text stays in `reason`
+    AuditEvent.objects.create(
+        action="create", object_type="PaymentList", reason="186:2025-03:8 rows"
+    )
+    http = client_for("admin")
+    http.cookies["django_language"] = "sv"
+    html = http.get(reverse("audit:list")).content.decode()
+    assert "Beloppsavvikelser: 2, " in html
+    assert "betalningslista 3/2025 för kommun 186: 8 rader" in html
+    assert "en person i betalningslistan: bestridd" in html
+    for code in ("difference=2", "186:2025-03:8 rows", ":disputed"):
+        assert code not in html, code
+
+
+def test_claim_exports_and_old_decision_rows_are_worded(demo):
+    from django.utils import translation
+
+    from kotopolku.audit.labels import audit_summary, reason_label
+
+    with translation.override("sv"):
+        assert (
+            reason_label(audit_summary("compensation_claim_export", format="xlsx"), "xlsx")
+            == "ansökan om ersättning för faktiska kostnader (XLSX)"
+        )
+        assert reason_label(None, "12:row:9:resolved") == "rad 9 i betalningslistan: utrett"

@@ -102,7 +102,64 @@ def test_log_report_shows_who_read_the_data_and_is_itself_audited(client_for, us
     ).exists()
     # The next report shows the previous one.
     body = http.get(reverse("privacy:log_report", args=[amina.pk])).content.decode()
-    assert "LogReport" in body
+    assert '<span title="LogReport">Lokiraportti</span>' in body
+
+
+def test_log_report_words_object_types_and_reasons_in_the_readers_language(client_for, amina):
+    """The report shows what the audit log shows (`audit.labels`), not the stored codes: a
+    summary in `details`, an old row's English text, and an object type by its label."""
+    from django.conf import settings
+
+    from kotopolku.audit.labels import audit_summary
+    from kotopolku.privacy import documents
+    from kotopolku.privacy.selectors import export_data
+
+    reader = staff_user("log-reader")
+    audit_record(
+        actor=reader,
+        action="export",
+        object_type="PaymentList",
+        object_id=7,
+        client_id=amina.pk,
+        reason="missing from the payment list (e-form)",
+        details=audit_summary("missing_from_payment_list"),
+    )
+    audit_record(
+        actor=reader,
+        action="view",
+        object_type="PrivacyOverview",
+        client_id=amina.pk,
+        reason="page 2: 3 clients",
+    )
+    http = client_for("coordinator")
+    body = http.get(reverse("privacy:log_report", args=[amina.pk])).content.decode()
+    assert "puuttuu maksulistalta (e-lomake)" in body
+    assert "sivu 2: 3 asiakasta" in body
+    http.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    body = http.get(reverse("privacy:log_report", args=[amina.pk])).content.decode()
+    assert "saknas i betalningslistan (e-blankett)" in body
+    assert "sida 2: 3 klienter" in body
+    assert '<span title="PrivacyOverview">Översikt över dataskydd</span>' in body
+    assert "page 2: 3 clients" not in body
+    assert "missing from the payment list" not in body
+    assert ">PrivacyOverview" not in body
+
+    # The PDF's rows, and the audit section of the data subject export, word them alike.
+    rows = AuditEvent.objects.filter(client_id=amina.pk, actor=reader).order_by("pk")
+    with translation.override("sv"):
+        cells = [documents._event_cells(e) for e in rows]
+        export = documents.export_document(export_data(client=amina))
+    assert [c[3:5] for c in cells] == [
+        ["Betalningslista 7", "saknas i betalningslistan (e-blankett)"],
+        ["Översikt över dataskydd", "sida 2: 3 klienter"],
+    ]
+    audit_rows = next(
+        block.rows
+        for section in export.sections
+        for block in section.blocks
+        if getattr(block, "rows", None) and "sida 2: 3 klienter" in str(block.rows)
+    )
+    assert ["Översikt över dataskydd", "sida 2: 3 klienter"] in [r[3:5] for r in audit_rows]
 
 
 def test_log_report_filters_by_date(client_for, amina):

@@ -238,3 +238,25 @@ def test_sso_reauthentication_refreshes_the_recent_login(sso, staff):
     client.get(back.path, parse_qs(back.query))
     assert client.session["_kotopolku_auth_at"] > 0
     assert AuditEvent.objects.filter(reason="re-authentication (single sign-on)").exists()
+
+
+def test_a_refused_sso_log_in_reads_in_the_audit_log_in_the_readers_language(
+    sso, staff, client_for
+):
+    """The refusal is stored as a cause code (`security.audit_labels`) with the English text
+    kept in `reason`; the audit page words it, and an old row's text reads the same."""
+    staff.is_active = False
+    staff.save()
+    sso_login(Client(), sso, email=staff.email)
+    row = failures().get()
+    assert row.details == {"summary": "sso_refused", "cause": "inactive_user"}
+    assert row.reason == "single sign-on: inactive user"
+    AuditEvent.objects.create(
+        action="login_failed", success=False, reason="single sign-on: token rejected: Nonce"
+    )
+    http = client_for("admin")
+    http.cookies["django_language"] = "sv"
+    html = http.get(reverse("audit:list"), {"action": "login_failed"}).content.decode()
+    assert "single sign-on nekades: användarkontot är inte aktivt" in html
+    assert "single sign-on nekades: identitetstoken avvisades (Nonce)" in html
+    assert "single sign-on: inactive user" not in html
