@@ -7,7 +7,7 @@ warm-up run each:
 
 - forecast: `compensation.selectors.forecast_compute("186", 2025)`: the two registry queries,
   the rule reads and the C1–C5 computation of every person read;
-- preview: issue 21's what-if preview (the registry read once, the forecast under the live
+- preview: the what-if preview (the registry read once, the forecast under the live
   table and under a draft);
 - floor: the same two registry reads as plain SQL rows, with no computation: what any forecast
   must at least read.

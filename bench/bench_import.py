@@ -1,4 +1,4 @@
-"""Benchmark: import_cases and export_cases on a generated case file (issue 15, item 6).
+"""Benchmark: import_cases and export_cases on a generated case file.
 
 Generates N records (default 10,000) across 1999–2026 and across municipalities (the region's
 and others, merged codes included), most with an identity code, languages, an assessment and one

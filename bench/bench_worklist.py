@@ -6,7 +6,7 @@ responsible for 300 open clients, Tuusula's for 15,000. Times GET /casework/ for
 requests interleaved (small, large, small, large …) so that a busy moment of the shared machine
 hits both alike, through Django's test client (the whole server side: middleware, access, the
 SQL order and page, the deadline function for the 25 rows shown, the template), and counts the
-queries. Targets (issue 17): median ≤ 20 ms at 300 clients, ≤ 1.5 × that at 15,000, and the
+queries. Targets: median ≤ 20 ms at 300 clients, ≤ 1.5 × that at 15,000, and the
 same query count for both.
 
 The two worklists and the floor, `GET /healthz` through the same client and middleware (what

@@ -32,7 +32,7 @@ ORGANISATION_MANAGE_MEMBERS = Permission(
 RULES_VIEW = Permission("rules.view", frozenset({Role.ADMIN, Role.COORDINATOR}))
 AUDIT_VIEW = Permission("audit.view", frozenset({Role.ADMIN}))
 ADMIN_SITE = Permission("admin.site", frozenset({Role.ADMIN}))
-# Drafts of the rule table (issue 21): administrators and coordinators draft and preview;
+# Drafts of the rule table (docs/data-formats.md, rules_whatif): administrators and coordinators draft and preview;
 # only administrators publish a draft into the live table.
 RULES_DRAFT = Permission("rules.draft", frozenset({Role.ADMIN, Role.COORDINATOR}))
 RULES_PUBLISH = Permission("rules.publish", frozenset({Role.ADMIN}))

@@ -57,7 +57,7 @@ PRIVACY_OPEN_RESTRICTED = Permission("privacy.open_restricted", PERSONAL_DATA_ST
 
 
 # The restriction part of the scope. It reads privacy's tables (models only), so that access
-# never imports privacy's selectors and privacy's selectors may import access (issue 14 item 10).
+# never imports privacy's selectors and privacy's selectors may import access (docs/security.md).
 
 
 def active_restriction_q() -> Q:

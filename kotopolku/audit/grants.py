@@ -1,4 +1,4 @@
-"""Who may do what to the audit table on PostgreSQL (issue 14, item 8).
+"""Who may do what to the audit table on PostgreSQL (docs/security.md).
 
 Triggers refuse UPDATE, DELETE and TRUNCATE, but a table's owner may disable its triggers
 (`ALTER TABLE … DISABLE TRIGGER USER`). So the table belongs to a role of its own,

@@ -1,4 +1,4 @@
-"""The audit log in the reader's language (issue 19, item 10).
+"""The audit log in the reader's language.
 
 Rows are append-only and store codes: the object type (a class name such as `PrivacyOverview`),
 the action, and for machine-made summaries a `details` dict (`{"summary": "page", "page": 2}`)

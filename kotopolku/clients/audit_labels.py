@@ -1,4 +1,4 @@
-"""How the client registry's audit rows read in the log (issue 19 item 10): the services store a
+"""How the client registry's audit rows read in the log: the services store a
 summary code and its parameters in `details`; these functions word them in the reader's language.
 Registered with `kotopolku.audit.labels` in `ClientsConfig.ready` (audit imports no domain app)."""
 

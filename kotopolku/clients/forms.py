@@ -173,7 +173,7 @@ class ClientForm(WithRows, forms.Form):
         self.client = client
         self.fields["responsible_organisation"].queryset = selectors.organisation_choices()
         if editing:
-            # A hand-over is not an edit: responsibility moves only by a transfer (issue 14).
+            # A hand-over is not an edit: responsibility moves only by a transfer (docs/security.md).
             field = self.fields["responsible_organisation"]
             field.disabled = True
             field.empty_label = _("Not set")

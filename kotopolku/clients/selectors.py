@@ -39,7 +39,7 @@ def client_list(*, user: Any, search: str = "") -> QuerySet[Client]:
     Not audited by itself: callers audit the listing (`client_list_audit`) or the search.
     """
     rows = visible_clients(user, Client.objects.all())
-    # privacy (issue 9): restricted clients are hidden from lists and searches.
+    # privacy: restricted clients are hidden from lists and searches.
     from kotopolku.access.privacy import without_restricted
 
     rows = without_restricted(rows)

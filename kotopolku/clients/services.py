@@ -489,7 +489,7 @@ def client_update(
     """Change a client's details. `hetu=None` keeps the stored code; `""` removes it.
 
     An edit never changes the responsible organisation: that is a hand-over, made only by
-    `client_transfer` with the client's consent or a legal basis (issue 14). Passing
+    `client_transfer` with the client's consent or a legal basis (docs/security.md). Passing
     `responsible_organisation` is accepted only when it names the current one (`None`: the
     derived one, which must then be the current one); `responsible_override_reason` may then
     be corrected. A change of jobseeker status or home municipality leaves responsibility where
@@ -497,7 +497,7 @@ def client_update(
     user, or None for nobody) must be a case worker of the responsible organisation.
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
-    # The rectification history (issue 9) needs the values before the change.
+    # The rectification history needs the values before the change.
     before = client_snapshot(client)
     derived_before = derived_responsible_for(client)
     values = _clean_plain(fields)

@@ -165,7 +165,7 @@ class UploadContentValidator:
 #
 # A spreadsheet is small on the wire and can be huge inside: an XLSX of 5 KB may declare one
 # cell at XFD1048576, and openpyxl then pads every row to 16,384 cells and yields a million
-# rows (issue 14). So every spreadsheet is read here, and the limits are checked before a
+# rows (docs/security.md). So every spreadsheet is read here, and the limits are checked before a
 # cell is read: the size of the unpacked parts, the declared dimension, then each row's and
 # each cell's position as the sheet streams past. Every row read counts, empty ones too.
 

@@ -1,4 +1,4 @@
-"""How the compensation app's audit rows read in the log (issue 19 item 10): the services store
+"""How the compensation app's audit rows read in the log: the services store
 a summary code and its parameters in `details`; these functions word them in the reader's
 language. Registered with `kotopolku.audit.labels` in `CompensationConfig.ready` (audit imports
 no domain app). `OLD_ROWS` reads the English texts stored before `details`."""

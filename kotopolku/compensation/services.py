@@ -293,7 +293,7 @@ def reconciliation_decide(
 def reconciliation_decide_many(
     *, actor: Any, payment_list: PaymentList, subjects: list[str], decision: str, note: str = ""
 ) -> list[ReconciliationDecision]:
-    """One decision for many differences of a list (issue 19): all recorded, or none."""
+    """One decision for many differences of a list: all recorded, or none."""
     if not subjects:
         raise ValidationError({"subjects": _("Choose at least one row.")})
     return [

@@ -298,7 +298,7 @@ def payment_list_missing_export(request, pk: int):
 @require_POST
 def payment_list_decide(request, pk: int):
     """One decision for the ticked rows, or for every row, of one section of the list; a
-    confirmation page names them first (issue 19: no longer one form per row)."""
+    confirmation page names them first (no longer one form per row)."""
     payment_list = _payment_list_or_404(request, pk)
     enforce(request, perms.COMPENSATION_MANAGE, payment_list)
     detail = redirect("compensation:payment_list_detail", pk=payment_list.pk)

@@ -1,4 +1,4 @@
-"""Who may read the OpenAPI schema and the API docs (issue 14, item 9).
+"""Who may read the OpenAPI schema and the API docs (docs/security.md).
 
 In production (DEBUG off) the schema maps every endpoint and filter of an application that
 holds personal data, so it is for signed-in users (a session or an API token) unless

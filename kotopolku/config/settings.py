@@ -332,7 +332,7 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kotopolku@localhost")
 
-# Referrals (issue 14): the receiver reads the client until the response is due plus this many
+# Referrals (docs/security.md): the receiver reads the client until the response is due plus this many
 # days (the length of the service referred to); after that the referral expires.
 REFERRAL_SERVICE_DAYS = env.int("REFERRAL_SERVICE_DAYS", default=180)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -368,7 +368,7 @@ JOB_REQUEUE_MAX = env.int("JOB_REQUEUE_MAX", default=3)
 JOB_RUNNING_MAX_MINUTES = env.int("JOB_RUNNING_MAX_MINUTES", default=120)
 # Uploads from this size on are read by a background job; smaller ones answer at once.
 JOB_UPLOAD_THRESHOLD_BYTES = env.int("JOB_UPLOAD_THRESHOLD_BYTES", default=256 * 1024)
-# A what-if preview of a draft rule table (issue 21) over more clients than this is made by a
+# A what-if preview of a draft rule table (docs/data-formats.md, rules_whatif) over more clients than this is made by a
 # background job (its page shows the progress per municipality and offers the file); smaller
 # ones, such as the demo region, are computed in the request.
 WHATIF_BACKGROUND_CLIENTS = env.int("WHATIF_BACKGROUND_CLIENTS", default=2000)
@@ -378,7 +378,7 @@ PUBLISH_DIR = env.path("PUBLISH_DIR", default=BASE_DIR / "var" / "published")
 DEADLINE_DIGEST_DAYS = env.int("DEADLINE_DIGEST_DAYS", default=14)
 if env.str("EMAIL_FILE_PATH", default=""):
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
-# National interfaces (issue 20). PTV: the open API of the national service catalogue, version 11.
+# National interfaces (docs/adr/0008-interoperability.md). PTV: the open API of the national service catalogue, version 11.
 PTV_API_URL = env.str("PTV_API_URL", default="https://api.palvelutietovaranto.suomi.fi/api/v11/")
 # The nightly PTV read (schedule `ptv_sync`): these organisation ids (comma-separated UUIDs) and
 # every one an earlier run matched to a local organisation.

@@ -513,7 +513,7 @@ def enrolment_cancel(request, pk: int):
 
 
 def _audit_shown(request, enrolment: Enrolment, object_type: str, object_id) -> None:
-    """A page that names the participant is a read of the client's data (issue 14)."""
+    """A page that names the participant is a read of the client's data (docs/security.md)."""
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.VIEW,

@@ -4,7 +4,7 @@ WeasyPrint's default fetcher follows every `url(...)`, `<img src>` and `<link hr
 to any host the server can reach, `file:` to any file it can read. Documents are built from
 user text (a working group's name, a plan's goals), so a fetcher that can reach the network or
 the disk turns a text field into a server-side request or a local file embedded in a PDF that
-others download (issue 14). This fetcher resolves only `STATIC_ORIGIN/static/<path>` through
+others download (docs/security.md). This fetcher resolves only `STATIC_ORIGIN/static/<path>` through
 Django's staticfiles finders and `data:` URLs (already in the document); everything else is
 refused before any connection or file is opened.
 

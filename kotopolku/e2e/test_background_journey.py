@@ -1,4 +1,4 @@
-"""Issue 18: a document made in the background shows a moving progress bar and arrives as a
+"""A document made in the background shows a moving progress bar and arrives as a
 download; the finished job appears in the inbox behind the header bell. axe-clean, fi and sv."""
 
 import re

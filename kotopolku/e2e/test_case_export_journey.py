@@ -1,4 +1,4 @@
-"""The case file from the client list (issue 20): a case worker ticks clients on the list,
+"""The case file from the client list (docs/adr/0008-interoperability.md): a case worker ticks clients on the list,
 exports them, watches the job and downloads the .jsonl; at phone width in Finnish and at desktop
 width in Swedish, axe clean, no page wider than the screen."""
 

@@ -122,7 +122,7 @@ def test_caseworker_registers_assesses_plans_and_refers(page, browser, live_url)
     assert_accessible(page)
     select_by_text(page, "to_organisation", "työllisyysalue")
     page.fill("textarea[name=reason]", "Työnhaun tuki")
-    # The client's consent is recorded on the referral form itself (issue 19 item 4).
+    # The client's consent is recorded on the referral form itself.
     page.check("input[name=basis][value=new_consent]")
     page.fill("input[name=consent_valid_until]", (today + timedelta(days=180)).isoformat())
     page.fill("input[name=consent_reference]", "Suostumus lomakkeella 1/2026")

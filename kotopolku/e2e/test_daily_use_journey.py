@@ -1,4 +1,4 @@
-"""Issue 19 (daily use) in the browser, at 375 px and 1280 px, in Finnish and Swedish, axe
+"""Daily use in the browser, at 375 px and 1280 px, in Finnish and Swedish, axe
 clean: a case worker starts from the home page and clicks through the menu to the worklist, a
 client (P6/P4 shown as met or open, day-first dates), the plan (extend it; enrol in a course
 from it), registers a jobseeker (lands on the list, told who is responsible), reads the

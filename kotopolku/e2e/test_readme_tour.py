@@ -65,7 +65,7 @@ def test_tour_role_home_and_main_pages(page, role, username, pages):
 
 def test_tour_on_a_phone(browser, live_url):
     """The case worker's day at 375 px: the menu opens from its button, the client page fits
-    the screen (issue 19, item 13)."""
+    the screen."""
     context = browser.new_context(base_url=live_url, viewport={"width": 375, "height": 740})
     page = context.new_page()
     try:

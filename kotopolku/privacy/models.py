@@ -1,7 +1,7 @@
 """Data-subject rights: erasure requests, restriction, anonymisation.
 
 The rectification history (`ClientChange`) belongs to the client registry, which writes it;
-privacy only reads it (issue 14 item 10: no import cycle between clients and privacy).
+privacy only reads it (no import cycle between clients and privacy).
 
 Writes go through `privacy/services.py`. What is held about a client, and how each model is
 exported and anonymised, is declared once in `privacy/registry.py`.

@@ -305,7 +305,9 @@ def _monitoring(ctx: Context) -> Section:
     for goal in ctx.content["goals"]:
         for indicator in goal["indicators"]:
             entries = indicator["entries"]
-            context = indicator.get("context", [])  # versions frozen before issue 20 have none
+            context = indicator.get(
+                "context", []
+            )  # versions frozen before national statistics have none
             if not entries and not context:
                 continue
             found = True

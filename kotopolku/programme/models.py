@@ -330,7 +330,7 @@ class MonitoringEntry(TrackedModel):
 
 
 class ContextSeries(TimeStampedModel):
-    """A national or regional statistic shown beside an indicator's own figures (issue 20):
+    """A national or regional statistic shown beside an indicator's own figures (docs/adr/0008-interoperability.md):
     one indicator of Sotkanet or one cell series of a Statistics Finland table, for one area
     and gender. Kept with its source and the day it was retrieved; a re-import replaces it."""
 

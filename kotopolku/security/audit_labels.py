@@ -1,4 +1,4 @@
-"""How refused single sign-on log-ins read in the audit log (issue 19 item 10): the callback
+"""How refused single sign-on log-ins read in the audit log: the callback
 stores the cause as a code in `details`; these functions word it in the reader's language.
 Registered with `kotopolku.audit.labels` in `SecurityConfig.ready` (audit imports no domain app).
 

@@ -1,4 +1,4 @@
-"""Log-in lock-out that nobody can turn on someone else (issue 14, item 7).
+"""Log-in lock-out that nobody can turn on someone else (docs/security.md).
 
 - A lock is per username *and* client address: failures from one address never lock the same
   username elsewhere, and no user agent is involved (everyone with a common browser behind one

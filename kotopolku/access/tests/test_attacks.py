@@ -1,4 +1,4 @@
-"""The penetration test's attacks (issue 14, "Why"), replayed through the HTTP stack: each is
+"""The penetration test's attacks (docs/security.md, penetration test findings), replayed through the HTTP stack: each is
 refused with 400/403/404 and changes nothing."""
 
 from datetime import timedelta
@@ -118,7 +118,7 @@ def test_free_text_is_not_a_consent_even_for_the_responsible_organisation(demo):
 
 
 def test_the_referral_form_records_the_consent_in_place(demo):
-    """Issue 19 item 4: the worker records the client's consent on the referral form."""
+    """The worker records the client's consent on the referral form."""
     client = make_client("ATTACK-0004")
     http = _http("caseworker-jarvenpaa")
     url = reverse("casework:referral_add", kwargs={"pk": client.pk})

@@ -1,4 +1,4 @@
-"""The object-scope matrix (issue 14 item 11): role × scope × every object with personal data.
+"""The object-scope matrix (docs/security.md): role × scope × every object with personal data.
 
 One Järvenpää client with a case (assessment, plan) is put in each scope situation through the
 real services: seen by its own organisation, by another organisation with no reason, through a

@@ -1,4 +1,4 @@
-"""Close the two holes in the audit table's append-only rule (issue 14).
+"""Close the two holes in the audit table's append-only rule (docs/security.md).
 
 SQLite: `INSERT OR REPLACE` with an existing id deletes the old row and inserts a new one, and
 no DELETE trigger fires for that; a BEFORE INSERT trigger refuses an id that exists.

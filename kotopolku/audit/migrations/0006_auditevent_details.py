@@ -1,4 +1,4 @@
-"""Structured summaries for the audit log (issue 19, item 10).
+"""Structured summaries for the audit log.
 
 A nullable column without a default: SQLite adds it with ALTER TABLE (the table and its
 append-only triggers stay), PostgreSQL likewise. On PostgreSQL the audit table belongs to the

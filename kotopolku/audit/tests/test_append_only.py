@@ -60,7 +60,7 @@ def test_identity_codes_never_reach_the_table(text):
     assert "9032" not in row.reason
 
 
-# Issue 14: the two holes a penetration test found -------------------------------------------
+# The two holes a penetration test found -------------------------------------------
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's INSERT OR REPLACE; the PostgreSQL tests follow"

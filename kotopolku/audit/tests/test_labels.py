@@ -1,4 +1,4 @@
-"""Issue 19, item 10: the audit log speaks the administrator's language, not class names,
+"""The audit log speaks the administrator's language, not class names,
 permission keys or English counts; rows written before `details` read the same."""
 
 import re

@@ -1,4 +1,4 @@
-"""Issue 19 (daily use): extending moves the plan's end, met deadlines show as met, the printed
+"""Extending moves the plan's end, met deadlines show as met, the printed
 plan names the contact person, and Swedish dates are written 15.10.2025."""
 
 from datetime import date

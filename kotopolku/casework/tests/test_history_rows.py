@@ -1,4 +1,4 @@
-"""Education and work history as rows (issue 19 item 11): the migration that turns the old text
+"""Education and work history as rows: the migration that turns the old text
 into rows, and rows that round-trip through the assessment form."""
 
 import importlib

@@ -1,5 +1,5 @@
 """import_cases on malformed and held-out-like files, and the export_cases round trip
-(docs/data-formats.md, issues 15 and 20)."""
+(docs/data-formats.md)."""
 
 import io
 import json

@@ -115,7 +115,7 @@ def test_referral_needs_consent_and_a_later_due_date(demo):
     with pytest.raises(ValidationError) as exc:
         services.referral_send(**kwargs, response_due=timezone.localdate() - timedelta(days=1))
     assert {"response_due", "consent"} <= set(exc.value.message_dict)
-    # Free text is not a consent, and neither is an unlisted "legal basis" (issue 14).
+    # Free text is not a consent, and neither is an unlisted "legal basis" (docs/security.md).
     due = timezone.localdate() + timedelta(days=14)
     with pytest.raises(ValidationError) as exc:
         services.referral_send(**kwargs, response_due=due, consent_reference="none")

@@ -215,7 +215,7 @@ def test_journey_steps_through_the_forms(demo):
         {
             "to_organisation": org("employment_area").pk,
             "reason": "Työnhaku",
-            # The consent is recorded on the referral form itself (issue 19 item 4).
+            # The consent is recorded on the referral form itself.
             "basis": "new_consent",
             "consent_valid_until": (timezone.localdate() + timedelta(days=180)).isoformat(),
             "consent_reference": "Suostumus haastattelussa",

@@ -1,4 +1,4 @@
-"""The worklist's sortable columns, filters and saved filters (issue 19 item 15), and the
+"""The worklist's sortable columns, filters and saved filters, and the
 overdue mark of referrals whose answer is late. Sorting and filtering happen in SQL: the
 queries do not change with the filters' results."""
 

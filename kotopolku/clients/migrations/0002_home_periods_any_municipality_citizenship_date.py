@@ -1,6 +1,6 @@
 """Home-municipality periods take any municipality code of Statistics Finland's classification
 (the organisation link stays for the region's own municipalities); archived periods are kept
-when an import replaces a history; `citizenship_date` and the 89 § permit basis (issue 15)."""
+when an import replaces a history; `citizenship_date` and the 89 § permit basis (docs/domain.md §5)."""
 
 import django.db.models.deletion
 from django.db import migrations, models

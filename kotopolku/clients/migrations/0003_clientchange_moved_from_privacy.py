@@ -1,4 +1,4 @@
-"""The rectification history (ClientChange) moves from privacy to clients (issue 14 item 10).
+"""The rectification history (ClientChange) moves from privacy to clients (docs/security.md).
 
 State only: the table `privacy_clientchange` stays as it is, with its rows.
 """

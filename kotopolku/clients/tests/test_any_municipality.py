@@ -1,5 +1,5 @@
 """Home periods in any Finnish municipality (docs/domain.md C2), citizenship_date and the 89 § basis
-through the forms and the API (issue 15, items 3 and 4)."""
+through the forms and the API."""
 
 import pytest
 from django.urls import reverse

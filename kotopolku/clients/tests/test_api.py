@@ -54,7 +54,7 @@ def test_list_has_constant_queries_and_only_visible_clients(http_for, staff, jar
         ClientFactory(actor=staff("caseworker-jarvenpaa"), external_id=f"JP-API-{n}")
     with CaptureQueriesContext(connection) as many:
         response = http.get(reverse("api:client-list"))
-    # Cursor paging (issue 20): no count; all eleven fit on the default page.
+    # Cursor paging (docs/adr/0008-interoperability.md): no count; all eleven fit on the default page.
     assert len(response.json()["results"]) == 11
     assert response.json()["next"] is None
     assert len(many) == len(few)
@@ -88,7 +88,7 @@ def test_search_by_identity_code_in_the_body(http_for, staff, demo):
     )
     assert response.status_code == 200
     assert response.json()["count"] == 1
-    # The search itself, and one row naming the client found (issue 14); neither holds the code.
+    # The search itself, and one row naming the client found (docs/security.md); neither holds the code.
     rows = AuditEvent.objects.filter(action="search")
     assert rows.count() == 2
     assert rows.filter(client_id__isnull=False).count() == 1
@@ -120,7 +120,7 @@ def test_create_and_update_through_the_api(http_for, demo):
     )
     assert response.status_code == 200
     client.refresh_from_db()
-    # An edit never hands the client over (issue 14): the move waits for a transfer.
+    # An edit never hands the client over (docs/security.md): the move waits for a transfer.
     assert client.responsible_organisation.kind == "municipality"
     assert client.jobseeker
 

@@ -1,4 +1,4 @@
-"""Issue 19 item 10: the audit log reads in the administrator's language after the events whose
+"""The audit log reads in the administrator's language after the events whose
 rows the code used to word in English (client edits, closing, moves, transfers, consents,
 searches, the case-file export job and the other jobs' downloads)."""
 

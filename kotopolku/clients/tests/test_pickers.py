@@ -1,4 +1,4 @@
-"""Citizenship, mother tongue and other languages through the client form (issue 19 item 11):
+"""Citizenship, mother tongue and other languages through the client form:
 names in fi, sv or en or codes in, codes stored; an unknown value is an error that keeps the rest
 of what was typed; language rows round-trip through the edit form."""
 

@@ -71,7 +71,7 @@ def test_identity_code_is_not_in_the_database_logs_audit_or_urls(
     for event in AuditEvent.objects.all():
         assert HETU not in f"{event.reason} {event.path} {event.object_id}"
     assert AuditEvent.objects.filter(action="reveal").count() == 1
-    # Two searches, each with its own row and one naming the client found (issue 14).
+    # Two searches, each with its own row and one naming the client found (docs/security.md).
     assert AuditEvent.objects.filter(action="search", client_id__isnull=True).count() == 2
     assert AuditEvent.objects.filter(action="search", client_id=client.pk).count() == 2
     for url in urls:

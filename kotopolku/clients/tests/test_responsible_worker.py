@@ -1,4 +1,4 @@
-"""A client's responsible worker (issue 19 item 15): a case worker of the responsible
+"""A client's responsible worker: a case worker of the responsible
 organisation, chosen on the registration and edit forms and through the API, shown on the client
 page, kept in the change history and cleared when responsibility moves."""
 

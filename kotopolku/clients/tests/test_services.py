@@ -174,7 +174,7 @@ def test_consent_period_must_be_in_order(staff, jarvenpaa_client, tuusula):
 
 
 def test_update_jobseeker_leaves_responsibility_for_a_transfer(staff, jarvenpaa):
-    """An edit never hands a client over (issue 14): the employment area becomes the pending
+    """An edit never hands a client over (docs/security.md): the employment area becomes the pending
     transfer target, and the transfer needs the client's consent or a legal basis."""
     actor = staff("caseworker-jarvenpaa")
     client = ClientFactory(actor=actor)

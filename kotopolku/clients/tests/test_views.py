@@ -72,7 +72,7 @@ def test_search_by_identity_code_is_a_post_and_is_audited_without_the_code(http_
     assert "010594" not in row.reason
     assert "9032" not in row.reason
     assert "identity code" in row.reason
-    # The client shown gets its own row (issue 14), without the code either.
+    # The client shown gets its own row (docs/security.md), without the code either.
     named = AuditEvent.objects.get(action="search", client_id=client.pk)
     assert "9032" not in named.reason
 

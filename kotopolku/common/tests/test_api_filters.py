@@ -1,4 +1,4 @@
-"""Issue 20: every API list documents its filters in /api/schema/, and the filters filter.
+"""Every API list documents its filters in /api/schema/, and the filters filter.
 
 The filter sets (django-filter) narrow the queryset the access scope chose; a filter never
 widens it."""

@@ -1,4 +1,4 @@
-"""Issue 20: /api/schema/ documents exactly the query parameters each API endpoint reads.
+"""/api/schema/ documents exactly the query parameters each API endpoint reads.
 
 `test_api_filters.py` lists what each list should offer. This test cannot drift from the code:
 for every API URL in the access matrix it asks the endpoint for real (as a role the matrix lets

@@ -1,4 +1,4 @@
-"""Issue 19, item 14: the accessibility statement (Act 306/2019) and the privacy notice (GDPR
+"""The accessibility statement (Act 306/2019) and the privacy notice (GDPR
 art. 13–14) in fi, sv and en, linked from every page's footer, editable by an administrator;
 and a favicon."""
 

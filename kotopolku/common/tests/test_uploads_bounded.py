@@ -1,4 +1,4 @@
-"""Uploads are bounded (issue 14, item 6): a 5 KB spreadsheet cannot exhaust a worker.
+"""Uploads are bounded (docs/security.md): a 5 KB spreadsheet cannot exhaust a worker.
 
 The crafted workbook declares one cell at XFD1048576 (the last cell Excel allows): openpyxl
 would pad every row to 16,384 cells and yield a million rows. Each upload path must answer a

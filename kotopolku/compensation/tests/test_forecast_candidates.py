@@ -1,5 +1,5 @@
 """The forecast reads only candidates in SQL (C1 first, docs/domain.md §5) and must give exactly
-what computing every person of the municipality one by one gives (issue 17 item 3)."""
+what computing every person of the municipality one by one gives (bench/README.md)."""
 
 from dataclasses import replace
 from datetime import date

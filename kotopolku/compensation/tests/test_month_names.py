@@ -1,4 +1,4 @@
-"""Issue 19, item 9: months are named in the reader's language (the forecast said "2026-01",
+"""Months are named in the reader's language (the forecast said "2026-01",
 payment lists "03/2025")."""
 
 import re

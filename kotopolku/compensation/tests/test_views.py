@@ -394,7 +394,7 @@ def test_the_confirmation_page_of_a_clients_line_is_audited(demo, coordinator, c
     ).exists()
 
 
-# Issue 19 item 7 and issue 20 item 5 ----------------------------------------------------------
+# One decision for many reconciliation rows, and payment lists in either encoding ----------
 
 
 def _expected_not_paid(payment_list):

@@ -1,4 +1,4 @@
-"""GET /api/v1/attendance/ (issue 20): attendance across sessions by cursor, with filters,
+"""GET /api/v1/attendance/ (docs/adr/0008-interoperability.md): attendance across sessions by cursor, with filters,
 only for courses the caller delivers, and each page's clients audited."""
 
 from decimal import Decimal

@@ -515,7 +515,7 @@ def test_placement_of_a_client_who_left_the_course_is_not_changed(training):
 
 
 def test_provider_pages_that_name_the_client_write_a_view_row_for_that_client(training, client_for):
-    """Issue 14: the placement and language-result add/edit pages show the client's name."""
+    """The placement and language-result add/edit pages show the client's name."""
 
     _, enrolment, placement, result = training
     http = client_for("provider")

@@ -1,4 +1,4 @@
-"""Issue 19, item 1: course enrolment is reached from the client's plan, by the role that may
+"""Course enrolment is reached from the client's plan, by the role that may
 enrol; the provider is not sent to a page that refuses them."""
 
 import re

@@ -1,4 +1,4 @@
-"""Documents fetch nothing (issue 14, item 5): no request to any host, no local file embedded.
+"""Documents fetch nothing (docs/security.md): no request to any host, no local file embedded.
 
 A local HTTP server counts the requests that reach it; the attacks name it and `/etc/passwd`.
 """

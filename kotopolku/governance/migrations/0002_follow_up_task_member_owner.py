@@ -1,4 +1,4 @@
-"""Follow-up tasks for group members (issue 19, item 6).
+"""Follow-up tasks for group members.
 
 `owner_member` is added empty and `owner` becomes optional, so every existing task (which has
 an owner and no member) satisfies the new one-assignee constraint as it is.

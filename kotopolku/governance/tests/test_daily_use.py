@@ -1,4 +1,4 @@
-"""Issue 19, item 6: "Approve the minutes" is offered only once the meeting has been held."""
+""" "Approve the minutes" is offered only once the meeting has been held."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Issue 19, item 6: a follow-up task goes to a user of the system or to a member of the
+"""A follow-up task goes to a user of the system or to a member of the
 meeting's group (who may have no account), and shows the assignee's name either way."""
 
 from datetime import date

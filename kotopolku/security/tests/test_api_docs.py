@@ -1,4 +1,4 @@
-"""With DEBUG off the API schema and docs need a log-in, or API_DOCS_PUBLIC (issue 14, item 9)."""
+"""With DEBUG off the API schema and docs need a log-in, or API_DOCS_PUBLIC (docs/security.md)."""
 
 import pytest
 from django.test import Client, override_settings

@@ -1,4 +1,4 @@
-"""Lock-out that cannot be turned on others (issue 14, item 7)."""
+"""Lock-out that cannot be turned on others (docs/security.md)."""
 
 import pytest
 from django.test import Client, override_settings

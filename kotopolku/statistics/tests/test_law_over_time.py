@@ -1,4 +1,4 @@
-"""Law over time in the statistics (issue 15; docs/domain.md §5): P5 is read on its reference
+"""Law over time in the statistics (docs/domain.md §5): P5 is read on its reference
 date, the plan's start, as `compute_deadlines` reads it; a home period outside the region
 (Helsinki first) counts the person where they lived; a plan that no rule row covers is counted
 as `no_rule` and never stops a table.

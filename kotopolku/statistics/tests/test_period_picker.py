@@ -1,4 +1,4 @@
-"""Issue 19, item 12: the statistics period is picked (a year or a quarter), not typed; CSV
+"""The statistics period is picked (a year or a quarter), not typed; CSV
 exports open in Finnish and Swedish Excel and name their period and filters."""
 
 import csv
