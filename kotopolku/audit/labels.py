@@ -57,6 +57,7 @@ OBJECT_TYPES = {
     "TOTPDevice": _("authenticator device"),
     "BulkRead": _("bulk reading of clients"),
     "Worklist": _("worklist"),
+    "DeadlineDigest": _("deadline digest"),
 }
 
 # The first part of a permission key (`client.view`) names the area it guards. The key itself
@@ -463,6 +464,8 @@ SUMMARIES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "bulk_read": _bulk_read,
     "failed_logins": _fixed(_("too many failed log-ins")),
     "worklist": _fixed(_("worklist")),
+    "digest_inbox": _fixed(_("daily deadline digest to the inbox")),
+    "digest_email": _fixed(_("daily deadline digest by e-mail")),
     "api_list": _fixed(_("list through the API")),
     "member_contacts": _fixed(_("member contact details")),
     "referral_accepted": lambda p: (

@@ -81,6 +81,10 @@ def on_client_read(user_id: int) -> None:
     bulk_read_alert_check(user_id=user_id)
 
 
+# Object types of client reads that the system pushes to a user (not the user's own reading).
+PUSHED_READS = ("DeadlineDigest",)
+
+
 def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
     """Alert when one user has read more distinct clients in the past hour than the rule allows.
 
@@ -98,6 +102,8 @@ def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
             success=True,
             at__gte=since,
         )
+        # What the system sent the user unasked (the morning's deadline digest) is not reading.
+        .exclude(object_type__in=PUSHED_READS)
         .order_by()
         .values("client_id")
         .distinct()

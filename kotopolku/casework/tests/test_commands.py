@@ -280,6 +280,16 @@ def test_daily_digest_mails_due_deadlines_without_names(demo, tmp_path, mailoutb
     assert len(mails) == 1
     assert "DIG-1" in mails[0].body
     assert "Testi" not in mails[0].body
+    # The mail named the client to its reader: on the client's log report, not a bulk read.
+    from kotopolku.audit.models import AuditEvent
+
+    named = AuditEvent.objects.filter(
+        object_type="DeadlineDigest", client_id=Client.objects.get(external_id="DIG-1").pk
+    )
+    told = {m.to[0] for m in mailoutbox if "DIG-1" in m.body}
+    assert sorted(row.actor.email for row in named) == sorted(told)
+    assert "caseworker-jarvenpaa" in {row.actor.username for row in named}
+    assert {row.reason_label for row in named} == {"päivittäinen määräaikakooste sähköpostilla"}
 
 
 def test_identity_code_in_a_wrong_field_is_not_echoed(demo, tmp_path):

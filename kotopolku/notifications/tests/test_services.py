@@ -3,6 +3,7 @@ unsubscribe link, digests and the security alert. Tasks run where they are queue
 
 import smtplib
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -178,6 +179,17 @@ def test_scheduled_deadline_digest_and_follow_up_reminders(
     digest = Notification.objects.get(recipient=sender, kind=Kind.DEADLINE_DIGEST)
     assert digest.params["overdue"] >= 1
     assert any(row["client"] == "DIG-1" for row in digest.params["rows"])
+    # Each client named is a read on its log report, once (the second call sent nothing), and
+    # what the system pushed does not count toward the reader's bulk-read alert.
+    from kotopolku.audit.models import AuditEvent
+    from kotopolku.clients.models import Client
+    from kotopolku.security.services import bulk_read_alert_check
+
+    named = AuditEvent.objects.filter(object_type="DeadlineDigest", actor=sender)
+    assert named.count() == len({row["client"] for row in digest.params["rows"]})
+    assert named.filter(client_id=Client.objects.get(external_id="DIG-1").pk).count() == 1
+    with mock.patch("kotopolku.security.services.rule_value", return_value=0):
+        assert bulk_read_alert_check(user_id=sender.pk) is None  # a limit of 0, yet no alert
     assert digest.link == reverse("casework:worklist")
     mails = [m for m in mail.outbox if "tidsfrister" in m.subject]  # Swedish, the sender's
     assert len(mails) == 1

@@ -14,6 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kotopolku.audit.labels import audit_summary
+from kotopolku.audit.models import AuditEvent
+from kotopolku.audit.services import audit_client_reads
 from kotopolku.casework.selectors import WorklistOptions, worklist
 from kotopolku.organisations.models import Membership
 
@@ -59,11 +62,13 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             for user in users:
                 lines = []
+                named: list[int] = []
                 # Only the clients with a deadline by the horizon (SQL), computed in detail.
                 options = WorklistOptions(due_by=horizon)
                 for row in worklist(user=user, on=day, options=options):
                     if row.deadlines is None:
                         continue
+                    named.append(row.client.pk)
                     for action in row.deadlines.actions:
                         if action.due <= horizon:
                             mark = _("OVERDUE") if action.overdue else ""
@@ -87,6 +92,14 @@ class Command(BaseCommand):
                     None,
                     [user.email],
                     connection=connection,
+                )
+                # The mail names the clients (by external id) to its reader: a read of each.
+                audit_client_reads(
+                    actor=user,
+                    action=AuditEvent.Action.VIEW,
+                    object_type="DeadlineDigest",
+                    client_ids=named,
+                    details=audit_summary("digest_email"),
                 )
                 sent += 1
         self.stdout.write(f"{sent} digest(s) sent.")
