@@ -2,9 +2,15 @@
 
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -17,11 +23,13 @@ from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.common.filters import filterset_parameters
+from kotopolku.jobs.models import Job
 from kotopolku.rules import services
 from kotopolku.rules.book import DraftError, RuleMissing
 from kotopolku.rules.filters import DraftFilter, DraftRowFilter, apply
+from kotopolku.rules.jobs import preview_job_start
 from kotopolku.rules.models import DraftRuleRow, DraftRuleSet
-from kotopolku.rules.previews import draft_preview
+from kotopolku.rules.previews import background_clients, draft_preview, preview_data
 from kotopolku.rules.selectors import draft_detail, draft_list
 
 
@@ -133,6 +141,31 @@ PREVIEW_RESPONSE = inline_serializer(
     },
 )
 
+PREVIEW_JOB_RESPONSE = inline_serializer(
+    "WhatIfPreviewJob",
+    {
+        "id": serializers.UUIDField(),
+        "status": serializers.ChoiceField(choices=Job.Status.values),
+        "clients": serializers.IntegerField(),
+        "status_url": serializers.CharField(),
+        "page_url": serializers.CharField(),
+        "download_url": serializers.CharField(allow_null=True),
+    },
+)
+
+
+def _job_answer(job: Job, clients: int) -> dict:
+    job.refresh_from_db()  # a task backend that runs at once may have finished it already
+    done = job.status == Job.Status.SUCCEEDED and bool(job.result_file)
+    return {
+        "id": str(job.pk),
+        "status": job.status,
+        "clients": clients,
+        "status_url": reverse("jobs:status", args=[job.pk]),
+        "page_url": reverse("jobs:detail", args=[job.pk]),
+        "download_url": reverse("jobs:download", args=[job.pk]) if done else None,
+    }
+
 
 class DraftPreviewApi(APIView):
     permission_classes = [allows(perms.RULES_DRAFT)]
@@ -145,9 +178,20 @@ class DraftPreviewApi(APIView):
             OpenApiParameter("year", int, required=True),
             OpenApiParameter("on", date, description="day of the deadlines; today if not given"),
         ],
-        responses={200: PREVIEW_RESPONSE},
+        responses={
+            200: PREVIEW_RESPONSE,
+            202: OpenApiResponse(
+                PREVIEW_JOB_RESPONSE,
+                description="The chosen municipalities hold more clients than "
+                "`WHATIF_BACKGROUND_CLIENTS`: nothing is computed in the request. A background "
+                "job (`rules_whatif_preview`) makes the same answer as a JSON file. "
+                "`status_url` answers JSON (send `Accept: application/json`) with `status` and, "
+                "once done, `download`; `download_url` is given here when it is already done.",
+            ),
+        },
         description="The `rules_whatif` output (docs/data-formats.md) for a stored draft, plus the "
-        "forecast per month under both tables. Changes nothing.",
+        "forecast per month under both tables. Changes nothing. A large preview answers 202 "
+        "with a background job instead.",
     )
     def get(self, request, pk: int):
         draft = _draft(pk)
@@ -168,10 +212,17 @@ class DraftPreviewApi(APIView):
         if not chosen:
             raise NotFound(_("Unknown municipality, or not one of yours."))
         label = code or "region"
+        codes = [m.municipality_code for m in chosen if m.municipality_code]
+        clients = background_clients(municipality_codes=codes, on=on)
+        if clients is not None:
+            job = preview_job_start(
+                actor=request.user, draft=draft, label=label, year=year, on=on, fmt="json"
+            )
+            return Response(_job_answer(job, clients), status=status.HTTP_202_ACCEPTED)
         try:
             result = draft_preview(
                 draft=draft,
-                municipality_codes=[m.municipality_code for m in chosen if m.municipality_code],
+                municipality_codes=codes,
                 year=year,
                 on=on,
                 label=label,
@@ -190,8 +241,4 @@ class DraftPreviewApi(APIView):
             ),
             path=request.path,
         )
-        data = result.preview.as_data()
-        data["months"] = [
-            {"month": m, "current": f"{c:.2f}", "draft": f"{d:.2f}"} for m, c, d in result.months
-        ]
-        return Response(data)
+        return Response(preview_data(result))
