@@ -1,10 +1,13 @@
 """The draft rule sets API (issue 21): administrators and coordinators (access/organisations)."""
 
+import json
+import uuid
 from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -23,11 +26,14 @@ from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.common.filters import filterset_parameters
+from kotopolku.jobs import selectors as job_selectors
+from kotopolku.jobs import services as job_services
 from kotopolku.jobs.models import Job
+from kotopolku.jobs.registry import JobRefused
 from kotopolku.rules import services
 from kotopolku.rules.book import DraftError, RuleMissing
 from kotopolku.rules.filters import DraftFilter, DraftRowFilter, apply
-from kotopolku.rules.jobs import preview_job_start
+from kotopolku.rules.jobs import RULES_WHATIF_PREVIEW, preview_job_start
 from kotopolku.rules.models import DraftRuleRow, DraftRuleSet
 from kotopolku.rules.previews import background_clients, draft_preview, preview_data
 from kotopolku.rules.selectors import draft_detail, draft_list
@@ -146,7 +152,10 @@ PREVIEW_JOB_RESPONSE = inline_serializer(
     {
         "id": serializers.UUIDField(),
         "status": serializers.ChoiceField(choices=Job.Status.values),
-        "clients": serializers.IntegerField(),
+        "progress": serializers.IntegerField(),
+        "clients": serializers.IntegerField(
+            required=False, help_text="The clients counted; in the answer that starts the job."
+        ),
         "status_url": serializers.CharField(),
         "page_url": serializers.CharField(),
         "download_url": serializers.CharField(allow_null=True),
@@ -154,17 +163,22 @@ PREVIEW_JOB_RESPONSE = inline_serializer(
 )
 
 
-def _job_answer(job: Job, clients: int) -> dict:
+def _job_answer(draft: DraftRuleSet, job: Job, clients: int | None = None) -> dict:
     job.refresh_from_db()  # a task backend that runs at once may have finished it already
     done = job.status == Job.Status.SUCCEEDED and bool(job.result_file)
-    return {
+    answer = {
         "id": str(job.pk),
         "status": job.status,
-        "clients": clients,
-        "status_url": reverse("jobs:status", args=[job.pk]),
+        "progress": job.progress,
+        "status_url": reverse(
+            "api:rules-draft-preview-job", kwargs={"pk": draft.pk, "job": job.pk}
+        ),
         "page_url": reverse("jobs:detail", args=[job.pk]),
         "download_url": reverse("jobs:download", args=[job.pk]) if done else None,
     }
+    if clients is not None:
+        answer["clients"] = clients
+    return answer
 
 
 class DraftPreviewApi(APIView):
@@ -184,9 +198,10 @@ class DraftPreviewApi(APIView):
                 PREVIEW_JOB_RESPONSE,
                 description="The chosen municipalities hold more clients than "
                 "`WHATIF_BACKGROUND_CLIENTS`: nothing is computed in the request. A background "
-                "job (`rules_whatif_preview`) makes the same answer as a JSON file. "
-                "`status_url` answers JSON (send `Accept: application/json`) with `status` and, "
-                "once done, `download`; `download_url` is given here when it is already done.",
+                "job (`rules_whatif_preview`) makes the same answer as a JSON file. Poll "
+                "`status_url` (this API): 202 while the job waits or runs, then 200 with the "
+                "preview. `page_url` and `download_url` are the job's page and file in the web "
+                "interface (signed-in session).",
             ),
         },
         description="The `rules_whatif` output (docs/data-formats.md) for a stored draft, plus the "
@@ -218,7 +233,7 @@ class DraftPreviewApi(APIView):
             job = preview_job_start(
                 actor=request.user, draft=draft, label=label, year=year, on=on, fmt="json"
             )
-            return Response(_job_answer(job, clients), status=status.HTTP_202_ACCEPTED)
+            return Response(_job_answer(draft, job, clients), status=status.HTTP_202_ACCEPTED)
         try:
             result = draft_preview(
                 draft=draft,
@@ -242,3 +257,47 @@ class DraftPreviewApi(APIView):
             path=request.path,
         )
         return Response(preview_data(result))
+
+
+class DraftPreviewJobApi(APIView):
+    """The answer of a large preview (202 from `DraftPreviewApi`), once its job has made it."""
+
+    permission_classes = [allows(perms.RULES_DRAFT)]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "job", OpenApiTypes.UUID, OpenApiParameter.PATH, description="`id` of the 202"
+            )
+        ],
+        responses={
+            200: PREVIEW_RESPONSE,
+            202: OpenApiResponse(PREVIEW_JOB_RESPONSE, description="Still waiting or running."),
+        },
+        description="The preview made by the background job that `GET .../preview/` started: "
+        "202 while it waits or runs, 200 with the same answer as a small preview when done, "
+        "400 when the draft could not be previewed. Only the requester's own jobs are found.",
+    )
+    def get(self, request, pk: int, job: str):
+        draft = _draft(pk)
+        try:  # a string in the route, so that the schema's checks can resolve its path
+            job_id = uuid.UUID(job)
+        except ValueError as exc:
+            raise NotFound(_("No such preview.")) from exc
+        found = job_selectors.job_of(user=request.user, job_id=job_id)
+        if (
+            found.kind != RULES_WHATIF_PREVIEW
+            or found.params.get("draft") != draft.pk
+            or found.params.get("format") != "json"
+        ):
+            raise NotFound(_("No such preview."))
+        if found.status == Job.Status.FAILED:
+            raise ValidationError({"draft": [found.error]})
+        if found.status != Job.Status.SUCCEEDED:
+            return Response(_job_answer(draft, found), status=status.HTTP_202_ACCEPTED)
+        try:
+            # The same export audit row as the download of the job's file.
+            content = job_services.job_download(actor=request.user, job=found, path=request.path)
+        except (JobRefused, FileNotFoundError) as exc:
+            raise NotFound(_("The file is no longer kept. Start the work again.")) from exc
+        return Response(json.loads(content))

@@ -290,6 +290,7 @@ def test_the_clients_are_counted_once_in_one_query(
 # ---------------------------------------------------------------- the API (/api/v1/)
 
 API_PATH = "/api/v1/rules/drafts/{id}/preview/"
+POLL_PATH = "/api/v1/rules/drafts/{id}/preview/jobs/{job}/"
 API_QUERY = {"municipality": "186", "year": "2026", "on": "2026-06-01"}
 
 
@@ -325,8 +326,11 @@ def test_a_large_api_preview_answers_202_and_the_job_makes_the_small_answer(
         "id": str(job.pk),
         # Queued when answered: the test's transaction commits (and runs the task) after it.
         "status": "queued",
+        "progress": 0,
         "clients": 3,  # JP-1, JP-2 and JP-3 in 186
-        "status_url": reverse("jobs:status", args=[job.pk]),
+        "status_url": reverse(
+            "api:rules-draft-preview-job", kwargs={"pk": draft.pk, "job": job.pk}
+        ),
         "page_url": reverse("jobs:detail", args=[job.pk]),
         "download_url": None,
     }
@@ -343,23 +347,32 @@ def test_a_large_api_preview_answers_202_and_the_job_makes_the_small_answer(
     assert (job.audit_object_type, job.audit_object_id) == ("RulesWhatIf", f"{draft.pk}:186:2026")
     assert _computed_audits() == 0  # nothing computed (or read) in the request
 
-    # The status URL answers JSON to a logged-in client; the download is the small answer.
-    session = client_for("coordinator")
-    polled = session.get(body["status_url"], HTTP_ACCEPT="application/json").json()
-    assert polled["status"] == "succeeded"
-    assert polled["download"] == reverse("jobs:download", args=[job.pk])
-    downloaded = session.get(polled["download"])
-    assert downloaded.status_code == 200
-    assert downloaded["Content-Type"] == "application/json"
-    assert f'filename="whatif-{draft.pk}-186-2026.json"' in downloaded["Content-Disposition"]
-    assert AuditEvent.objects.filter(
-        action="export", object_type="RulesWhatIf", object_id=f"{draft.pk}:186:2026"
-    ).exists()
     small = api.get(_api_url(draft), API_QUERY)  # the default threshold: computed in the request
     assert small.status_code == 200
     assert_conforms(small, API_PATH)
-    assert json.loads(downloaded.content) == small.json()
     assert len(small.json()["months"]) == 12
+    # The status URL (the API, as the same API client) answers the small answer once done.
+    polled = api.get(body["status_url"])
+    assert polled.status_code == 200
+    assert_conforms(polled, POLL_PATH)
+    assert polled.json() == small.json()
+    assert AuditEvent.objects.filter(
+        action="export", object_type="RulesWhatIf", object_id=f"{draft.pk}:186:2026"
+    ).exists()
+
+    # The job's page and file in the web interface hold the same.
+    session = client_for("coordinator")
+    state = session.get(body["page_url"], HTTP_ACCEPT="application/json").json()
+    assert state["status"] == "succeeded"
+    assert state["download"] == reverse("jobs:download", args=[job.pk])
+    downloaded = session.get(state["download"])
+    assert downloaded.status_code == 200
+    assert downloaded["Content-Type"] == "application/json"
+    assert f'filename="whatif-{draft.pk}-186-2026.json"' in downloaded["Content-Disposition"]
+    assert json.loads(downloaded.content) == small.json()
+
+    job.result_file.delete()  # expired: `jobs_expire` deletes the file and keeps the row
+    assert api.get(body["status_url"]).status_code == 404
 
 
 def test_a_second_large_api_request_while_the_job_waits_gets_the_same_job(
@@ -375,6 +388,46 @@ def test_a_second_large_api_request_while_the_job_waits_gets_the_same_job(
     assert first.json()["status"] == "queued"
     assert first.json()["id"] == again.json()["id"]
     assert Job.objects.filter(kind=RULES_WHATIF_PREVIEW).count() == 1
+    # Polled while it waits: 202 again, nothing computed or audited.
+    from kotopolku.common.tests.openapi import assert_conforms
+
+    waiting = api.get(first.json()["status_url"])
+    assert waiting.status_code == 202
+    assert_conforms(waiting, POLL_PATH)
+    assert waiting.json()["status"] == "queued"
+    assert waiting.json()["download_url"] is None
+    assert "clients" not in waiting.json()
+    assert _computed_audits() == 0
+
+
+def test_a_preview_job_is_polled_only_by_its_requester_and_a_failure_is_a_400(
+    user_for,
+    caseload,  # noqa: F811
+    draft,
+):
+    api = _in(_api(user_for("coordinator")), "en")
+    with LOW:
+        started = api.get(_api_url(draft), API_QUERY).json()
+    job = Job.objects.get(pk=started["id"])
+    # The administrator may preview drafts, but not see another user's job.
+    assert _api(user_for("admin")).get(started["status_url"]).status_code == 404
+    assert _api(user_for("caseworker")).get(started["status_url"]).status_code == 403
+    # Under another draft's URL, the job is not found either.
+    other = DraftRuleSet.objects.create(title="Other")
+    elsewhere = started["status_url"].replace(f"/drafts/{draft.pk}/", f"/drafts/{other.pk}/")
+    assert api.get(elsewhere).status_code == 404
+    # A job started from the page in XLSX has no JSON answer here.
+    Job.objects.filter(pk=job.pk).update(params=job.params | {"format": "xlsx"})
+    assert api.get(started["status_url"]).status_code == 404
+    Job.objects.filter(pk=job.pk).update(params=job.params)
+
+    DraftRuleRow.objects.create(
+        draft=draft, key="no_such_key", value=1, effective_from="2026-01-01"
+    )
+    assert job_execute(job_id=str(job.pk)) == Job.Status.FAILED
+    failed = api.get(started["status_url"])
+    assert failed.status_code == 400
+    assert failed.json()["detail"]["draft"][0].startswith("The draft cannot be previewed:")
 
 
 def test_a_large_api_preview_keeps_the_permission_and_input_checks(
