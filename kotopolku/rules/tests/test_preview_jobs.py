@@ -299,10 +299,13 @@ def _api_url(draft):
 
 
 def _api(user):
+    """An API client with the user's token, as an outside tool calls (no session)."""
+    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     api = APIClient()
-    api.force_authenticate(user)
+    token, _made = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return api
 
 
