@@ -11,4 +11,9 @@ urlpatterns = [
     path(
         "rules/drafts/<int:pk>/preview/", api.DraftPreviewApi.as_view(), name="rules-draft-preview"
     ),
+    path(
+        "rules/drafts/<int:pk>/preview/jobs/<str:job>/",
+        api.DraftPreviewJobApi.as_view(),
+        name="rules-draft-preview-job",
+    ),
 ]

@@ -5,7 +5,9 @@ moves it out of the request when the chosen municipalities hold many clients
 (`WHATIF_BACKGROUND_CLIENTS`), and reports the progress per municipality.
 """
 
+import json
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +15,9 @@ from django.utils.translation import gettext_lazy
 from kotopolku.access import organisations as perms
 from kotopolku.access.compensation import compensation_municipalities
 from kotopolku.access.policy import can
+from kotopolku.jobs.models import Job
 from kotopolku.jobs.registry import JobFile, JobRefused, job_runner
+from kotopolku.jobs.services import AuditAs, job_start
 
 RULES_WHATIF_PREVIEW = "rules_whatif_preview"
 
@@ -29,12 +33,36 @@ def preview_filename(draft_pk: int, label: str, year: int, fmt: str) -> str:
     return f"whatif-{draft_pk}-{label}-{year}.{fmt}"
 
 
+def preview_job_start(*, actor: Any, draft: Any, label: str, year: int, on: date, fmt: str) -> Job:
+    """Queue the background preview; the page's button and the API start it the same way (the
+    same parameters, title and audit of the download)."""
+    return job_start(
+        actor=actor,
+        kind_name=RULES_WHATIF_PREVIEW,
+        params={
+            "draft": draft.pk,
+            "municipality": "" if label == "region" else label,
+            "year": year,
+            "on": on.isoformat(),
+            "format": fmt,
+        },
+        title=_("What-if preview: %(title)s, %(municipality)s, %(year)s (%(format)s)")
+        % {
+            "title": draft.title,
+            "municipality": label if label != "region" else _("the whole region"),
+            "year": year,
+            "format": fmt.upper(),
+        },
+        audit_as=AuditAs(object_type="RulesWhatIf", object_id=f"{draft.pk}:{label}:{year}"),
+    )
+
+
 @job_runner(RULES_WHATIF_PREVIEW, label=gettext_lazy("What-if preview"))
 def rules_whatif_preview_job(job, progress):
     from kotopolku.rules import whatif
     from kotopolku.rules.book import DraftError, RuleMissing
     from kotopolku.rules.models import DraftRuleSet
-    from kotopolku.rules.previews import draft_preview
+    from kotopolku.rules.previews import draft_preview, preview_data
 
     params = job.params
     fmt = params.get("format", "")
@@ -86,8 +114,12 @@ def rules_whatif_preview_job(job, progress):
             _("The draft cannot be previewed: %(reason)s") % {"reason": str(exc)}
         ) from exc
     progress(95, _("Writing the file"))
+    if fmt == "json":  # the API's answer for a small preview, with the months
+        content = (json.dumps(preview_data(result), ensure_ascii=False, indent=2) + "\n").encode()
+    else:  # the page's direct download
+        content = whatif.render(result.preview, fmt)
     return JobFile(
-        content=whatif.render(result.preview, fmt),
+        content=content,
         filename=preview_filename(draft.pk, label, year, fmt),
         content_type=CONTENT_TYPES[fmt],
     )

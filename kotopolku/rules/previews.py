@@ -120,6 +120,25 @@ def preview_client_count(*, municipality_codes: list[str], on: date) -> int:
     return Client.objects.filter(chosen).count()
 
 
+def background_clients(*, municipality_codes: list[str], on: date) -> int | None:
+    """The number of clients when the preview is too large to compute in a request (more than
+    `WHATIF_BACKGROUND_CLIENTS`), else None. The page and the API decide by it alike."""
+    from django.conf import settings
+
+    count = preview_client_count(municipality_codes=municipality_codes, on=on)
+    return count if count > settings.WHATIF_BACKGROUND_CLIENTS else None
+
+
+def preview_data(result: WhatIfResult) -> dict[str, Any]:
+    """The API's answer and the background job's JSON file: the `rules_whatif` output plus the
+    forecast per month under both tables."""
+    data = result.preview.as_data()
+    data["months"] = [
+        {"month": m, "current": f"{c:.2f}", "draft": f"{d:.2f}"} for m, c, d in result.months
+    ]
+    return data
+
+
 def draft_preview(
     *,
     draft: Any,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -17,13 +16,12 @@ from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_record
 from kotopolku.compensation.charts import grouped_bar_chart
-from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.rules import services, whatif
 from kotopolku.rules.book import DraftError, RuleMissing
 from kotopolku.rules.forms import DraftCreateForm, DraftRowForm, PreviewForm
-from kotopolku.rules.jobs import RULES_WHATIF_PREVIEW, preview_filename
+from kotopolku.rules.jobs import preview_filename, preview_job_start
 from kotopolku.rules.models import DraftRuleSet
-from kotopolku.rules.previews import draft_preview, preview_client_count
+from kotopolku.rules.previews import background_clients, draft_preview
 from kotopolku.rules.selectors import draft_detail, draft_list, regimes, rule_list, rule_regimes
 
 CONTENT_TYPES = {
@@ -172,35 +170,14 @@ def _audited_preview(request, draft, args, action):
 
 
 def _background_clients(args) -> int | None:
-    """The number of clients when the preview is too large to compute in the request
-    (`WHATIF_BACKGROUND_CLIENTS`), else None."""
     codes, _label, _year, on = args
-    count = preview_client_count(municipality_codes=codes, on=on)
-    return count if count > settings.WHATIF_BACKGROUND_CLIENTS else None
+    return background_clients(municipality_codes=codes, on=on)
 
 
 def _preview_job(request, draft, args, fmt):
     """Start the background preview (rules/jobs.py) and answer with its page."""
     _codes, label, year, on = args
-    job = job_start(
-        actor=request.user,
-        kind_name=RULES_WHATIF_PREVIEW,
-        params={
-            "draft": draft.pk,
-            "municipality": "" if label == "region" else label,
-            "year": year,
-            "on": on.isoformat(),
-            "format": fmt,
-        },
-        title=_("What-if preview: %(title)s, %(municipality)s, %(year)s (%(format)s)")
-        % {
-            "title": draft.title,
-            "municipality": label if label != "region" else _("the whole region"),
-            "year": year,
-            "format": fmt.upper(),
-        },
-        audit_as=AuditAs(object_type="RulesWhatIf", object_id=f"{draft.pk}:{label}:{year}"),
-    )
+    job = preview_job_start(actor=request.user, draft=draft, label=label, year=year, on=on, fmt=fmt)
     response = redirect(reverse("jobs:detail", args=[job.pk]))
     response.status_code = 303  # See Other: the job page, fetched with GET
     return response

@@ -285,3 +285,166 @@ def test_the_clients_are_counted_once_in_one_query(
     assert preview_client_count(municipality_codes=["186", "186"], on=on) == 3
     assert preview_client_count(municipality_codes=["858"], on=on) == 1
     assert preview_client_count(municipality_codes=[], on=on) == 0
+
+
+# ---------------------------------------------------------------- the API (/api/v1/)
+
+API_PATH = "/api/v1/rules/drafts/{id}/preview/"
+POLL_PATH = "/api/v1/rules/drafts/{id}/preview/jobs/{job}/"
+API_QUERY = {"municipality": "186", "year": "2026", "on": "2026-06-01"}
+
+
+def _api_url(draft):
+    return API_PATH.replace("{id}", str(draft.pk))
+
+
+def _api(user):
+    """An API client with the user's token, as an outside tool calls (no session)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token, _made = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+def test_a_large_api_preview_answers_202_and_the_job_makes_the_small_answer(
+    user_for,
+    client_for,
+    caseload,  # noqa: F811
+    draft,
+    django_capture_on_commit_callbacks,
+):
+    from kotopolku.common.tests.openapi import assert_conforms
+
+    api = _api(user_for("coordinator"))
+    with LOW, django_capture_on_commit_callbacks(execute=True):
+        started = api.get(_api_url(draft), API_QUERY)
+    assert started.status_code == 202, started.content
+    assert_conforms(started, API_PATH)
+    job = Job.objects.get(kind=RULES_WHATIF_PREVIEW)
+    body = started.json()
+    assert body == {
+        "id": str(job.pk),
+        # Queued when answered: the test's transaction commits (and runs the task) after it.
+        "status": "queued",
+        "progress": 0,
+        "clients": 3,  # JP-1, JP-2 and JP-3 in 186
+        "status_url": reverse(
+            "api:rules-draft-preview-job", kwargs={"pk": draft.pk, "job": job.pk}
+        ),
+        "page_url": reverse("jobs:detail", args=[job.pk]),
+        "download_url": None,
+    }
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    # The page's job, with the same parameters and the same audit of the download.
+    assert job.owner.username == "coordinator"
+    assert job.params == {
+        "draft": draft.pk,
+        "municipality": "186",
+        "year": 2026,
+        "on": "2026-06-01",
+        "format": "json",
+    }
+    assert (job.audit_object_type, job.audit_object_id) == ("RulesWhatIf", f"{draft.pk}:186:2026")
+    assert _computed_audits() == 0  # nothing computed (or read) in the request
+
+    small = api.get(_api_url(draft), API_QUERY)  # the default threshold: computed in the request
+    assert small.status_code == 200
+    assert_conforms(small, API_PATH)
+    assert len(small.json()["months"]) == 12
+    # The status URL (the API, as the same API client) answers the small answer once done.
+    polled = api.get(body["status_url"])
+    assert polled.status_code == 200
+    assert_conforms(polled, POLL_PATH)
+    assert polled.json() == small.json()
+    assert AuditEvent.objects.filter(
+        action="export", object_type="RulesWhatIf", object_id=f"{draft.pk}:186:2026"
+    ).exists()
+
+    # The job's page and file in the web interface hold the same.
+    session = client_for("coordinator")
+    state = session.get(body["page_url"], HTTP_ACCEPT="application/json").json()
+    assert state["status"] == "succeeded"
+    assert state["download"] == reverse("jobs:download", args=[job.pk])
+    downloaded = session.get(state["download"])
+    assert downloaded.status_code == 200
+    assert downloaded["Content-Type"] == "application/json"
+    assert f'filename="whatif-{draft.pk}-186-2026.json"' in downloaded["Content-Disposition"]
+    assert json.loads(downloaded.content) == small.json()
+
+    job.result_file.delete()  # expired: `jobs_expire` deletes the file and keeps the row
+    assert api.get(body["status_url"]).status_code == 404
+
+
+def test_a_second_large_api_request_while_the_job_waits_gets_the_same_job(
+    user_for,
+    caseload,  # noqa: F811
+    draft,
+):
+    api = _api(user_for("coordinator"))
+    with LOW:  # the task is queued on commit, which the test's transaction never reaches
+        first = api.get(_api_url(draft), API_QUERY)
+        again = api.get(_api_url(draft), API_QUERY)
+    assert first.status_code == again.status_code == 202
+    assert first.json()["status"] == "queued"
+    assert first.json()["id"] == again.json()["id"]
+    assert Job.objects.filter(kind=RULES_WHATIF_PREVIEW).count() == 1
+    # Polled while it waits: 202 again, nothing computed or audited.
+    from kotopolku.common.tests.openapi import assert_conforms
+
+    waiting = api.get(first.json()["status_url"])
+    assert waiting.status_code == 202
+    assert_conforms(waiting, POLL_PATH)
+    assert waiting.json()["status"] == "queued"
+    assert waiting.json()["download_url"] is None
+    assert "clients" not in waiting.json()
+    assert _computed_audits() == 0
+
+
+def test_a_preview_job_is_polled_only_by_its_requester_and_a_failure_is_a_400(
+    user_for,
+    caseload,  # noqa: F811
+    draft,
+):
+    api = _in(_api(user_for("coordinator")), "en")
+    with LOW:
+        started = api.get(_api_url(draft), API_QUERY).json()
+    job = Job.objects.get(pk=started["id"])
+    # The administrator may preview drafts, but not see another user's job.
+    assert _api(user_for("admin")).get(started["status_url"]).status_code == 404
+    assert _api(user_for("caseworker")).get(started["status_url"]).status_code == 403
+    # Under another draft's URL, the job is not found either.
+    other = DraftRuleSet.objects.create(title="Other")
+    elsewhere = started["status_url"].replace(f"/drafts/{draft.pk}/", f"/drafts/{other.pk}/")
+    assert api.get(elsewhere).status_code == 404
+    # A job started from the page in XLSX has no JSON answer here.
+    Job.objects.filter(pk=job.pk).update(params=job.params | {"format": "xlsx"})
+    assert api.get(started["status_url"]).status_code == 404
+    Job.objects.filter(pk=job.pk).update(params=job.params)
+
+    DraftRuleRow.objects.create(
+        draft=draft, key="no_such_key", value=1, effective_from="2026-01-01"
+    )
+    assert job_execute(job_id=str(job.pk)) == Job.Status.FAILED
+    failed = api.get(started["status_url"])
+    assert failed.status_code == 400
+    assert failed.json()["detail"]["draft"][0].startswith("The draft cannot be previewed:")
+
+
+def test_a_large_api_preview_keeps_the_permission_and_input_checks(
+    user_for,
+    caseload,  # noqa: F811
+    draft,
+):
+    with LOW:
+        assert _api(user_for("caseworker")).get(_api_url(draft), API_QUERY).status_code == 403
+        assert _api(user_for("viewer")).get(_api_url(draft), API_QUERY).status_code == 403
+        coordinator = _api(user_for("coordinator"))
+        other = {**API_QUERY, "municipality": "999"}
+        assert coordinator.get(_api_url(draft), other).status_code == 404
+        assert coordinator.get(_api_url(draft), {**API_QUERY, "year": "x"}).status_code == 400
+        gone = _api_url(draft).replace(str(draft.pk), "999999")
+        assert coordinator.get(gone, API_QUERY).status_code == 404
+    assert not Job.objects.exists()
