@@ -1,4 +1,5 @@
-"""What-if (issue 21): a coordinator goes from the home page to the rule table, creates a draft,
+"""What-if (docs/data-formats.md): a coordinator goes from the home page to the rule table,
+creates a draft,
 adds a row, sees the preview chart and table in Finnish and Swedish (axe clean in fi, sv and en),
 and exports XLSX. At 1280 and 375 px the page is not wider than the screen.
 

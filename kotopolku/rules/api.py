@@ -1,4 +1,5 @@
-"""The draft rule sets API (issue 21): administrators and coordinators (access/organisations)."""
+"""The draft rule sets API (docs/data-formats.md): administrators and coordinators
+(access/organisations)."""
 
 import json
 import uuid

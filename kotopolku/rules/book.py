@@ -23,7 +23,8 @@ for the stamp and, only when it differs from the one kept, the rows; so a rule e
 the next request of every process, and the query count is the same whether or not the book was
 kept. Drafts never enter it: `with_draft` builds a book of its own.
 
-Drafts (issue 21): `book.with_draft(rows)` is a new book with the draft rows applied in memory,
+Drafts (docs/data-formats.md): `book.with_draft(rows)` is a new book with the draft rows applied
+in memory,
 each from its `effective_from`, closing the row in force the day before. Nothing is written.
 """
 

@@ -1,5 +1,6 @@
 """Demo data: one realistic draft rule set, so a newcomer can open the what-if preview at
-once (issue 21). The rates are read from the live table and lowered by 5 %, so no legal number
+once (docs/data-formats.md). The rates are read from the live table and lowered by 5 %, so no
+legal number
 is written here. Running it twice changes nothing."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Forms of the draft rule sets (issue 21): they parse input; the services decide."""
+"""Forms of the draft rule sets (docs/data-formats.md): they parse input; the services decide."""
 
 from typing import Any, cast
 

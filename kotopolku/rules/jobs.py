@@ -1,4 +1,4 @@
-"""Background job of the rules app: a large what-if preview of a draft (issue 21).
+"""Background job of the rules app: a large what-if preview of a draft (docs/data-formats.md).
 
 The same computation and file as the direct export (`views.draft_preview_export`); the job only
 moves it out of the request when the chosen municipalities hold many clients

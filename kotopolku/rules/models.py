@@ -90,7 +90,8 @@ class StatutoryRule(TimeStampedModel):
 
 
 class DraftRuleSet(TrackedModel):
-    """A named proposal of rule rows (issue 21). It never affects live computation: previews
+    """A named proposal of rule rows (docs/data-formats.md). It never affects live computation:
+    previews
     apply it in memory (`RuleBook.with_draft`), and only publishing writes its rows to the
     live table."""
 

@@ -1,4 +1,5 @@
-"""The what-if comparison wired to the domain functions (issue 21): the compensation forecast
+"""The what-if comparison wired to the domain functions (docs/data-formats.md): the compensation
+forecast
 (`compensation.selectors.forecast`) and the client deadlines (`casework.selectors.deadlines`),
 each under the live book and under the draft book.
 

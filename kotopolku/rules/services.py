@@ -1,4 +1,5 @@
-"""Writes of the rules app: draft rule sets (issue 21) and publishing one into the live table."""
+"""Writes of the rules app: draft rule sets (docs/data-formats.md) and publishing one into the
+live table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What-if: a draft of rule rows compared with the live rule table (issue 21, docs/data-formats.md
+"""What-if: a draft of rule rows compared with the live rule table (docs/data-formats.md
 `rules_whatif`).
 
 The draft is applied in memory (`RuleBook.with_draft`); nothing is written to the rule table.

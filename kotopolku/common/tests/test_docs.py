@@ -76,6 +76,20 @@ def test_every_docs_citation_names_a_file_that_exists():
     assert missing == []
 
 
+# "issue 14" means something only in the tracker of the day; the code and the docs point to the
+# docs/ file that explains the why instead.
+ISSUE_NUMBER = re.compile(r"\b[Ii]ssues? #?\d+")
+
+
+def test_no_comment_or_doc_points_to_an_issue_number():
+    found = [
+        f"{path}:{number}: {line.strip()}"
+        for path, number, line in _citations()
+        if ISSUE_NUMBER.search(line) and path.name != "test_docs.py"
+    ]
+    assert found == [], "point to the docs/ file instead:\n" + "\n".join(found)
+
+
 def _developing_names() -> tuple[set[str], set[str]]:
     text = (DOCS / "DEVELOPING.md").read_text(encoding="utf-8")
     code = re.findall(r"`([^`]+)`", text)

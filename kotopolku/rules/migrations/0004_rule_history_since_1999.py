@@ -1,5 +1,5 @@
 """The rule history from 1999-05-01 (493/1999), the old P3 regime before 2025, the C5 rates
-before 2023, 89 § in C1 and the naturalisation rule (issue 15, docs/domain.md §5 law over time)."""
+before 2023, 89 § in C1 and the naturalisation rule (docs/domain.md §5, law over time)."""
 
 from django.db import migrations
 

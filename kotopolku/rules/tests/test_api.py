@@ -1,4 +1,5 @@
-"""The drafts API (issue 21): create with validation, rows, preview, and the OpenAPI schema."""
+"""The drafts API (docs/data-formats.md): create with validation, rows, preview, and the OpenAPI
+schema."""
 
 import pytest
 from rest_framework.test import APIClient

@@ -1,4 +1,5 @@
-"""Draft rule sets (issue 21) through the real HTTP stack and database: creation with clear
+"""Draft rule sets (docs/data-formats.md) through the real HTTP stack and database: creation with
+clear
 validation, no effect on live computation, the preview page and its exports, publishing."""
 
 import io

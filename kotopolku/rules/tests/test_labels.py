@@ -1,4 +1,4 @@
-"""Issue 19, item 10: the rule table reads in the administrator's language, sources and notes
+"""The rule table reads in the administrator's language, sources and notes
 included (the stored source is the msgid, so rows seeded before the translations read too)."""
 
 import re

@@ -1,4 +1,5 @@
-"""Property test (issue 15): pathways generated across the 2025 boundary get the same dates from
+"""Property test (docs/domain.md §5): pathways generated across the 2025 boundary get the same
+dates from
 the Python form and from the SQL form of every date rule (P1–P5, C3), read from the seeded rule
 history, and from a draft that moves a value. The SQL form runs on the database in use
 (SQLite by default, PostgreSQL with DATABASE_URL)."""

@@ -1,4 +1,5 @@
-"""Large what-if previews run as background jobs (issue 21, item 2), through the real HTTP stack,
+"""Large what-if previews run as background jobs (docs/data-formats.md), through the real HTTP
+stack,
 database and job service; small ones (the demo region) are still computed in the request."""
 
 import io

@@ -1,4 +1,4 @@
-"""`rules_whatif` (docs/data-formats.md, issue 21) against numbers computed by hand, and the promise
+"""`rules_whatif` (docs/data-formats.md) against numbers computed by hand, and the promise
 that it changes nothing."""
 
 import io

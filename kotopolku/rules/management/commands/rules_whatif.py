@@ -1,5 +1,5 @@
 """`rules_whatif --draft PATH --municipality CODE --year YYYY [--on YYYY-MM-DD]
-[--format json|csv|xlsx] [--output PATH]` (docs/data-formats.md, issue 21).
+[--format json|csv|xlsx] [--output PATH]` (docs/data-formats.md).
 
 Previews a draft of rule rows against the live rule table and changes nothing: the draft is
 applied to an in-memory copy of the book (`RuleBook.with_draft`). Bad arguments or a bad draft
