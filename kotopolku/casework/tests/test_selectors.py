@@ -100,7 +100,7 @@ def test_plan_form_dates_offer_p2_only_for_what_would_be_the_first_plan(user_for
 
 def test_clients_of_municipality_take_the_home_municipality_rules_periods_choose(demo):
     """Where stored periods overlap, the later-started one is the home municipality on the day
-    (DOMAIN.md, law over time; `rules.periods`): the earlier one no longer counts as well."""
+    (docs/domain.md, law over time; `rules.periods`): the earlier one no longer counts as well."""
     from datetime import date
 
     from kotopolku.casework.tests.factories import make_client, org
