@@ -91,7 +91,7 @@ def case_snapshot(client: Client, *, plans: list[PlanSnapshot] | None = None) ->
 
 def client_with_case(*, pk: int) -> Client:
     return (
-        Client.objects.select_related("responsible_organisation")
+        Client.objects.select_related("responsible_organisation", "responsible_worker")
         .prefetch_related(*CASE_PREFETCH)
         .get(pk=pk)
     )

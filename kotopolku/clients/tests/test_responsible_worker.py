@@ -38,6 +38,9 @@ def test_edit_form_offers_own_case_workers_and_saves_one(http_for, staff, jarven
     detail = http.get(reverse("clients:detail", args=[jarvenpaa_client.pk])).content.decode()
     assert "Vastuutyöntekijä" in detail
     assert "Kaisa Koordinaattori" in detail
+    # The case page, where the case worker works, names the worker as well.
+    case = http.get(reverse("casework:case", kwargs={"pk": jarvenpaa_client.pk})).content.decode()
+    assert 'data-testid="case-responsible-worker">Kaisa Koordinaattori<' in case
     # Audited like every client edit: the change history names the worker, old and new.
     change = ClientChange.objects.get(client=jarvenpaa_client, field="responsible_worker")
     assert (change.old_value, change.new_value) == ("", "Kaisa Koordinaattori")
