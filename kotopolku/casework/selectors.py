@@ -607,6 +607,18 @@ def worklist_audit(*, user: Any, rows: list[WorklistRow], path: str = "") -> Non
     )
 
 
+def digest_audit(*, user: Any, client_ids: list[int], channel: str) -> None:
+    """One `view` row per client a deadline digest names to its reader (`channel`: "inbox" or
+    "email"), so the client's log report lists it; the bulk-read alert leaves these out."""
+    audit_client_reads(
+        actor=user,
+        action=AuditEvent.Action.VIEW,
+        object_type="DeadlineDigest",
+        client_ids=client_ids,
+        details=audit_summary(f"digest_{channel}"),
+    )
+
+
 def contact_list(*, user: Any, search: str = "") -> QuerySet:
     """The guidance contacts of the user's organisations; a contact with a known client only
     while that client is in the user's scope (after a transfer the client's contacts go too)."""

@@ -38,10 +38,7 @@ def send_daily_digests() -> str:
 @task()
 def deadline_digest() -> str:
     """Each case worker's and coordinator's overdue deadlines and those of the coming days."""
-    from kotopolku.audit.labels import audit_summary
-    from kotopolku.audit.models import AuditEvent
-    from kotopolku.audit.services import audit_client_reads
-    from kotopolku.casework.selectors import WorklistOptions, worklist
+    from kotopolku.casework.selectors import WorklistOptions, digest_audit, worklist
     from kotopolku.organisations.models import Membership
 
     day = timezone.localdate()
@@ -94,13 +91,7 @@ def deadline_digest() -> str:
         )
         if notification is not None:
             # The digest names the clients to its reader: a read of each, on their log report.
-            audit_client_reads(
-                actor=user,
-                action=AuditEvent.Action.VIEW,
-                object_type="DeadlineDigest",
-                client_ids=named,
-                details=audit_summary("digest_inbox"),
-            )
+            digest_audit(user=user, client_ids=named, channel="inbox")
             sent += 1
     return f"{sent} deadline digest(s)"
 

@@ -14,10 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kotopolku.audit.labels import audit_summary
-from kotopolku.audit.models import AuditEvent
-from kotopolku.audit.services import audit_client_reads
-from kotopolku.casework.selectors import WorklistOptions, worklist
+from kotopolku.casework.selectors import WorklistOptions, digest_audit, worklist
 from kotopolku.organisations.models import Membership
 
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
@@ -94,12 +91,6 @@ class Command(BaseCommand):
                     connection=connection,
                 )
                 # The mail names the clients (by external id) to its reader: a read of each.
-                audit_client_reads(
-                    actor=user,
-                    action=AuditEvent.Action.VIEW,
-                    object_type="DeadlineDigest",
-                    client_ids=named,
-                    details=audit_summary("digest_email"),
-                )
+                digest_audit(user=user, client_ids=named, channel="email")
                 sent += 1
         self.stdout.write(f"{sent} digest(s) sent.")
