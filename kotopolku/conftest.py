@@ -14,7 +14,10 @@ The test database itself is migrated once per run and cloned for each worker (ko
 docs/adr/0007-fast-test-suite.md).
 """
 
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -41,16 +44,62 @@ ROLE_USERS = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    """The long tests first (browser journeys, the real worker stack): xdist hands out work in
-    collection order, so they start at once and the short tests fill the workers' time after
-    them, instead of a journey starting last and the run waiting for it. A stable sort: both
-    workers collect the same order."""
-    items.sort(
-        key=lambda item: (
-            0 if item.get_closest_marker("browser") or item.get_closest_marker("worker") else 1
+_E2E = Path(__file__).resolve().parent / "e2e"
+_BACKGROUND: list[subprocess.Popen] = []
+
+
+def _runs_browser_tests(config) -> bool:
+    if "not browser" in (config.option.markexpr or ""):
+        return False
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path == _E2E or _E2E in path.parents or path in _E2E.parents:
+            return True
+    return False
+
+
+def pytest_sessionstart(session):
+    """On the controller of an xdist run that includes the browser tests, start building their
+    demo database now (kotopolku/e2e/template.py), while the workers start and build their own
+    test databases; the first e2e server waits for it on a lock instead of building it then."""
+    config = session.config
+    if xdist_worker(config) is not None or not getattr(config.option, "numprocesses", None):
+        return
+    if not _runs_browser_tests(config):
+        return
+    run_dir = Path(config._tmp_path_factory.getbasetemp())
+    log = open(run_dir / "e2e-demo-template.log", "w")  # noqa: SIM115 (the child keeps it)
+    _BACKGROUND.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "kotopolku.e2e.template", str(run_dir)],
+            cwd=_E2E.parents[1],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     )
+    log.close()
+
+
+def pytest_sessionfinish(session):
+    for process in _BACKGROUND:  # a run stopped early: do not leave the build running
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long tests first: xdist hands out work in collection order, so they start at once and
+    the short tests fill the workers' time after them, instead of a journey starting last and
+    the run waiting for it. The real worker stack comes before the browser journeys: it needs
+    no e2e demo database, so the workers are busy while that is built in the background
+    (`pytest_sessionstart`). A stable sort: every worker collects the same order."""
+
+    def order(item) -> int:
+        if item.get_closest_marker("worker"):
+            return 0
+        return 1 if item.get_closest_marker("browser") else 2
+
+    items.sort(key=order)
 
 
 @pytest.fixture(autouse=True)

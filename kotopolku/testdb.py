@@ -23,7 +23,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,8 @@ TEMPLATE_MARKER = "kotopolku-test-db.json"
 
 
 @contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    with open(directory / "kotopolku-test-db.lock", "w") as handle:
+def _locked(directory: Path, name: str = "kotopolku-test-db") -> Iterator[None]:
+    with open(directory / f"{name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -227,6 +227,11 @@ class DemoSnapshot:
                     ):
                         pipe.write(b"".join(entry.rows))
         return copy.deepcopy(self.result)
+
+
+def locked(directory: Path, name: str) -> AbstractContextManager[None]:
+    """An exclusive lock on `name` shared by the xdist workers of one run (see worker_run_dir)."""
+    return _locked(directory, name)
 
 
 def worker_run_dir(tmp_path_factory) -> Path:

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from kotopolku.e2e.template import demo_template, server_env
+from kotopolku.testdb import worker_run_dir
 
 ROOT = Path(settings.BASE_DIR)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,20 +41,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _server_env(database: Path) -> dict[str, str]:
-    drop = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(
-        {
-            "DEBUG": "true",
-            "DJANGO_SETTINGS_MODULE": "kotopolku.config.settings",
-            "DATABASE_URL": f"sqlite:///{database}",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        }
-    )
-    return env
-
-
 _TEMPLATE: dict[str, Path] = {}
 _LIVE_DATABASES: dict[str, Path] = {}  # server URL → its database file
 
@@ -63,7 +51,7 @@ def live_shell(live_url: str, code: str) -> str:
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
         cwd=ROOT,
-        env=_server_env(_LIVE_DATABASES[live_url]),
+        env=server_env(_LIVE_DATABASES[live_url]),
         capture_output=True,
         text=True,
         timeout=300,
@@ -75,29 +63,9 @@ def live_shell(live_url: str, code: str) -> str:
 
 
 def _demo_database(tmp_path_factory) -> Path:
-    """A migrated, seeded demo database file, built once per worker and copied for each server
-    (the shared one and the visual-regression one), so migrations and the seed run once."""
+    """The run's demo database file (kotopolku/e2e/template.py), copied for each server."""
     if "path" not in _TEMPLATE:
-        workdir = tmp_path_factory.mktemp("e2e-template")
-        database = workdir / "template.sqlite3"
-        env = _server_env(database)
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--clients", "30"]):
-            done = subprocess.run(
-                [*manage, *args],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"{args[0]} failed for the e2e server:\n{done.stderr[-3000:]}")
-        with sqlite3.connect(database) as db:  # fold the write-ahead log into the file
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.close()
-        _TEMPLATE["path"] = database
+        _TEMPLATE["path"] = demo_template(worker_run_dir(tmp_path_factory))
     return _TEMPLATE["path"]
 
 
@@ -106,7 +74,7 @@ def live_url(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
     database = workdir / "e2e.sqlite3"
     shutil.copyfile(_demo_database(tmp_path_factory), database)
-    env = _server_env(database)
+    env = server_env(database)
     port = _free_port()
     manage = [sys.executable, str(ROOT / "manage.py")]
     gunicorn = Path(sys.executable).parent / "gunicorn"
