@@ -128,7 +128,11 @@ class _Bump:
 
     statistics_bump = True
 
+    def __init__(self) -> None:
+        self.done = False
+
     def __call__(self) -> None:
+        self.done = True
         bump_version()
 
 
@@ -137,7 +141,7 @@ def data_changed(sender: Any = None, **kwargs: Any) -> None:
     transaction commits (a rolled-back write changes nothing), once per transaction. Never
     recomputes: that is the scheduled refresh's work."""
     if connection.in_atomic_block and any(
-        getattr(entry[1], "statistics_bump", False) for entry in connection.run_on_commit
+        isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit
     ):
         return
     transaction.on_commit(_Bump(), robust=True)
