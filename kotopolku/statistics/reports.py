@@ -67,11 +67,10 @@ def dashboard_view(
 ) -> tuple[list[StatTable], summaries.SummaryState]:
     """The dashboard's tables from the summary table (`statistics.summaries`), suppressed here
     from the stored raw figures unless `raw_allowed`, and when they were computed."""
-    raw, state = summaries.tables(
-        filters, summaries.dashboard_wanted(by), accept_stale=accept_stale
-    )
     minimum = None if raw_allowed else small_cell_minimum(filters.period.end)
-    return [protect(t, raw_allowed=raw_allowed, minimum=minimum) for t in raw], state
+    return summaries.tables(
+        filters, summaries.dashboard_wanted(by), accept_stale=accept_stale, minimum=minimum
+    )
 
 
 def dashboard_tables(
@@ -83,16 +82,13 @@ def dashboard_tables(
 def overview_view(
     filters: Filters, *, raw_allowed: bool = False, accept_stale: bool = True
 ) -> tuple[StatTable, summaries.SummaryState]:
+    """The regional overview; its source tables are suppressed (unless `raw_allowed`) before
+    their cells are copied side by side."""
     wanted = summaries.overview_wanted()
-    raw, state = summaries.tables(filters, wanted, accept_stale=accept_stale)
-    sources = {function: table for (function, _by), table in zip(wanted, raw, strict=True)}
-    if raw_allowed:
-        return selectors.regional_overview(filters, sources=sources), state
-    minimum = small_cell_minimum(filters.period.end)
-    table = selectors.regional_overview(
-        filters, protect=lambda t: suppress(t, minimum=minimum), sources=sources
-    )
-    return table, state
+    minimum = None if raw_allowed else small_cell_minimum(filters.period.end)
+    tables, state = summaries.tables(filters, wanted, accept_stale=accept_stale, minimum=minimum)
+    sources = {function: table for (function, _by), table in zip(wanted, tables, strict=True)}
+    return selectors.regional_overview(filters, sources=sources), state
 
 
 def overview_table(
@@ -166,11 +162,8 @@ def key_figures(filters: Filters) -> list[tuple[Any, str]]:
     "x" for a hidden figure and "–" for none. For documents such as the annual report."""
     minimum = small_cell_minimum(filters.period.end)
     wanted = summaries.headline_wanted()
-    raw, _state = summaries.tables(filters, wanted, accept_stale=False)
-    tables = {
-        function: suppress(table, minimum=minimum)
-        for (function, _by), table in zip(wanted, raw, strict=True)
-    }
+    protected, _state = summaries.tables(filters, wanted, accept_stale=False, minimum=minimum)
+    tables = {function: table for (function, _by), table in zip(wanted, protected, strict=True)}
     figures = []
     for spec in selectors.INDICATORS.values():
         table = tables[spec.table]

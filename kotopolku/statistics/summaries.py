@@ -19,7 +19,9 @@ Documents and the programme's figures take current tables only (`accept_stale=Fa
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,10 +31,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from kotopolku.statistics import selectors
 from kotopolku.statistics.filters import Filters, Period
 from kotopolku.statistics.models import DataVersion, IndicatorSummary
+from kotopolku.statistics.suppression import suppress
 from kotopolku.statistics.tables import StatTable
 
 # Raise when a table function's queries change what they return (the stored rows of an older
@@ -174,12 +178,50 @@ def _name(function: TableFunction) -> str:
     return function.__name__
 
 
-def _replay(function: TableFunction, filters: Filters, by: str, figures: list) -> StatTable:
-    tape = selectors.Tape(replay=_decode(figures))
-    with selectors.taped(tape):
-        table = function(filters, by=by)
-    tape.finish()
+# Tables replayed in this process, by the stored row they were built from (its id and
+# computed_at), the language and the day: a busy dashboard builds each table once per process
+# and stored version. The tables are shared between requests and never changed after they are
+# built (`suppress` works on a copy).
+_REPLAYED: OrderedDict[tuple, StatTable] = OrderedDict()
+_REPLAYED_SIZE = 512
+_REPLAYED_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, build: Callable[[], StatTable]) -> StatTable:
+    with _REPLAYED_LOCK:
+        table = _REPLAYED.get(key)
+        if table is not None:
+            _REPLAYED.move_to_end(key)
+            return table
+    table = build()
+    with _REPLAYED_LOCK:
+        _REPLAYED[key] = table
+        while len(_REPLAYED) > _REPLAYED_SIZE:
+            _REPLAYED.popitem(last=False)
     return table
+
+
+def _replay(
+    function: TableFunction,
+    filters: Filters,
+    by: str,
+    row: IndicatorSummary,
+    minimum: int | None,
+) -> StatTable:
+    """The table of a stored row; suppressed with `minimum` unless it is None."""
+    key = (row.pk, row.computed_at, row.data_version, get_language(), timezone.localdate())
+
+    def build() -> StatTable:
+        tape = selectors.Tape(replay=_decode(row.figures))
+        with selectors.taped(tape):
+            table = function(filters, by=by)
+        tape.finish()
+        return table
+
+    raw = _cached((*key, None), build)
+    if minimum is None:
+        return raw
+    return _cached((*key, minimum), lambda: suppress(raw, minimum=minimum))
 
 
 def _record(function: TableFunction, filters: Filters, by: str) -> tuple[StatTable, list, float]:
@@ -215,11 +257,13 @@ def tables(
     wanted: Iterable[tuple[TableFunction, str]],
     *,
     accept_stale: bool = True,
+    minimum: int | None = None,
 ) -> tuple[list[StatTable], SummaryState]:
-    """The raw tables `wanted` ((function, breakdown) pairs) for the filters: from the summary
+    """The tables `wanted` ((function, breakdown) pairs) for the filters: from the summary
     table where a servable (`accept_stale`) or current one is stored, else computed live and
     stored. Two queries (the version and the stored rows) plus the labels and rule rows when
-    everything is stored, whatever the size of the data."""
+    everything is stored, whatever the size of the data. Raw, or suppressed with `minimum`
+    persons when it is given (the suppressed copy of a stored table is kept with it)."""
     wanted = list(wanted)
     key = filter_key(filters)
     now = timezone.now()
@@ -253,7 +297,7 @@ def tables(
                 current = row.data_version == version
                 if current or (accept_stale and now - row.computed_at <= STALE_SERVED):
                     try:
-                        table = _replay(function, filters, by, row.figures)
+                        table = _replay(function, filters, by, row, minimum)
                     except (selectors.TapeMismatch, KeyError, IndexError, TypeError):
                         table = None
                     else:
@@ -278,6 +322,8 @@ def tables(
                     )
                 )
                 state.add(now, current=True, stored=False)
+                if minimum is not None:
+                    table = suppress(table, minimum=minimum)
             out.append(table)
         _store(filters, new_rows)
         if touched:
