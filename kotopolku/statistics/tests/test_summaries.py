@@ -302,3 +302,19 @@ def test_the_nightly_refresh_computes_the_standard_views_and_prunes_unread_ones(
     DataVersion.objects.all().delete()
     summaries.bump_version()
     assert summaries.refresh_summaries().computed == result.computed
+
+
+def test_a_bulk_insert_of_the_imports_makes_the_summary_stale(
+    committed_year, django_capture_on_commit_callbacks
+):
+    """The imports write with `insert_rows` (no post_save): `rows_written` marks the figures."""
+    from kotopolku.clients.models import ClientLanguage
+    from kotopolku.clients.services import insert_rows
+
+    version = summaries.current_version()
+    client = committed_year["A"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        insert_rows(ClientLanguage, [ClientLanguage(client=client, code="fi", level="A1")])
+    assert ClientLanguage.objects.filter(client=client, code="fi").exists()
+    assert len(callbacks) == 1
+    assert summaries.current_version() == version + 1
