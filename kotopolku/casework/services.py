@@ -47,6 +47,7 @@ from kotopolku.clients.models import Client
 from kotopolku.clients.services import insert_objects, insert_rows
 from kotopolku.common.dates import add_months, period_end
 from kotopolku.common.middleware import current_request_id
+from kotopolku.common.signals import rows_written
 
 
 class RuleBreach(ValidationError):
@@ -1132,6 +1133,8 @@ def case_history_store(
         for model in (PlanService, PlanReview, PlanExtension):
             model.objects.filter(plan_id__in=old_plans).update(**archived)
         IntegrationPlan.objects.filter(pk__in=old_plans).update(**archived)
+    if old_assessment_clients or old_plans:
+        rows_written.send(sender=IntegrationPlan)
     insert_rows(Assessment, new_assessments)
     insert_objects(IntegrationPlan, [plan for plan, _ in new_plans])
     services, reviews, extensions = [], [], []

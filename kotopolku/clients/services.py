@@ -24,6 +24,7 @@ from kotopolku.clients.models import (
 )
 from kotopolku.clients.selectors import is_responsible_worker, worker_name
 from kotopolku.common.formatting import short_date
+from kotopolku.common.signals import rows_written
 from kotopolku.municipalities.selectors import Classification
 from kotopolku.organisations.models import Organisation
 from kotopolku.rules.periods import period_or_latest
@@ -260,6 +261,7 @@ def _set_languages(client: Client, languages: Iterable[Mapping[str, Any]], *, ac
     rows = _language_rows(client, languages, actor=actor)
     client.languages.all().delete()
     ClientLanguage.objects.bulk_create(rows)
+    rows_written.send(sender=ClientLanguage)
 
 
 def _language_rows(
@@ -1044,6 +1046,7 @@ def clients_store(
             | {"modified_at"}
         )
         Client.objects.bulk_update(old, fields)
+        rows_written.send(sender=Client)
 
     by_id = {c.external_id: c for c in result.clients}
     created_pks = {c.pk for c in new}
@@ -1082,6 +1085,7 @@ def clients_store(
         HomeMunicipalityPeriod.objects.filter(pk__in=archive).update(
             archived=True, modified_by=actor, modified_at=now
         )
+        rows_written.send(sender=HomeMunicipalityPeriod)
     insert_rows(HomeMunicipalityPeriod, rows)
 
     with_languages = [
@@ -1122,6 +1126,7 @@ def insert_rows(model: Any, rows: list[Any]) -> None:
             cursor.execute(*_unnest(connection, head, fields, values))
         else:
             cursor.executemany(f"{head} VALUES {row}", values)
+    rows_written.send(sender=model)
 
 
 def insert_objects(model: Any, objects: list[Any]) -> None:
@@ -1135,6 +1140,7 @@ def insert_objects(model: Any, objects: list[Any]) -> None:
 
     alias = router.db_for_write(model)
     connection = connections[alias]
+    rows_written.send(sender=model)
     if not connection.features.can_return_rows_from_bulk_insert:
         model.objects.bulk_create(objects)
         return

@@ -87,6 +87,19 @@ SCHEDULES: list[Schedule] = [
         task="kotopolku.catalogue.tasks.ptv_sync_all",
     ),
     Schedule(
+        name="statistics_refresh",
+        label=_("Statistics: compute again the figures that records have changed since"),
+        cron="*/5 * * * *",
+        task="kotopolku.statistics.tasks.refresh_summaries",
+    ),
+    Schedule(
+        name="statistics_nightly",
+        label=_("Statistics: nightly computation of the standard figures"),
+        cron="10 0 * * *",
+        task="kotopolku.statistics.tasks.refresh_summaries",
+        args=(True,),
+    ),
+    Schedule(
         name="recover_jobs",
         label=_("Queue again background work that no worker took"),
         cron="*/5 * * * *",

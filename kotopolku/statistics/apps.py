@@ -35,4 +35,40 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kotopolku.common.signals import rows_written
+        from kotopolku.statistics import summaries
+
         connection_created.connect(_register_sqlite_functions, dispatch_uid="kp_sqlite_median")
+        # Writes that can change a figure make the stored indicator tables stale (after commit;
+        # nothing is recomputed in the writer's request). Bulk writes of the imports announce
+        # themselves with `rows_written`.
+        for model in DATA_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    summaries.data_changed,
+                    sender=model,
+                    dispatch_uid=f"statistics_stale_{model}_{signal is post_save}",
+                )
+        rows_written.connect(summaries.data_changed, dispatch_uid="statistics_stale_bulk")
+
+
+# Every model an indicator counts from or reads a rule from.
+DATA_MODELS = (
+    "clients.Client",
+    "clients.ClientLanguage",
+    "clients.HomeMunicipalityPeriod",
+    "casework.GuidanceContact",
+    "casework.Assessment",
+    "casework.IntegrationPlan",
+    "casework.PlanService",
+    "casework.PlanReview",
+    "casework.PlanExtension",
+    "casework.Referral",
+    "courses.Course",
+    "courses.Enrolment",
+    "courses.Attendance",
+    "courses.LanguageTestResult",
+    "rules.StatutoryRule",
+)

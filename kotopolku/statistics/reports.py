@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kotopolku.common.exports import csv_bytes, xlsx_bytes
 from kotopolku.documents.charts import bar_chart
 from kotopolku.documents.model import Chart, Document, Paragraph, Section, Table
-from kotopolku.statistics import selectors
+from kotopolku.statistics import selectors, summaries
 from kotopolku.statistics.filters import Filters, Period
 from kotopolku.statistics.suppression import small_cell_minimum, suppress
 from kotopolku.statistics.tables import StatTable, display
@@ -62,19 +62,39 @@ def protect(table: StatTable, *, raw_allowed: bool = False, minimum: int | None 
     return table if raw_allowed else suppress(table, minimum=minimum)
 
 
-def dashboard_tables(filters: Filters, *, by: str, raw_allowed: bool = False) -> list[StatTable]:
+def dashboard_view(
+    filters: Filters, *, by: str, raw_allowed: bool = False, accept_stale: bool = True
+) -> tuple[list[StatTable], summaries.SummaryState]:
+    """The dashboard's tables from the summary table (`statistics.summaries`), suppressed here
+    from the stored raw figures unless `raw_allowed`, and when they were computed."""
     minimum = None if raw_allowed else small_cell_minimum(filters.period.end)
-    return [
-        protect(t, raw_allowed=raw_allowed, minimum=minimum)
-        for t in selectors.indicator_tables(filters, by=by)
-    ]
+    return summaries.tables(
+        filters, summaries.dashboard_wanted(by), accept_stale=accept_stale, minimum=minimum
+    )
 
 
-def overview_table(filters: Filters, *, raw_allowed: bool = False) -> StatTable:
-    if raw_allowed:
-        return selectors.regional_overview(filters)
-    minimum = small_cell_minimum(filters.period.end)
-    return selectors.regional_overview(filters, protect=lambda t: suppress(t, minimum=minimum))
+def dashboard_tables(
+    filters: Filters, *, by: str, raw_allowed: bool = False, accept_stale: bool = False
+) -> list[StatTable]:
+    return dashboard_view(filters, by=by, raw_allowed=raw_allowed, accept_stale=accept_stale)[0]
+
+
+def overview_view(
+    filters: Filters, *, raw_allowed: bool = False, accept_stale: bool = True
+) -> tuple[StatTable, summaries.SummaryState]:
+    """The regional overview; its source tables are suppressed (unless `raw_allowed`) before
+    their cells are copied side by side."""
+    wanted = summaries.overview_wanted()
+    minimum = None if raw_allowed else small_cell_minimum(filters.period.end)
+    tables, state = summaries.tables(filters, wanted, accept_stale=accept_stale, minimum=minimum)
+    sources = {function: table for (function, _by), table in zip(wanted, tables, strict=True)}
+    return selectors.regional_overview(filters, sources=sources), state
+
+
+def overview_table(
+    filters: Filters, *, raw_allowed: bool = False, accept_stale: bool = False
+) -> StatTable:
+    return overview_view(filters, raw_allowed=raw_allowed, accept_stale=accept_stale)[0]
 
 
 def table_matrix(table: StatTable) -> tuple[list[str], list[list[str]]]:
@@ -141,11 +161,11 @@ def key_figures(filters: Filters) -> list[tuple[Any, str]]:
     """The headline figure of every indicator, suppressed: (label, "value unit") pairs, with
     "x" for a hidden figure and "–" for none. For documents such as the annual report."""
     minimum = small_cell_minimum(filters.period.end)
-    tables: dict[Any, StatTable] = {}
+    wanted = summaries.headline_wanted()
+    protected, _state = summaries.tables(filters, wanted, accept_stale=False, minimum=minimum)
+    tables = {function: table for (function, _by), table in zip(wanted, protected, strict=True)}
     figures = []
     for spec in selectors.INDICATORS.values():
-        if spec.table not in tables:
-            tables[spec.table] = suppress(spec.table(filters, by=""), minimum=minimum)
         table = tables[spec.table]
         column = table.column(spec.column)
         text = display(table.headline(spec.column), column)

