@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+from kotopolku.common.collector import collector_paused
 from kotopolku.compensation.computation import Candidates, HomePeriod, RuleReader, candidates
 from kotopolku.compensation.forecast import Forecast, PersonInput, build_forecast
 from kotopolku.compensation.models import (
@@ -59,7 +60,27 @@ def people_for(
     with all their periods (C2 needs the first one, wherever it was). Two queries.
 
     With `candidates` (`computation.candidates`), only the clients that meet its necessary
-    conditions are read: the forecast then computes no one who cannot count or be unresolved."""
+    conditions are read: the forecast then computes no one who cannot count or be unresolved.
+    The rows read are small acyclic objects: the cyclic collector is paused while they are
+    built (`common.collector`)."""
+    with collector_paused():
+        return _people_for(
+            municipality_code=municipality_code,
+            first_day=first_day,
+            last_day=last_day,
+            client_ids=client_ids,
+            candidates=candidates,
+        )
+
+
+def _people_for(
+    *,
+    municipality_code: str,
+    first_day: date,
+    last_day: date,
+    client_ids: Any,
+    candidates: Candidates | None,
+) -> list[PersonInput]:
     clients = Client.objects.filter(archived=False)
     if candidates is not None:
         first_start = HomeMunicipalityPeriod.objects.filter(client_id=OuterRef("pk"))
