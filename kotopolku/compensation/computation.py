@@ -23,7 +23,7 @@ from typing import Any
 from kotopolku.common.dates import age_on, last_day_of_month, period_end
 from kotopolku.rules.book import RuleBook, RuleMissing
 from kotopolku.rules.engine import DateRule
-from kotopolku.rules.periods import home_municipality_on
+from kotopolku.rules.periods import home_municipality_on, period_on
 from kotopolku.rules.selectors import rule_value
 
 CENT = Decimal("0.01")
@@ -46,6 +46,7 @@ RuleReader = Callable[[str, date], Any]
 ELIGIBLE_BASES = "compensation_eligible_bases"
 CITIZENSHIP_KEPT_BASES = "compensation_citizenship_kept_bases"
 QUOTA_BASES = "compensation_quota_bases"
+AGE_BAND_YEARS = "compensation_age_band_years"
 
 # C3 as rule objects of the one engine: the last day of a period of N years from the start, N
 # read on the start. `eligibility_period` computes the same day in Python; the SQL form
@@ -150,13 +151,31 @@ class MonthEnd:
     who needs it, so the result is the one a direct read gives.
     """
 
-    __slots__ = ("first", "last", "_rules", "_read")
+    __slots__ = ("first", "last", "_rules", "_read", "_limit", "_rates")
 
     def __init__(self, first: date, last: date, rules: RuleReader):
         self.first = first
         self.last = last
         self._rules = rules
         self._read: dict[str, Any] = {}
+        self._limit: int | None = None
+        self._rates: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+
+    def age_limit(self) -> int:
+        """C4's age band limit in force on the last day (`RuleMissing` without a row)."""
+        if self._limit is None:
+            self._limit = int(self(AGE_BAND_YEARS, self.last))
+        return self._limit
+
+    def rate(self, recipient_kind: str, band: str) -> tuple[Decimal, Decimal]:
+        """C5's annual rate in force on the last day and C4's monthly amount of it
+        (`RuleMissing` without a row), read once per run."""
+        try:
+            return self._rates[recipient_kind, band]
+        except KeyError:
+            rate = Decimal(self(f"compensation_rate_{recipient_kind}_{band}", self.last))
+            found = self._rates[recipient_kind, band] = (rate, monthly_amount(annual_rate=rate))
+            return found
 
     def __call__(self, key: str, on: date) -> Any:
         if on != self.last:
@@ -290,8 +309,12 @@ def candidates(*, year: int, rules: RuleBook) -> Candidates:
 
 def age_band_on(*, date_of_birth: date, day: date, rules: RuleReader) -> str:
     """C4: `under_7` while the age in completed years is below the configured limit."""
-    limit = int(rules("compensation_age_band_years", day))
-    return AGE_BAND_UNDER_7 if age_on(date_of_birth, day) < limit else AGE_BAND_7_PLUS
+    return age_band(age_on(date_of_birth, day), limit=int(rules(AGE_BAND_YEARS, day)))
+
+
+def age_band(age: int, *, limit: int) -> str:
+    """C4's band of an age in completed years under the limit read on the same day."""
+    return AGE_BAND_UNDER_7 if age < limit else AGE_BAND_7_PLUS
 
 
 def monthly_amount(*, annual_rate: Decimal) -> Decimal:
@@ -378,12 +401,16 @@ def _months(
             continue
         if naturalised and not last < citizenship_date:  # type: ignore[operator]
             continue
-        home = home_municipality_on(home_periods, last)
-        if home is None or (municipality is not None and home != municipality):
+        period = period_on(home_periods, last)  # the home municipality on the last day
+        if period is None:
             continue
-        # C4 and C5 read on the month's last day, through the run's reader of that day.
-        band = age_band_on(date_of_birth=date_of_birth, day=last, rules=month)
-        rate = Decimal(month(f"compensation_rate_{recipient_kind}_{band}", last))
+        home = period.municipality
+        if municipality is not None and home != municipality:
+            continue
+        # C4 and C5 read on the month's last day, through the run's reader of that day (each
+        # rule once per run): the age band limit first, then the rate of the band.
+        band = age_band(age_on(date_of_birth, last), limit=month.age_limit())
+        rate, amount = month.rate(recipient_kind, band)
         months.append(
             MonthAmount(
                 month=first,
@@ -391,7 +418,7 @@ def _months(
                 municipality=home,
                 age_band=band,
                 annual_rate=rate,
-                amount=monthly_amount(annual_rate=rate),
+                amount=amount,
             )
         )
     return months
