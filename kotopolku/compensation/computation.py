@@ -243,11 +243,17 @@ class Candidates:
       longest C3 length any row gives (None: no C3 row, no filter) ...
     - `uncovered`: ... unless the start falls on a day (inclusive ranges, None open) on which a
       rule read on the start (C1, C3, naturalisation) has no row: that person is unresolved.
+    - `naturalised_by`, `kept_bases`: a person naturalised on or before `naturalised_by` (the
+      year's first month end) counts no month of the year (C1, naturalisation) unless the basis
+      is one some version of the kept list holds (`kept_bases`) or the start is `uncovered`
+      (either None: no such filter, e.g. no kept-list row at all).
     """
 
     bases: frozenset[str] | None
     earliest_start: date | None
     uncovered: tuple[tuple[date | None, date | None], ...]
+    naturalised_by: date | None = None
+    kept_bases: frozenset[str] | None = None
 
     def merged(self, other: Candidates) -> Candidates:
         """A superset of the candidates under either table (a what-if reads the registry once
@@ -258,6 +264,12 @@ class Candidates:
             if self.earliest_start is None or other.earliest_start is None
             else min(self.earliest_start, other.earliest_start),
             uncovered=self.uncovered + other.uncovered,
+            naturalised_by=None
+            if self.naturalised_by is None or other.naturalised_by is None
+            else min(self.naturalised_by, other.naturalised_by),
+            kept_bases=None
+            if self.kept_bases is None or other.kept_bases is None
+            else self.kept_bases | other.kept_bases,
         )
 
 
@@ -304,7 +316,16 @@ def candidates(*, year: int, rules: RuleBook) -> Candidates:
     # year before (calendar addition only clamps downwards), before the first month end of year.
     earliest = date(year - max(lengths), 1, 1) if lengths else None
     uncovered = tuple(gap for key in START_KEYS for gap in _uncovered(rules.rows(key)))
-    return Candidates(bases=bases, earliest_start=earliest, uncovered=uncovered)
+    kept_rows = rules.rows(CITIZENSHIP_KEPT_BASES)
+    return Candidates(
+        bases=bases,
+        earliest_start=earliest,
+        uncovered=uncovered,
+        # A month counts only if it ends before the citizenship date: a date on or before the
+        # year's first month end leaves none (unless the basis keeps its months).
+        naturalised_by=last_day_of_month(date(year, 1, 1)) if kept_rows else None,
+        kept_bases=frozenset().union(*(v for _f, _t, v in kept_rows)) if kept_rows else None,
+    )
 
 
 def age_band_on(*, date_of_birth: date, day: date, rules: RuleReader) -> str:

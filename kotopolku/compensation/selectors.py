@@ -29,22 +29,38 @@ def municipality_by_code(code: str) -> Organisation | None:
     ).first()
 
 
-def _candidates_q(candidates: Candidates) -> Q:
-    """`computation.Candidates` as a filter on clients: the permit basis and the first
-    home-municipality period's start (C2, any municipality)."""
-    q = Q()
-    if candidates.bases is not None:
-        q &= Q(permit_basis__in=sorted(candidates.bases))
-    if candidates.earliest_start is not None:
-        recent = Q(first_start__gte=candidates.earliest_start)
+def _candidates_q(candidates: Candidates, *, with_citizenship: bool) -> Q:
+    """`computation.Candidates` as a filter on clients: the permit basis, the first
+    home-municipality period's start (C2, any municipality) and the citizenship date."""
+
+    def or_uncovered(q: Q) -> Q:
+        """`q`, or a first start on a day no start rule covers (then unresolved: read)."""
         for since, until in candidates.uncovered:
+            if since is None and until is None:  # a start rule with no row at all: everyone
+                return Q()
             gap = Q()
             if since is not None:
                 gap &= Q(first_start__gte=since)
             if until is not None:
                 gap &= Q(first_start__lte=until)
-            recent |= gap
-        q &= recent
+            q |= gap
+        return q
+
+    q = Q()
+    if candidates.bases is not None:
+        q &= Q(permit_basis__in=sorted(candidates.bases))
+    if candidates.earliest_start is not None:
+        q &= or_uncovered(Q(first_start__gte=candidates.earliest_start))
+    if (
+        with_citizenship
+        and candidates.naturalised_by is not None
+        and candidates.kept_bases is not None
+    ):
+        q &= or_uncovered(
+            Q(citizenship_date__isnull=True)
+            | Q(citizenship_date__gt=candidates.naturalised_by)
+            | Q(permit_basis__in=sorted(candidates.kept_bases))
+        )
     return q
 
 
@@ -82,11 +98,14 @@ def _people_for(
     candidates: Candidates | None,
 ) -> list[PersonInput]:
     clients = Client.objects.filter(archived=False)
+    # `citizenship_date` (C1, naturalisation) is a field of the client registry's; read it
+    # when the registry has it.
+    with_citizenship = any(f.name == "citizenship_date" for f in Client._meta.get_fields())
     if candidates is not None:
         first_start = HomeMunicipalityPeriod.objects.filter(client_id=OuterRef("pk"))
         clients = clients.annotate(
             first_start=Subquery(first_start.order_by("start").values("start")[:1])
-        ).filter(_candidates_q(candidates))
+        ).filter(_candidates_q(candidates, with_citizenship=with_citizenship))
     if client_ids is not None:
         clients = clients.filter(pk__in_ids=list(client_ids))
     else:
@@ -97,9 +116,6 @@ def _people_for(
         ).values("client_id")
         clients = clients.filter(pk__in=touching)
     fields = ["pk", "external_id", "first_names", "last_name", "date_of_birth", "permit_basis"]
-    # `citizenship_date` (C1, naturalisation) is a field of the client registry's; read it
-    # when the registry has it.
-    with_citizenship = any(f.name == "citizenship_date" for f in Client._meta.get_fields())
     rows = [
         (*row, None) if not with_citizenship else row
         for row in clients.values_list(*fields, *(["citizenship_date"] * with_citizenship))
