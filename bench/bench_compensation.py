@@ -111,7 +111,7 @@ def build_registry(sizes: dict[str, int], rng: random.Random) -> dict[str, set[i
     from kotopolku.rules.selectors import rule_value
 
     year_start, year_end = date(YEAR, 1, 1), date(YEAR, 12, 31)
-    eligible = list(rule_value("compensation_eligible_bases", on=year_start))
+    eligible = sorted(rule_value("compensation_eligible_bases", on=year_start))
     kept = set(rule_value("compensation_citizenship_kept_bases", on=year_start))
     not_eligible = [b for b in Client.PermitBasis.values if b not in eligible]
     not_kept = [b for b in eligible if b not in kept]
@@ -296,6 +296,7 @@ def run(args, *, backend: str) -> dict:
     from django.conf import settings
     from django.core.management import call_command
 
+    from kotopolku.common.collector import collector_paused
     from kotopolku.compensation.computation import candidates
     from kotopolku.compensation.selectors import forecast as forecast_under
     from kotopolku.compensation.selectors import forecast_compute, people_for
@@ -328,17 +329,21 @@ def run(args, *, backend: str) -> dict:
     def preview():
         live = RuleBook.load()
         draft = live.with_draft(parse_draft(draft_rows, live)[1])
-        # As `rules.previews.whatif_compute`: the candidates of either table, read once.
-        people = people_for(
-            municipality_code=HOME,
-            first_day=date(YEAR, 1, 1),
-            last_day=date(YEAR, 12, 31),
-            candidates=candidates(year=YEAR, rules=live).merged(candidates(year=YEAR, rules=draft)),
-        )
-        return whatif.compare_forecasts(
-            forecast_under(HOME, YEAR, book=live, people=people),
-            forecast_under(HOME, YEAR, book=draft, people=people),
-        )
+        # As `rules.previews.whatif_compute`: the candidates of either table, read once, and
+        # one pause of the cyclic collector over the whole.
+        with collector_paused():
+            people = people_for(
+                municipality_code=HOME,
+                first_day=date(YEAR, 1, 1),
+                last_day=date(YEAR, 12, 31),
+                candidates=candidates(year=YEAR, rules=live).merged(
+                    candidates(year=YEAR, rules=draft)
+                ),
+            )
+            return whatif.compare_forecasts(
+                forecast_under(HOME, YEAR, book=live, people=people),
+                forecast_under(HOME, YEAR, book=draft, people=people),
+            )
 
     # The mix, checked group by group against what the rules say of each group.
     result_forecast = forecast()

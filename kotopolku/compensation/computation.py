@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from kotopolku.common.dates import age_on, last_day_of_month, period_end
@@ -131,9 +131,10 @@ class Compensation:
     def unresolved(self) -> bool:
         return self.missing is not None
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
-        """C6: the sum of the rounded monthly amounts."""
+        """C6: the sum of the rounded monthly amounts (the months never change: summed once;
+        a forecast, its totals and a what-if comparison each ask for it)."""
         return sum((m.amount for m in self.months), ZERO)
 
 
