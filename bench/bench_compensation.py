@@ -312,6 +312,13 @@ def run(args, *, backend: str) -> dict:
     # The issue's target at its size; any other size at the same rate per eligible person.
     limit = ISSUE_SECONDS * eligible / ISSUE_ELIGIBLE
     groups = build_registry(sizes, random.Random(8))
+    if backend == "postgresql":
+        # As autovacuum does on a production database in its own time: the planner's
+        # statistics of the tables just loaded (without them it plans for empty tables).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def forecast():
         return forecast_compute(municipality_code=HOME, year=YEAR)
