@@ -250,3 +250,23 @@ def test_a_start_rule_without_any_row_leaves_every_start_uncovered(mixed):
     expected = _one_by_one(book)
     assert ("N-ENDED", "2019-03-01") in expected["unresolved"]
     assert _forecast(book) == expected
+
+
+def test_the_start_rules_gaps_are_merged_into_as_few_ranges_as_cover_them():
+    from kotopolku.compensation.selectors import _merged
+
+    d = date
+    assert _merged(((None, d(1999, 4, 30)), (None, d(1999, 4, 30)))) == [(None, d(1999, 4, 30))]
+    assert _merged(((d(2019, 1, 1), d(2019, 12, 31)), (None, d(1999, 4, 30)))) == [
+        (None, d(1999, 4, 30)),
+        (d(2019, 1, 1), d(2019, 12, 31)),
+    ]
+    # Touching and overlapping ranges join; an open end swallows what follows.
+    assert _merged(((d(2019, 1, 1), d(2019, 6, 30)), (d(2019, 7, 1), d(2019, 8, 31)))) == [
+        (d(2019, 1, 1), d(2019, 8, 31))
+    ]
+    assert _merged(((d(2019, 1, 1), None), (d(2020, 1, 1), d(2020, 2, 1)))) == [
+        (d(2019, 1, 1), None)
+    ]
+    assert _merged(((None, None), (d(2019, 1, 1), d(2019, 2, 1)))) == [(None, None)]
+    assert _merged(()) == []
