@@ -90,7 +90,7 @@ check-deploy: install ## Django's deployment checks with production settings
 # Small sizes that finish in a few minutes on the shared 2-core machine; the reference sizes of
 # bench/README.md are the scripts' own defaults (e.g. make bench BENCH_STATISTICS="--clients 100000").
 BENCH_STATISTICS ?= --clients 20000 --runs 5
-BENCH_COMPENSATION ?= --persons 10000 --runs 5
+BENCH_COMPENSATION ?= --clients 25000 --eligible 10000 --runs 5
 BENCH_IMPORT ?= --records 2000 --runs 3
 BENCH_PROGRAMME_DOCUMENT ?= --runs 3
 BENCH_WORKLIST ?= --clients 5000

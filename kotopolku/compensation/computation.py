@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from kotopolku.common.dates import age_on, last_day_of_month, period_end
 from kotopolku.rules.book import RuleBook, RuleMissing
 from kotopolku.rules.engine import DateRule
-from kotopolku.rules.periods import home_municipality_on
+from kotopolku.rules.periods import home_municipality_on, period_on
 from kotopolku.rules.selectors import rule_value
 
 CENT = Decimal("0.01")
@@ -46,6 +46,7 @@ RuleReader = Callable[[str, date], Any]
 ELIGIBLE_BASES = "compensation_eligible_bases"
 CITIZENSHIP_KEPT_BASES = "compensation_citizenship_kept_bases"
 QUOTA_BASES = "compensation_quota_bases"
+AGE_BAND_YEARS = "compensation_age_band_years"
 
 # C3 as rule objects of the one engine: the last day of a period of N years from the start, N
 # read on the start. `eligibility_period` computes the same day in Python; the SQL form
@@ -130,9 +131,10 @@ class Compensation:
     def unresolved(self) -> bool:
         return self.missing is not None
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
-        """C6: the sum of the rounded monthly amounts."""
+        """C6: the sum of the rounded monthly amounts (the months never change: summed once;
+        a forecast, its totals and a what-if comparison each ask for it)."""
         return sum((m.amount for m in self.months), ZERO)
 
 
@@ -150,13 +152,31 @@ class MonthEnd:
     who needs it, so the result is the one a direct read gives.
     """
 
-    __slots__ = ("first", "last", "_rules", "_read")
+    __slots__ = ("first", "last", "_rules", "_read", "_limit", "_rates")
 
     def __init__(self, first: date, last: date, rules: RuleReader):
         self.first = first
         self.last = last
         self._rules = rules
         self._read: dict[str, Any] = {}
+        self._limit: int | None = None
+        self._rates: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+
+    def age_limit(self) -> int:
+        """C4's age band limit in force on the last day (`RuleMissing` without a row)."""
+        if self._limit is None:
+            self._limit = int(self(AGE_BAND_YEARS, self.last))
+        return self._limit
+
+    def rate(self, recipient_kind: str, band: str) -> tuple[Decimal, Decimal]:
+        """C5's annual rate in force on the last day and C4's monthly amount of it
+        (`RuleMissing` without a row), read once per run."""
+        try:
+            return self._rates[recipient_kind, band]
+        except KeyError:
+            rate = Decimal(self(f"compensation_rate_{recipient_kind}_{band}", self.last))
+            found = self._rates[recipient_kind, band] = (rate, monthly_amount(annual_rate=rate))
+            return found
 
     def __call__(self, key: str, on: date) -> Any:
         if on != self.last:
@@ -224,11 +244,17 @@ class Candidates:
       longest C3 length any row gives (None: no C3 row, no filter) ...
     - `uncovered`: ... unless the start falls on a day (inclusive ranges, None open) on which a
       rule read on the start (C1, C3, naturalisation) has no row: that person is unresolved.
+    - `naturalised_by`, `kept_bases`: a person naturalised on or before `naturalised_by` (the
+      year's first month end) counts no month of the year (C1, naturalisation) unless the basis
+      is one some version of the kept list holds (`kept_bases`) or the start is `uncovered`
+      (either None: no such filter, e.g. no kept-list row at all).
     """
 
     bases: frozenset[str] | None
     earliest_start: date | None
     uncovered: tuple[tuple[date | None, date | None], ...]
+    naturalised_by: date | None = None
+    kept_bases: frozenset[str] | None = None
 
     def merged(self, other: Candidates) -> Candidates:
         """A superset of the candidates under either table (a what-if reads the registry once
@@ -239,6 +265,12 @@ class Candidates:
             if self.earliest_start is None or other.earliest_start is None
             else min(self.earliest_start, other.earliest_start),
             uncovered=self.uncovered + other.uncovered,
+            naturalised_by=None
+            if self.naturalised_by is None or other.naturalised_by is None
+            else min(self.naturalised_by, other.naturalised_by),
+            kept_bases=None
+            if self.kept_bases is None or other.kept_bases is None
+            else self.kept_bases | other.kept_bases,
         )
 
 
@@ -285,13 +317,26 @@ def candidates(*, year: int, rules: RuleBook) -> Candidates:
     # year before (calendar addition only clamps downwards), before the first month end of year.
     earliest = date(year - max(lengths), 1, 1) if lengths else None
     uncovered = tuple(gap for key in START_KEYS for gap in _uncovered(rules.rows(key)))
-    return Candidates(bases=bases, earliest_start=earliest, uncovered=uncovered)
+    kept_rows = rules.rows(CITIZENSHIP_KEPT_BASES)
+    return Candidates(
+        bases=bases,
+        earliest_start=earliest,
+        uncovered=uncovered,
+        # A month counts only if it ends before the citizenship date: a date on or before the
+        # year's first month end leaves none (unless the basis keeps its months).
+        naturalised_by=last_day_of_month(date(year, 1, 1)) if kept_rows else None,
+        kept_bases=frozenset().union(*(v for _f, _t, v in kept_rows)) if kept_rows else None,
+    )
 
 
 def age_band_on(*, date_of_birth: date, day: date, rules: RuleReader) -> str:
     """C4: `under_7` while the age in completed years is below the configured limit."""
-    limit = int(rules("compensation_age_band_years", day))
-    return AGE_BAND_UNDER_7 if age_on(date_of_birth, day) < limit else AGE_BAND_7_PLUS
+    return age_band(age_on(date_of_birth, day), limit=int(rules(AGE_BAND_YEARS, day)))
+
+
+def age_band(age: int, *, limit: int) -> str:
+    """C4's band of an age in completed years under the limit read on the same day."""
+    return AGE_BAND_UNDER_7 if age < limit else AGE_BAND_7_PLUS
 
 
 def monthly_amount(*, annual_rate: Decimal) -> Decimal:
@@ -378,12 +423,16 @@ def _months(
             continue
         if naturalised and not last < citizenship_date:  # type: ignore[operator]
             continue
-        home = home_municipality_on(home_periods, last)
-        if home is None or (municipality is not None and home != municipality):
+        period = period_on(home_periods, last)  # the home municipality on the last day
+        if period is None:
             continue
-        # C4 and C5 read on the month's last day, through the run's reader of that day.
-        band = age_band_on(date_of_birth=date_of_birth, day=last, rules=month)
-        rate = Decimal(month(f"compensation_rate_{recipient_kind}_{band}", last))
+        home = period.municipality
+        if municipality is not None and home != municipality:
+            continue
+        # C4 and C5 read on the month's last day, through the run's reader of that day (each
+        # rule once per run): the age band limit first, then the rate of the band.
+        band = age_band(age_on(date_of_birth, last), limit=month.age_limit())
+        rate, amount = month.rate(recipient_kind, band)
         months.append(
             MonthAmount(
                 month=first,
@@ -391,7 +440,7 @@ def _months(
                 municipality=home,
                 age_band=band,
                 annual_rate=rate,
-                amount=monthly_amount(annual_rate=rate),
+                amount=amount,
             )
         )
     return months

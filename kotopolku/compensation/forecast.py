@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kotopolku.common.collector import collector_paused
 from kotopolku.common.exports import csv_bytes, sheet_append
 from kotopolku.compensation.computation import (
     AGE_BANDS,
@@ -157,21 +158,24 @@ def build_forecast(
     months = month_ends(year, rules=book)  # once per run, with their rule reads
     persons = []
     unresolved = []
-    for person in people:
-        result = compute_compensation(
-            permit_basis=person.permit_basis,
-            date_of_birth=person.date_of_birth,
-            home_periods=person.home_periods,
-            year=year,
-            municipality=municipality,
-            rules=book,
-            citizenship_date=person.citizenship_date,
-            months=months,
-        )
-        if result.missing is not None:
-            unresolved.append(Unresolved(person.external_id, UNRESOLVED_NO_RULE, result.missing.on))
-        elif result.months:
-            persons.append(PersonForecast(person=person, compensation=result))
+    with collector_paused():  # acyclic results (`common.collector`)
+        for person in people:
+            result = compute_compensation(
+                permit_basis=person.permit_basis,
+                date_of_birth=person.date_of_birth,
+                home_periods=person.home_periods,
+                year=year,
+                municipality=municipality,
+                rules=book,
+                citizenship_date=person.citizenship_date,
+                months=months,
+            )
+            if result.missing is not None:
+                unresolved.append(
+                    Unresolved(person.external_id, UNRESOLVED_NO_RULE, result.missing.on)
+                )
+            elif result.months:
+                persons.append(PersonForecast(person=person, compensation=result))
     persons.sort(key=lambda p: p.external_id)
     unresolved.sort(key=lambda u: u.external_id)
     return Forecast(municipality=municipality, year=year, persons=persons, unresolved=unresolved)

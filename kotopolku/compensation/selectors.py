@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+from kotopolku.common.collector import collector_paused
 from kotopolku.compensation.computation import Candidates, HomePeriod, RuleReader, candidates
 from kotopolku.compensation.forecast import Forecast, PersonInput, build_forecast
 from kotopolku.compensation.models import (
@@ -28,22 +29,70 @@ def municipality_by_code(code: str) -> Organisation | None:
     ).first()
 
 
-def _candidates_q(candidates: Candidates) -> Q:
-    """`computation.Candidates` as a filter on clients: the permit basis and the first
-    home-municipality period's start (C2, any municipality)."""
+def _merged(
+    ranges: tuple[tuple[date | None, date | None], ...],
+) -> list[tuple[date | None, date | None]]:
+    """Inclusive day ranges (None: open) merged where they overlap or touch: every start rule
+    has its own gaps, mostly the same days (before the first act)."""
+    low = date.min
+    merged: list[tuple[date, date | None]] = []
+    for since, until in sorted(ranges, key=lambda r: r[0] or low):
+        first = since or low
+        if merged and (merged[-1][1] is None or first <= merged[-1][1] + timedelta(days=1)):
+            last = merged[-1][1]
+            merged[-1] = (
+                merged[-1][0],
+                None if last is None or until is None else max(last, until),
+            )
+        else:
+            merged.append((first, until))
+    return [(None if since == low else since, until) for since, until in merged]
+
+
+def _candidates_q(candidates: Candidates, *, with_citizenship: bool) -> Q:
+    """`computation.Candidates` as a filter on clients: the permit basis, the first
+    home-municipality period's start (C2, any municipality) and the citizenship date.
+
+    The first start is filtered in grouped subqueries of the periods (`client IN (SELECT client
+    … GROUP BY client HAVING MIN(start) …)`), each computed once, not a correlated subquery per
+    client repeated for every range (on PostgreSQL that cost also set off JIT compilation)."""
+    gaps = _merged(candidates.uncovered)
+    if (None, None) in gaps:  # a start rule with no row at all: anyone may be unresolved
+        return Q(permit_basis__in=sorted(candidates.bases)) if candidates.bases is not None else Q()
+    in_gap: Q | None = None  # the first start on a day no start rule covers
+    for since, until in gaps:
+        gap = Q()
+        if since is not None:
+            gap &= Q(first_start__gte=since)
+        if until is not None:
+            gap &= Q(first_start__lte=until)
+        in_gap = gap if in_gap is None else in_gap | gap
+    firsts = (
+        HomeMunicipalityPeriod.objects.order_by()
+        .values("client_id")
+        .annotate(first_start=Min("start"))
+    )
+
+    def first_start(q: Q) -> Q:
+        return Q(pk__in=firsts.filter(q).values("client_id"))
+
     q = Q()
     if candidates.bases is not None:
         q &= Q(permit_basis__in=sorted(candidates.bases))
     if candidates.earliest_start is not None:
         recent = Q(first_start__gte=candidates.earliest_start)
-        for since, until in candidates.uncovered:
-            gap = Q()
-            if since is not None:
-                gap &= Q(first_start__gte=since)
-            if until is not None:
-                gap &= Q(first_start__lte=until)
-            recent |= gap
-        q &= recent
+        q &= first_start(recent if in_gap is None else recent | in_gap)
+    if (
+        with_citizenship
+        and candidates.naturalised_by is not None
+        and candidates.kept_bases is not None
+    ):
+        kept = (
+            Q(citizenship_date__isnull=True)
+            | Q(citizenship_date__gt=candidates.naturalised_by)
+            | Q(permit_basis__in=sorted(candidates.kept_bases))
+        )
+        q &= kept if in_gap is None else (kept | first_start(in_gap))
     return q
 
 
@@ -59,13 +108,33 @@ def people_for(
     with all their periods (C2 needs the first one, wherever it was). Two queries.
 
     With `candidates` (`computation.candidates`), only the clients that meet its necessary
-    conditions are read: the forecast then computes no one who cannot count or be unresolved."""
+    conditions are read: the forecast then computes no one who cannot count or be unresolved.
+    The rows read are small acyclic objects: the cyclic collector is paused while they are
+    built (`common.collector`)."""
+    with collector_paused():
+        return _people_for(
+            municipality_code=municipality_code,
+            first_day=first_day,
+            last_day=last_day,
+            client_ids=client_ids,
+            candidates=candidates,
+        )
+
+
+def _people_for(
+    *,
+    municipality_code: str,
+    first_day: date,
+    last_day: date,
+    client_ids: Any,
+    candidates: Candidates | None,
+) -> list[PersonInput]:
     clients = Client.objects.filter(archived=False)
+    # `citizenship_date` (C1, naturalisation) is a field of the client registry's; read it
+    # when the registry has it.
+    with_citizenship = any(f.name == "citizenship_date" for f in Client._meta.get_fields())
     if candidates is not None:
-        first_start = HomeMunicipalityPeriod.objects.filter(client_id=OuterRef("pk"))
-        clients = clients.annotate(
-            first_start=Subquery(first_start.order_by("start").values("start")[:1])
-        ).filter(_candidates_q(candidates))
+        clients = clients.filter(_candidates_q(candidates, with_citizenship=with_citizenship))
     if client_ids is not None:
         clients = clients.filter(pk__in_ids=list(client_ids))
     else:
@@ -76,17 +145,17 @@ def people_for(
         ).values("client_id")
         clients = clients.filter(pk__in=touching)
     fields = ["pk", "external_id", "first_names", "last_name", "date_of_birth", "permit_basis"]
-    # `citizenship_date` (C1, naturalisation) is a field of the client registry's; read it
-    # when the registry has it.
-    with_citizenship = any(f.name == "citizenship_date" for f in Client._meta.get_fields())
     rows = [
         (*row, None) if not with_citizenship else row
         for row in clients.values_list(*fields, *(["citizenship_date"] * with_citizenship))
     ]
     periods: dict[int, list[HomePeriod]] = defaultdict(list)
-    for client_id, code, start, end in HomeMunicipalityPeriod.objects.filter(
-        client_id__in_ids=[r[0] for r in rows]
-    ).values_list("client_id", "municipality_code", "start", "end"):
+    # No order in SQL (the model's order joins the client): sorted by start below.
+    for client_id, code, start, end in (
+        HomeMunicipalityPeriod.objects.filter(client_id__in_ids=[r[0] for r in rows])
+        .order_by()
+        .values_list("client_id", "municipality_code", "start", "end")
+    ):
         periods[client_id].append(HomePeriod(code or "", start, end))
     return [
         PersonInput(

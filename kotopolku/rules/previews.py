@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q
 
 from kotopolku.casework.selectors import clients_of_municipality, deadlines
+from kotopolku.common.collector import collector_paused
 from kotopolku.compensation.computation import candidates
 from kotopolku.compensation.selectors import forecast, people_for
 from kotopolku.rules import whatif
@@ -60,20 +61,25 @@ def whatif_compute(
     pairs: dict[str, tuple[str, Any, Any]] = {}
     counted = 0
     for done, code in enumerate(municipality_codes, start=1):
-        # The same people under both books: read the registry once.
-        # Only those who can count or be unresolved under either table (C1 first, in SQL).
-        people = people_for(
-            municipality_code=code,
-            first_day=date(year, 1, 1),
-            last_day=date(year, 12, 31),
-            candidates=candidates(year=year, rules=live).merged(candidates(year=year, rules=draft)),
-        )
-        counted += len(people)
-        forecasts = (
-            forecast(code, year, book=live, people=people),
-            forecast(code, year, book=draft, people=people),
-        )
-        now_total, then_total, differing = whatif.compare_forecasts(*forecasts)
+        # One pause of the cyclic collector over the read, both forecasts and their comparison,
+        # not one each (its pass over what they built then runs once, `common.collector`).
+        with collector_paused():
+            # The same people under both books: read the registry once.
+            # Only those who can count or be unresolved under either table (C1 first, in SQL).
+            people = people_for(
+                municipality_code=code,
+                first_day=date(year, 1, 1),
+                last_day=date(year, 12, 31),
+                candidates=candidates(year=year, rules=live).merged(
+                    candidates(year=year, rules=draft)
+                ),
+            )
+            counted += len(people)
+            forecasts = (
+                forecast(code, year, book=live, people=people),
+                forecast(code, year, book=draft, people=people),
+            )
+            now_total, then_total, differing = whatif.compare_forecasts(*forecasts)
         totals[0] += now_total
         totals[1] += then_total
         persons.extend(differing)

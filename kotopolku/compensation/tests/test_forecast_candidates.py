@@ -209,3 +209,64 @@ def test_a_draft_longer_period_brings_ended_persons_back_and_the_preview_reads_t
                 "unresolved"
             ]
         )
+
+
+def _read(book: RuleBook) -> set[str]:
+    return {
+        p.external_id
+        for p in people_for(
+            municipality_code=CODE,
+            first_day=date(YEAR, 1, 1),
+            last_day=date(YEAR, 12, 31),
+            candidates=candidates(year=YEAR, rules=book),
+        )
+    }
+
+
+def test_persons_naturalised_before_the_year_are_not_read_unless_their_basis_keeps_months(mixed):
+    # C1 first, in SQL: naturalised on 2024-12-01 with a basis that does not keep its months,
+    # N-NATURALISED can count nothing in 2025 and is not read; the victim of trafficking
+    # (naturalised earlier, basis kept) and the one naturalised in May are.
+    read = _read(RuleBook.load())
+    assert "N-NATURALISED" not in read
+    assert {"A-TRAFFICKING", "A-CITIZEN-MAY"} <= read
+
+
+def test_a_start_rule_without_any_row_reads_everyone_it_could_leave_unresolved(mixed):
+    # With no row of the kept list at all, every naturalised person's start is uncovered: the
+    # naturalised are read again and the forecast still equals the per-person computation.
+    live = RuleBook.load()
+    book = RuleBook([r for r in live.all_rows() if r.key != "compensation_citizenship_kept_bases"])
+    assert "N-NATURALISED" in _read(book)
+    assert _forecast(book) == _one_by_one(book)
+
+
+def test_a_start_rule_without_any_row_leaves_every_start_uncovered(mixed):
+    # No row of the quota list at all: every eligible person is unresolved (C3's group cannot
+    # be read on any start), so the persons whose period ended long ago are read too.
+    live = RuleBook.load()
+    book = RuleBook([r for r in live.all_rows() if r.key != "compensation_quota_bases"])
+    assert {"N-ENDED", "N-ENDED-QUOTA", "N-NATURALISED"} <= _read(book)
+    expected = _one_by_one(book)
+    assert ("N-ENDED", "2019-03-01") in expected["unresolved"]
+    assert _forecast(book) == expected
+
+
+def test_the_start_rules_gaps_are_merged_into_as_few_ranges_as_cover_them():
+    from kotopolku.compensation.selectors import _merged
+
+    d = date
+    assert _merged(((None, d(1999, 4, 30)), (None, d(1999, 4, 30)))) == [(None, d(1999, 4, 30))]
+    assert _merged(((d(2019, 1, 1), d(2019, 12, 31)), (None, d(1999, 4, 30)))) == [
+        (None, d(1999, 4, 30)),
+        (d(2019, 1, 1), d(2019, 12, 31)),
+    ]
+    # Touching and overlapping ranges join; an open end swallows what follows.
+    assert _merged(((d(2019, 1, 1), d(2019, 6, 30)), (d(2019, 7, 1), d(2019, 8, 31)))) == [
+        (d(2019, 1, 1), d(2019, 8, 31))
+    ]
+    assert _merged(((d(2019, 1, 1), None), (d(2020, 1, 1), d(2020, 2, 1)))) == [
+        (d(2019, 1, 1), None)
+    ]
+    assert _merged(((None, None), (d(2019, 1, 1), d(2019, 2, 1)))) == [(None, None)]
+    assert _merged(()) == []
