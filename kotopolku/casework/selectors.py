@@ -8,17 +8,12 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
-    CharField,
-    DateField,
     ExpressionWrapper,
     F,
-    IntegerField,
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kotopolku.access.privacy import without_restricted
@@ -48,6 +43,7 @@ from kotopolku.casework.models import (
     SavedWorklistFilter,
 )
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+from kotopolku.common.lookups import in_ids_param, in_ids_sql
 from kotopolku.rules.periods import living_in
 from kotopolku.rules.selectors import RuleMissing
 
@@ -220,57 +216,103 @@ def caseload(*, user: Any, on: date | None = None) -> QuerySet[Client]:
     )
 
 
-_SERVICE, _REVIEW, _EXTENSION = 1, 2, 3
+# The kinds of row of `_case_rows_sql`.
+_ASSESSMENT, _SERVICE, _REVIEW, _EXTENSION, _PLAN = 0, 1, 2, 3, 4
+_CASE_ROWS: dict[str, str] = {}
 
 
-def _plan_rows(plan_ids: list[int]):
-    """The services, reviews and extensions of the plans in one query (UNION ALL), as rows of
-    (kind, plan id, day 1, day 2, months, reason, note): one round trip instead of three."""
-    # Typed NULLs: PostgreSQL would type an untyped NULL of the first two parts as text.
-    no_day = Cast(Value(None), DateField())
-    no_months = Cast(Value(None), IntegerField())
-    no_text = Value("", output_field=CharField())
-    fields = ("kind", "plan_id", "day_1", "day_2", "n_months", "why", "text")
-    service_rows = (
-        PlanService.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .annotate(
-            kind=Value(_SERVICE),
-            day_1=F("referred"),
-            day_2=F("started"),
-            n_months=no_months,
-            why=no_text,
-            text=no_text,
+def _case_rows_sql(vendor: str) -> str:
+    """One statement for the case data of a list of clients, their ids given as one parameter
+    (five times): the assessments, the plans and the plans' services, reviews and extensions,
+    as rows of (kind, client id, plan id, row id, day 1, day 2, day 3, flag, months, reason,
+    note); the assessments and the plans in the order `compute_deadlines` reads them (by their
+    day, then id). Built once per database vendor from the models' tables and columns, so a
+    request pays neither the ORM's building nor its compiling (bench/README.md, worklist)."""
+    sql = _CASE_ROWS.get(vendor)
+    if sql is not None:
+        return sql
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+
+    def column(model: Any, alias: str, field: str) -> str:
+        return f"{alias}.{qn(model._meta.get_field(field).column)}"
+
+    def table(model: Any, alias: str) -> str:
+        return f"{qn(model._meta.db_table)} {alias}"
+
+    client = column(IntegrationPlan, "p", "client")
+    plans = table(IntegrationPlan, "p")
+    # PostgreSQL types a UNION's columns by its first part: its NULLs are cast.
+    parts = [
+        f"SELECT {_ASSESSMENT} AS kind, {column(Assessment, 'a', 'client')} AS client_id, "  # noqa: S608
+        f"CAST(NULL AS bigint) AS plan_id, {column(Assessment, 'a', 'id')} AS row_id, "
+        f"{column(Assessment, 'a', 'started')} AS day_1, "
+        f"{column(Assessment, 'a', 'completed')} AS day_2, CAST(NULL AS date) AS day_3, "
+        f"{column(Assessment, 'a', 'plan_needed')} AS flag, CAST(NULL AS integer) AS months, "
+        f"CAST(NULL AS text) AS reason, CAST(NULL AS text) AS note "
+        f"FROM {table(Assessment, 'a')} "
+        f"WHERE {in_ids_sql(column(Assessment, 'a', 'client'), vendor)}",
+        f"SELECT {_PLAN}, {client}, {column(IntegrationPlan, 'p', 'id')}, "  # noqa: S608
+        f"{column(IntegrationPlan, 'p', 'id')}, {column(IntegrationPlan, 'p', 'start')}, "
+        f"{column(IntegrationPlan, 'p', 'end')}, {column(IntegrationPlan, 'p', 'closed_on')}, "
+        f"NULL, NULL, NULL, NULL FROM {plans} WHERE {in_ids_sql(client, vendor)}",
+    ]
+    for kind, model, alias, days, texts in (
+        (_SERVICE, PlanService, "s", ("referred", "started"), ()),
+        (_REVIEW, PlanReview, "r", ("day",), ()),
+        (_EXTENSION, PlanExtension, "e", (), ("months", "reason", "note")),
+    ):
+        values = [column(model, alias, name) for name in days] + ["NULL"] * (3 - len(days))
+        values.append("NULL")
+        values += [column(model, alias, name) for name in texts] or ["NULL"] * 3
+        plan = column(model, alias, "plan")
+        parts.append(
+            f"SELECT {kind}, {client}, {plan}, {column(model, alias, 'id')}, {', '.join(values)} "  # noqa: S608
+            f"FROM {table(model, alias)} JOIN {plans} ON {column(IntegrationPlan, 'p', 'id')} = "
+            f"{plan} WHERE {in_ids_sql(client, vendor)}"
         )
-        .values_list(*fields)
+    # SQLite orders a compound SELECT by its columns only: the expression goes outside.
+    sql = (
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) case_rows "  # noqa: S608
+        f"ORDER BY kind, CASE WHEN kind IN ({_ASSESSMENT}, {_PLAN}) THEN day_1 END, row_id"
     )
-    review_rows = (
-        PlanReview.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .annotate(
-            kind=Value(_REVIEW),
-            day_1=F("day"),
-            day_2=no_day,
-            n_months=no_months,
-            why=no_text,
-            text=no_text,
+    _CASE_ROWS[vendor] = sql
+    return sql
+
+
+def _case_rows(client_ids: list[int]) -> list[tuple]:
+    """The rows of `_case_rows_sql` for the clients, with days as dates and the flag a bool
+    (SQLite gives days as text and booleans as 0/1)."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    param = in_ids_param(client_ids, vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(_case_rows_sql(vendor), [param] * 5)
+        rows = cursor.fetchall()
+    if vendor != "sqlite":
+        return rows
+
+    def day(value: Any) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    return [
+        (
+            kind,
+            client_id,
+            plan_id,
+            row_id,
+            day(day_1),
+            day(day_2),
+            day(day_3),
+            None if flag is None else bool(flag),
+            months,
+            reason,
+            note,
         )
-        .values_list(*fields)
-    )
-    extension_rows = (
-        PlanExtension.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .annotate(
-            kind=Value(_EXTENSION),
-            day_1=no_day,
-            day_2=no_day,
-            n_months=F("months"),
-            why=F("reason"),
-            text=F("note"),
-        )
-        .values_list(*fields)
-    )
-    return service_rows.union(review_rows, extension_rows, all=True)
+        for kind, client_id, plan_id, row_id, day_1, day_2, day_3, flag, months, reason, note in rows
+    ]
 
 
 WORKLIST_FIELDS = (
@@ -524,34 +566,37 @@ def worklist_counts(*, user: Any, on: date, soon: date) -> WorklistCounts:
 
 def worklist_rows(heads: list[dict[str, Any]], *, on: date, rules: RuleBook) -> list[WorklistRow]:
     """The detailed deadlines of the given clients (dicts of `WorklistClient`'s fields), in
-    their order. Four queries whatever the number of clients (assessments, plans, the plans'
-    services, reviews and extensions in one); the case data is read as plain values (no model
-    instances, no per-object prefetch machinery), into the snapshots `case_snapshot` builds."""
+    their order. One query whatever the number of clients (assessments, plans, the plans'
+    services, reviews and extensions: `_case_rows_sql`); the case data is read as plain values
+    (no model instances, no per-object prefetch machinery), into the snapshots `case_snapshot`
+    builds."""
     if not heads:
         return []
     # A list of ids, not a subquery: both databases then use the foreign-key indexes. It is
     # sent as one parameter (`in_ids`): binding hundreds of ids one by one cost more than the query.
-    ids = [h["pk"] for h in heads]
     assessments: dict[int, list[AssessmentSnapshot]] = {}
-    for client_id, started, completed, plan_needed in (
-        Assessment.objects.filter(client_id__in_ids=ids)
-        .order_by("started", "id")
-        .values_list("client_id", "started", "completed", "plan_needed")
-    ):
-        assessments.setdefault(client_id, []).append(
-            AssessmentSnapshot(started, completed, plan_needed)
-        )
-    plan_rows = list(
-        IntegrationPlan.objects.filter(client_id__in_ids=ids)
-        .order_by("start", "id")
-        .values_list("id", "client_id", "start", "end", "closed_on")
-    )
-    plan_ids = [row[0] for row in plan_rows]
+    plan_rows: list[tuple] = []
     services: dict[int, list[ServiceSnapshot]] = {}
     reviews: dict[int, list[date]] = {}
     extensions: dict[int, list[ExtensionSnapshot]] = {}
-    for kind, plan_id, day_1, day_2, months, reason, note in _plan_rows(plan_ids):
-        if kind == _SERVICE:
+    for (
+        kind,
+        client_id,
+        plan_id,
+        _row,
+        day_1,
+        day_2,
+        day_3,
+        flag,
+        months,
+        reason,
+        note,
+    ) in _case_rows([h["pk"] for h in heads]):
+        if kind == _ASSESSMENT:
+            assessments.setdefault(client_id, []).append(AssessmentSnapshot(day_1, day_2, flag))
+        elif kind == _PLAN:
+            plan_rows.append((plan_id, client_id, day_1, day_2, day_3))
+        elif kind == _SERVICE:
             services.setdefault(plan_id, []).append(ServiceSnapshot(day_1, day_2))
         elif kind == _REVIEW:
             reviews.setdefault(plan_id, []).append(day_1)
