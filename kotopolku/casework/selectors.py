@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -365,6 +366,8 @@ class Worklist:
         self._count: int | None = None
         self._key: Any = None
         self._scoped_parts: list[QuerySet[Client]] | None = None
+        # (start, stop, heads) of the page `read_page` read along with the count.
+        self._page: tuple[int, int, list[dict[str, Any]]] | None = None
 
     def key(self) -> Any:
         """The order key expression, after storing the keys the caseload lacks.
@@ -519,7 +522,87 @@ class Worklist:
         rows = rows.order_by(*SORTS.get(self.options.sort, SORTS["due"]))
         return list(rows[start:stop])
 
+    def read_page(self, start: int, stop: int) -> None:
+        """Count the list and read its rows [start:stop] in one query, for a paginator that
+        then asks for `count()` and that slice (`worklist_page`).
+
+        The query is the page's (the caseload's parts with their stored keys, ordered and
+        limited) with two window counts over the whole caseload: its size and how many of its
+        clients have a stored key. When every client has one (the steady state) that is the
+        page; otherwise the missing keys are stored (one INSERT … SELECT over the caseload) and
+        the page is read again by `heads` with the keys. A filter on deadlines, or a page past
+        the end, takes the usual way (`key`, `count`, `heads`).
+        """
+        options = self.options
+        if self._key is not None or options.action or options.overdue or options.due_by is not None:
+            return
+        from django.db import connection
+
+        from kotopolku.casework.next_due import (
+            STORE_BATCH,
+            next_due_key,
+            store_missing,
+            stored_key,
+        )
+
+        key = stored_key(on=self.on)
+        scoped = self._scoped()
+        if not scoped:
+            self._key, self._count, self._page = key, 0, (start, stop, [])
+            return
+        parts = [
+            p.annotate(next_due_key=key, stored=F("due__client_id")).values(
+                *WORKLIST_FIELDS, "next_due_key", "stored"
+            )
+            for p in scoped
+        ]
+        union = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+        sql, params = union.query.sql_with_params()
+        qn = connection.ops.quote_name
+        order = ", ".join(
+            f"{qn(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
+            for name in SORTS.get(options.sort, SORTS["due"])
+        )
+        statement = (
+            f"SELECT {', '.join(qn(name) for name in WORKLIST_FIELDS)}, "  # noqa: S608
+            f"COUNT(*) OVER (), COUNT({qn('stored')}) OVER () FROM ({sql}) caseload "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*params, stop - start, start])
+            fetched = cursor.fetchall()
+        if not fetched:
+            if start == 0:  # every client of the caseload is a row, stored key or not
+                self._key, self._count, self._page = key, 0, (start, stop, [])
+            return
+        total, stored = fetched[0][-2:]
+        self._count = total
+        lacking = total - stored
+        if lacking:
+            ids = Q(pk__in=[])
+            for part in scoped:
+                ids |= Q(pk__in=part.values("id"))
+            store_missing(Client.objects.filter(ids), rules=self.rules)
+            self._key = next_due_key(on=self.on, rules=self.rules) if lacking > STORE_BATCH else key
+            return
+        self._key = key
+        sqlite = connection.vendor == "sqlite"
+        heads = []
+        for row in fetched:
+            head = dict(zip(WORKLIST_FIELDS, row, strict=False))
+            if sqlite:  # days come as text from SQLite
+                for name in ("first_permit_date", "client_since"):
+                    if isinstance(head[name], str):
+                        head[name] = date.fromisoformat(head[name])
+            head["pk"] = head.pop("id")
+            heads.append(head)
+        self._page = (start, stop, heads)
+
     def rows(self, start: int, stop: int | None) -> list[WorklistRow]:
+        if self._page is not None:
+            first, last, page = self._page
+            if start == first and stop is not None and stop <= last:
+                return worklist_rows(page[: stop - start], on=self.on, rules=self.rules)
         heads = self.heads(start, stop)
         for head in heads:
             head["pk"] = head.pop("id")
@@ -537,6 +620,18 @@ def worklist(
     if options is None:
         options = WorklistOptions(search=search)
     return Worklist(user=user, on=on, options=options, rules=RuleBook.load())
+
+
+def worklist_page(rows: Worklist, number: Any, per_page: int) -> Page:
+    """`Paginator(rows, per_page).get_page(number)`, the page and the count read in one query
+    (`Worklist.read_page`); the same page, also for a number that is not one."""
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        rows.read_page((wanted - 1) * per_page, wanted * per_page)
+    return Paginator(rows, per_page).get_page(number)
 
 
 @dataclass(frozen=True)
