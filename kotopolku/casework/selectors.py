@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -47,6 +48,9 @@ from kotopolku.clients.models import Client, HomeMunicipalityPeriod
 from kotopolku.common.lookups import in_ids_param, in_ids_sql
 from kotopolku.rules.periods import living_in
 from kotopolku.rules.selectors import RuleMissing
+
+if TYPE_CHECKING:
+    from kotopolku.access.clients import ScopeKey
 
 CASE_PREFETCH = (
     Prefetch("assessments", queryset=Assessment.objects.order_by("started", "id")),
@@ -348,6 +352,90 @@ SORTS = {
 }
 
 
+def _caseload_parts(
+    scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+) -> list[QuerySet[Client]]:
+    """The caseload's parts (own organisation, referrals) of the scope `scope`
+    (`access.clients.client_scope_key`) with the search and the filters on the client's
+    organisation and worker (`mine`: the user's id for the "mine" filter), before any filter on
+    deadlines. Built from its arguments alone, so equal arguments give the same query."""
+    from kotopolku.access.clients import CASELOAD, scope_parts
+
+    # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS
+    # on the restriction table's client index in every part, so no extra query.
+    open_clients = without_restricted(Client.objects.filter(closed_at__isnull=True, archived=False))
+    if options.search:
+        open_clients = open_clients.filter(
+            Q(last_name__icontains=options.search)
+            | Q(first_names__icontains=options.search)
+            | Q(external_id__iexact=options.search)
+        )
+    if options.organisation is not None:
+        open_clients = open_clients.filter(responsible_organisation_id=options.organisation)
+    if options.worker == "none":
+        open_clients = open_clients.filter(responsible_worker__isnull=True)
+    elif options.worker == "mine":
+        open_clients = open_clients.filter(responsible_worker_id=mine)
+    elif options.worker.isdigit():
+        open_clients = open_clients.filter(responsible_worker_id=int(options.worker))
+    # The worklist is the caseload ∩ the scope: the scope's own-organisation and referral
+    # parts, joined by UNION rather than one OR, which PostgreSQL can only answer by
+    # scanning every client. Each part leaves out the clients of the parts before it, so
+    # the parts are disjoint and UNION ALL needs no duplicate removal over the caseload
+    # (A ∪ B = A + (B − A): the same clients).
+    parts, earlier = [], Q(pk__in=[])
+    for part in scope_parts(scope):
+        if part.reason in CASELOAD:
+            parts.append(open_clients.filter(part.condition).exclude(earlier).order_by())
+            earlier |= part.condition
+    return parts
+
+
+def _page_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters of `Worklist.read_page` (without its LIMIT and OFFSET values),
+    None for an empty caseload: the caseload's parts (`_caseload_parts`) with their stored
+    keys, in the list's order, with the caseload's size and the number of stored keys as window
+    counts. A function of its arguments alone: `_kept_page_statement` keeps it per process."""
+    from django.db import connection
+
+    from kotopolku.casework.next_due import stored_key
+
+    scoped = _caseload_parts(scope, options, mine)
+    if not scoped or scope is None:
+        return None
+    key = stored_key(on=scope.on)
+    parts = [
+        p.annotate(next_due_key=key, stored=F("due__client_id")).values(
+            *WORKLIST_FIELDS, "next_due_key", "stored"
+        )
+        for p in scoped
+    ]
+    union = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.sql_with_params()
+    qn = connection.ops.quote_name
+    order = ", ".join(
+        f"{qn(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name in SORTS.get(options.sort, SORTS["due"])
+    )
+    statement = (
+        f"SELECT {', '.join(qn(name) for name in WORKLIST_FIELDS)}, "  # noqa: S608
+        f"COUNT(*) OVER (), COUNT({qn('stored')}) OVER () FROM ({sql}) caseload "
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    return statement, tuple(params)
+
+
+# The page statements of the recent scopes and options (a search is never kept: names stay out
+# of the process's memory). Building and compiling the caseload's query through the ORM cost
+# more than running it (bench/README.md, worklist); its text and parameters depend only on the
+# key, so it is built once per key. The key holds everything the query is built from: the scope
+# (`client_scope_key`: the user's organisations by role and the day), the options and the user's
+# id for the "mine" filter; which clients the query returns is decided by the database on each read.
+_kept_page_statement = lru_cache(maxsize=512)(_page_statement)
+
+
 class Worklist:
     """The user's caseload ordered and paged in SQL by the next deadline (`next_due.py`), the
     detailed deadlines computed in Python only for the rows asked for.
@@ -430,39 +518,13 @@ class Worklist:
         return self._scoped_parts
 
     def _build_scoped(self) -> list[QuerySet[Client]]:
-        from kotopolku.access.clients import CASELOAD, client_scope
+        from kotopolku.access.clients import client_scope_key
 
-        # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS
-        # on the restriction table's client index in every part, so no extra query.
-        open_clients = without_restricted(
-            Client.objects.filter(closed_at__isnull=True, archived=False)
-        )
-        options = self.options
-        if options.search:
-            open_clients = open_clients.filter(
-                Q(last_name__icontains=options.search)
-                | Q(first_names__icontains=options.search)
-                | Q(external_id__iexact=options.search)
-            )
-        if options.organisation is not None:
-            open_clients = open_clients.filter(responsible_organisation_id=options.organisation)
-        if options.worker == "none":
-            open_clients = open_clients.filter(responsible_worker__isnull=True)
-        elif options.worker == "mine":
-            open_clients = open_clients.filter(responsible_worker_id=self.user.pk)
-        elif options.worker.isdigit():
-            open_clients = open_clients.filter(responsible_worker_id=int(options.worker))
-        # The worklist is the caseload ∩ the scope: the scope's own-organisation and referral
-        # parts, joined by UNION rather than one OR, which PostgreSQL can only answer by
-        # scanning every client. Each part leaves out the clients of the parts before it, so
-        # the parts are disjoint and UNION ALL needs no duplicate removal over the caseload
-        # (A ∪ B = A + (B − A): the same clients).
-        parts, earlier = [], Q(pk__in=[])
-        for part in client_scope(self.user, self.on):
-            if part.reason in CASELOAD:
-                parts.append(open_clients.filter(part.condition).exclude(earlier).order_by())
-                earlier |= part.condition
-        return parts
+        return _caseload_parts(client_scope_key(self.user, self.on), self.options, self._mine())
+
+    def _mine(self) -> int | None:
+        """The user's id when the list is narrowed to their own clients (the "mine" filter)."""
+        return self.user.pk if self.options.worker == "mine" else None
 
     def _parts(self) -> list[QuerySet[Client]]:
         """The caseload's parts narrowed by the deadline filters."""
@@ -538,6 +600,7 @@ class Worklist:
             return
         from django.db import connection
 
+        from kotopolku.access.clients import client_scope_key
         from kotopolku.casework.next_due import (
             STORE_BATCH,
             next_due_key,
@@ -546,28 +609,13 @@ class Worklist:
         )
 
         key = stored_key(on=self.on)
-        scoped = self._scoped()
-        if not scoped:
+        scope = client_scope_key(self.user, self.on)
+        build = _page_statement if options.search else _kept_page_statement
+        compiled = build(connection.vendor, scope, options, self._mine())
+        if compiled is None:
             self._key, self._count, self._page = key, 0, (start, stop, [])
             return
-        parts = [
-            p.annotate(next_due_key=key, stored=F("due__client_id")).values(
-                *WORKLIST_FIELDS, "next_due_key", "stored"
-            )
-            for p in scoped
-        ]
-        union = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-        sql, params = union.query.sql_with_params()
-        qn = connection.ops.quote_name
-        order = ", ".join(
-            f"{qn(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
-            for name in SORTS.get(options.sort, SORTS["due"])
-        )
-        statement = (
-            f"SELECT {', '.join(qn(name) for name in WORKLIST_FIELDS)}, "  # noqa: S608
-            f"COUNT(*) OVER (), COUNT({qn('stored')}) OVER () FROM ({sql}) caseload "
-            f"ORDER BY {order} LIMIT %s OFFSET %s"
-        )
+        statement, params = compiled
         with connection.cursor() as cursor:
             cursor.execute(statement, [*params, stop - start, start])
             fetched = cursor.fetchall()
@@ -580,7 +628,7 @@ class Worklist:
         lacking = total - stored
         if lacking:
             ids = Q(pk__in=[])
-            for part in scoped:
+            for part in self._scoped():
                 ids |= Q(pk__in=part.values("id"))
             store_missing(Client.objects.filter(ids), rules=self.rules)
             self._key = next_due_key(on=self.on, rules=self.rules) if lacking > STORE_BATCH else key
