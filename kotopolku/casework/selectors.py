@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -391,49 +390,73 @@ def _caseload_parts(
     return parts
 
 
-def _page_statement(
+def _deadline_limits(
+    parts: list[QuerySet[Client]], options: WorklistOptions, on: date, key: Any
+) -> list[QuerySet[Client]]:
+    """`parts` narrowed to the clients whose next deadline (`key`) is overdue on `on` or on or
+    before `options.due_by`, as the options ask."""
+    if not (options.overdue or options.due_by is not None):
+        return parts
+    limits = Q()
+    if options.overdue:
+        limits &= Q(next_due_key__lt=on)
+    if options.due_by is not None:
+        limits &= Q(next_due_key__lte=options.due_by)
+    return [p.alias(next_due_key=key).filter(limits) for p in parts]
+
+
+def _union(parts: list[QuerySet]) -> QuerySet:
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+
+
+def _count_statement(
     vendor: str, scope: ScopeKey | None, options: WorklistOptions, mine: int | None
 ) -> tuple[str, tuple[Any, ...]] | None:
-    """The SQL and parameters of `Worklist.read_page` (without its LIMIT and OFFSET values),
-    None for an empty caseload: the caseload's parts (`_caseload_parts`) with their stored
-    keys, in the list's order, with the caseload's size and the number of stored keys as window
-    counts. A function of its arguments alone: `_kept_page_statement` keeps it per process."""
-    from django.db import connection
-
-    from kotopolku.casework.next_due import stored_key
-
-    scoped = _caseload_parts(scope, options, mine)
-    if not scoped or scope is None:
+    """The SQL and parameters of `Worklist.key`'s pass over the caseload (`_caseload_parts`,
+    before any filter on deadlines): its size and its clients without a stored key. None for
+    an empty caseload. A function of its arguments alone (`_kept_count_statement`)."""
+    parts = _caseload_parts(scope, options, mine)
+    if not parts:
         return None
-    key = stored_key(on=scope.on)
-    parts = [
-        p.annotate(next_due_key=key, stored=F("due__client_id")).values(
-            *WORKLIST_FIELDS, "next_due_key", "stored"
-        )
-        for p in scoped
-    ]
-    union = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-    sql, params = union.query.sql_with_params()
-    qn = connection.ops.quote_name
-    order = ", ".join(
-        f"{qn(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
-        for name in SORTS.get(options.sort, SORTS["due"])
-    )
-    statement = (
-        f"SELECT {', '.join(qn(name) for name in WORKLIST_FIELDS)}, "  # noqa: S608
-        f"COUNT(*) OVER (), COUNT({qn('stored')}) OVER () FROM ({sql}) caseload "
-        f"ORDER BY {order} LIMIT %s OFFSET %s"
-    )
+    rows = _union([p.annotate(stored=F("due__client_id")).values("id", "stored") for p in parts])
+    sql, params = rows.query.sql_with_params()
+    statement = f"SELECT COUNT(*), COUNT(*) - COUNT(stored) FROM ({sql}) caseload"  # noqa: S608
     return statement, tuple(params)
 
 
-# The page statements of the recent scopes and options (a search is never kept: names stay out
-# of the process's memory). Building and compiling the caseload's query through the ORM cost
-# more than running it (bench/README.md, worklist); its text and parameters depend only on the
-# key, so it is built once per key. The key holds everything the query is built from: the scope
-# (`client_scope_key`: the user's organisations by role and the day), the options and the user's
-# id for the "mine" filter; which clients the query returns is decided by the database on each read.
-_kept_page_statement = lru_cache(maxsize=512)(_page_statement)
+def _heads_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters of `Worklist.heads` when every key is stored and no kind of
+    action is asked for: the caseload's parts narrowed by the deadline filters, with their
+    stored keys, in the list's order; its LIMIT and OFFSET are the last two parameters, given
+    by the caller. None for an empty caseload. A function of its arguments alone
+    (`_kept_heads_statement`)."""
+    from kotopolku.casework.next_due import stored_key
+
+    parts = _caseload_parts(scope, options, mine)
+    if not parts or scope is None:
+        return None
+    key = stored_key(on=scope.on)
+    rows = _union(
+        [
+            p.annotate(next_due_key=key).values(*WORKLIST_FIELDS, "next_due_key")
+            for p in _deadline_limits(parts, options, scope.on, key)
+        ]
+    ).order_by(*SORTS.get(options.sort, SORTS["due"]))
+    sql, params = rows.query.sql_with_params()
+    return f"{sql} LIMIT %s OFFSET %s", tuple(params)
+
+
+# The worklist's statements of the recent scopes and options, kept per process (a search is
+# never kept: names stay out of the process's memory). Building and compiling the caseload's
+# query through the ORM cost more than running it at 300 clients (bench/README.md, worklist);
+# its text and parameters depend only on the arguments, so each is built once per key. The key
+# holds everything the query is built from: the database, the scope (`client_scope_key`: the
+# user's organisations by role and the day), the options and the user's id for the "mine"
+# filter. Which clients the query returns is decided by the database on every read.
+_kept_count_statement = lru_cache(maxsize=512)(_count_statement)
+_kept_heads_statement = lru_cache(maxsize=512)(_heads_statement)
 
 
 class Worklist:
@@ -441,9 +464,10 @@ class Worklist:
     detailed deadlines computed in Python only for the rows asked for.
 
     It behaves like a sequence for `Paginator` and DRF's pagination: `count()` is one COUNT
-    over the caseload, a slice is one query for the page's clients plus the case data of those
-    clients only (assessments, plans, the plans' services, reviews and extensions in one UNION
-    ALL). The rule book is the request's (`RuleBook.load()`).
+    over the caseload, a slice is one query for the page's clients plus one for the case data
+    of those clients only (`_case_rows_sql`). Both statements are built once per scope and
+    options (`_kept_count_statement`, `_kept_heads_statement`). The rule book is the
+    request's (`RuleBook.load()`).
     """
 
     def __init__(self, *, user: Any, on: date, options: WorklistOptions, rules: RuleBook):
@@ -453,9 +477,9 @@ class Worklist:
         self.rules = rules
         self._count: int | None = None
         self._key: Any = None
+        self._stored = False  # every key of the caseload is stored (`key`)
+        self._scope_key: ScopeKey | None = None
         self._scoped_parts: list[QuerySet[Client]] | None = None
-        # (start, stop, heads) of the page `read_page` read along with the count.
-        self._page: tuple[int, int, list[dict[str, Any]]] | None = None
 
     def key(self) -> Any:
         """The order key expression, after storing the keys the caseload lacks.
@@ -478,28 +502,21 @@ class Worklist:
 
             # One pass over the caseload counts it and the clients without a stored key; the
             # count is the list's when no deadline filter narrows it.
-            parts = [
-                p.annotate(stored=F("due__client_id")).values("id", "stored")
-                for p in self._scoped()
-            ]
-            total = lacking = 0
-            if parts:
-                rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-                sql, params = rows.query.sql_with_params()
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT COUNT(*), COUNT(*) - COUNT(stored) FROM ({sql}) caseload",  # noqa: S608
-                        params,
-                    )
-                    total, lacking = cursor.fetchone()
             options = self.options
+            build = _count_statement if options.search else _kept_count_statement
+            caseload = replace(options, action="", overdue=False, due_by=None, sort="due")
+            compiled = build(connection.vendor, self._scope(), caseload, self._mine())
+            total = lacking = 0
+            if compiled is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*compiled)
+                    total, lacking = cursor.fetchone()
             if not (options.action or options.overdue or options.due_by is not None):
                 self._count = total
             missing: list[int] = []
             if lacking:
-                ids = [p.filter(due__isnull=True).values("id") for p in self._scoped()]
-                lacking_rows = ids[0] if len(ids) == 1 else ids[0].union(*ids[1:], all=True)
-                missing = [r["id"] for r in lacking_rows[: STORE_BATCH + 1]]
+                ids = _union([p.filter(due__isnull=True).values("id") for p in self._scoped()])
+                missing = [r["id"] for r in ids[: STORE_BATCH + 1]]
             if missing:
                 store_missing(
                     Client.objects.filter(pk__in_ids=missing[:STORE_BATCH]), rules=self.rules
@@ -508,19 +525,22 @@ class Worklist:
                 self._key = next_due_key(on=self.on, rules=self.rules)
             else:
                 self._key = stored_key(on=self.on)
+                self._stored = True
         return self._key
+
+    def _scope(self) -> ScopeKey | None:
+        from kotopolku.access.clients import client_scope_key
+
+        if self._scope_key is None:
+            self._scope_key = client_scope_key(self.user, self.on)
+        return self._scope_key
 
     def _scoped(self) -> list[QuerySet[Client]]:
         """The caseload's parts (own organisation, referrals) with the search and the
         organisation filter, before any filter on deadlines (built once per worklist)."""
         if self._scoped_parts is None:
-            self._scoped_parts = self._build_scoped()
+            self._scoped_parts = _caseload_parts(self._scope(), self.options, self._mine())
         return self._scoped_parts
-
-    def _build_scoped(self) -> list[QuerySet[Client]]:
-        from kotopolku.access.clients import client_scope_key
-
-        return _caseload_parts(client_scope_key(self.user, self.on), self.options, self._mine())
 
     def _mine(self) -> int | None:
         """The user's id when the list is narrowed to their own clients (the "mine" filter)."""
@@ -537,25 +557,13 @@ class Worklist:
             column = ACTION_COLUMNS[options.action]
             day = next_due_annotations(on=self.on, rules=self.rules)[column]
             parts = [p.alias(**{column: day}).filter(**{f"{column}__isnull": False}) for p in parts]
-        if options.overdue or options.due_by is not None:
-            limits = Q()
-            if options.overdue:
-                limits &= Q(next_due_key__lt=self.on)
-            if options.due_by is not None:
-                limits &= Q(next_due_key__lte=options.due_by)
-            parts = [p.alias(next_due_key=self.key()).filter(limits) for p in parts]
-        return parts
+        return _deadline_limits(parts, options, self.on, self.key())
 
     def count(self) -> int:
         self.key()  # counts the caseload on the way when no deadline filter narrows it
         if self._count is None:
             parts = [p.values("id") for p in self._parts()]
-            if not parts:
-                self._count = 0
-            elif len(parts) == 1:
-                self._count = parts[0].count()
-            else:
-                self._count = parts[0].union(*parts[1:], all=True).count()
+            self._count = _union(parts).count() if parts else 0
         return self._count
 
     def __len__(self) -> int:
@@ -574,83 +582,40 @@ class Worklist:
         if stop is not None and stop <= start:
             return []
         day = self.key()
+        options = self.options
+        if stop is not None and self._stored and not options.action:
+            return self._kept_heads(start, stop)
         parts = [
             p.annotate(next_due_key=day).values(*WORKLIST_FIELDS, "next_due_key")
             for p in self._parts()
         ]
         if not parts:
             return []
-        rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-        rows = rows.order_by(*SORTS.get(self.options.sort, SORTS["due"]))
+        rows = _union(parts).order_by(*SORTS.get(options.sort, SORTS["due"]))
         return list(rows[start:stop])
 
-    def read_page(self, start: int, stop: int) -> None:
-        """Count the list and read its rows [start:stop] in one query, for a paginator that
-        then asks for `count()` and that slice (`worklist_page`).
-
-        The query is the page's (the caseload's parts with their stored keys, ordered and
-        limited) with two window counts over the whole caseload: its size and how many of its
-        clients have a stored key. When every client has one (the steady state) that is the
-        page; otherwise the missing keys are stored (one INSERT … SELECT over the caseload) and
-        the page is read again by `heads` with the keys. A filter on deadlines, or a page past
-        the end, takes the usual way (`key`, `count`, `heads`).
-        """
-        options = self.options
-        if self._key is not None or options.action or options.overdue or options.due_by is not None:
-            return
+    def _kept_heads(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """`heads` by the kept statement (`_kept_heads_statement`), as the ORM would give them."""
         from django.db import connection
 
-        from kotopolku.access.clients import client_scope_key
-        from kotopolku.casework.next_due import (
-            STORE_BATCH,
-            next_due_key,
-            store_missing,
-            stored_key,
-        )
-
-        key = stored_key(on=self.on)
-        scope = client_scope_key(self.user, self.on)
-        build = _page_statement if options.search else _kept_page_statement
-        compiled = build(connection.vendor, scope, options, self._mine())
+        build = _heads_statement if self.options.search else _kept_heads_statement
+        compiled = build(connection.vendor, self._scope(), self.options, self._mine())
         if compiled is None:
-            self._key, self._count, self._page = key, 0, (start, stop, [])
-            return
-        statement, params = compiled
+            return []
+        sql, params = compiled
         with connection.cursor() as cursor:
-            cursor.execute(statement, [*params, stop - start, start])
+            cursor.execute(sql, [*params, stop - start, start])
             fetched = cursor.fetchall()
-        if not fetched:
-            if start == 0:  # every client of the caseload is a row, stored key or not
-                self._key, self._count, self._page = key, 0, (start, stop, [])
-            return
-        total, stored = fetched[0][-2:]
-        self._count = total
-        lacking = total - stored
-        if lacking:
-            ids = Q(pk__in=[])
-            for part in self._scoped():
-                ids |= Q(pk__in=part.values("id"))
-            store_missing(Client.objects.filter(ids), rules=self.rules)
-            self._key = next_due_key(on=self.on, rules=self.rules) if lacking > STORE_BATCH else key
-            return
-        self._key = key
-        sqlite = connection.vendor == "sqlite"
-        heads = []
-        for row in fetched:
-            head = dict(zip(WORKLIST_FIELDS, row, strict=False))
-            if sqlite:  # days come as text from SQLite
-                for name in ("first_permit_date", "client_since"):
+        names = (*WORKLIST_FIELDS, "next_due_key")
+        heads = [dict(zip(names, row, strict=True)) for row in fetched]
+        if connection.vendor == "sqlite":  # SQLite gives days as text
+            for head in heads:
+                for name in ("first_permit_date", "client_since", "next_due_key"):
                     if isinstance(head[name], str):
                         head[name] = date.fromisoformat(head[name])
-            head["pk"] = head.pop("id")
-            heads.append(head)
-        self._page = (start, stop, heads)
+        return heads
 
     def rows(self, start: int, stop: int | None) -> list[WorklistRow]:
-        if self._page is not None:
-            first, last, page = self._page
-            if start == first and stop is not None and stop <= last:
-                return worklist_rows(page[: stop - start], on=self.on, rules=self.rules)
         heads = self.heads(start, stop)
         for head in heads:
             head["pk"] = head.pop("id")
@@ -668,18 +633,6 @@ def worklist(
     if options is None:
         options = WorklistOptions(search=search)
     return Worklist(user=user, on=on, options=options, rules=RuleBook.load())
-
-
-def worklist_page(rows: Worklist, number: Any, per_page: int) -> Page:
-    """`Paginator(rows, per_page).get_page(number)`, the page and the count read in one query
-    (`Worklist.read_page`); the same page, also for a number that is not one."""
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
-    if wanted >= 1:
-        rows.read_page((wanted - 1) * per_page, wanted * per_page)
-    return Paginator(rows, per_page).get_page(number)
 
 
 @dataclass(frozen=True)

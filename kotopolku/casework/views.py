@@ -153,7 +153,7 @@ def worklist(request):
     options = worklist_options(cleaned)
     today = timezone.localdate()
     rows = selectors.worklist(user=request.user, on=today, options=options)
-    page = selectors.worklist_page(rows, request.GET.get("page"), WORKLIST_PAGE_SIZE)
+    page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.worklist_audit(user=request.user, rows=list(page.object_list), path=request.path)
     page.object_list = _worklist_shown(page.object_list)
     params = {k: request.GET[k] for k in WORKLIST_PARAMS if request.GET.get(k)}
