@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -109,15 +111,24 @@ def _query(params: dict, **changes) -> str:
 
 
 def _worklist_shown(rows: list) -> list[tuple]:
-    """Each row of the page with what its table row shows, made here once: the labels, the
-    days in the language's short format, the link and the overdue flag. The template's
-    variable lookups and date filters, per row and action, cost more than the rest of the
-    page (bench/README.md, the worklist)."""
+    """Each row of the page with its table cells, made here once as escaped HTML: the link and
+    the client's number, the next deadline (or that rule data is missing) with the overdue
+    mark, the actions with their days in the language's short format, the problems. Variable
+    lookups, tags and date filters per row and action cost more in the template than the rest
+    of the page (bench/README.md, the worklist); the markup is the template's as it was."""
     labels = {code: str(label) for code, label in ACTION_LABELS.items()}
     short_format = get_format("SHORT_DATE_FORMAT")
+    overdue_mark = format_html(' <strong class="overdue-mark">{}</strong>', _("overdue"))
+    missing_text = _("rule data missing")
+    days: dict = {}
 
     def day(value) -> str:
-        return date_format(value, short_format) if value is not None else "–"
+        if value is None:
+            return "–"
+        text = days.get(value)
+        if text is None:
+            text = days[value] = date_format(value, short_format)
+        return text
 
     # One reverse per page: the link of client 987654321 with each client's number in its place.
     case_url = reverse("casework:case", kwargs={"pk": 987654321})
@@ -125,19 +136,36 @@ def _worklist_shown(rows: list) -> list[tuple]:
     for row in rows:
         deadlines = row.deadlines
         actions = deadlines.actions if deadlines else ()
+        overdue = any(a.overdue for a in actions)
+        if deadlines is None:
+            due = conditional_escape(missing_text)
+        else:
+            due = format_html("{}{}", day(row.next_due), overdue_mark if overdue else "")
         shown.append(
             (
                 row,
                 {
-                    "url": case_url.replace("987654321", str(row.client.pk)),
-                    "name": f"{row.client.last_name}, {row.client.first_names}",
-                    "external_id": row.client.external_id,
-                    "missing": deadlines is None,
-                    "next_due": day(row.next_due),
-                    "overdue": any(a.overdue for a in actions),
-                    "actions": [
-                        (labels.get(a.code, a.code), day(a.due), a.overdue) for a in actions
-                    ],
+                    "overdue": overdue,
+                    "client": format_html(
+                        '<a href="{}">{}, {}</a><br><small>{}</small>',
+                        case_url.replace("987654321", str(row.client.pk)),
+                        row.client.last_name,
+                        row.client.first_names,
+                        row.client.external_id,
+                    ),
+                    "due": due,
+                    "actions": format_html_join(
+                        "",
+                        "<li{}>{} {}</li>",
+                        (
+                            (
+                                mark_safe(' class="overdue"') if a.overdue else "",  # noqa: S308
+                                labels.get(a.code, a.code),
+                                day(a.due),
+                            )
+                            for a in actions
+                        ),
+                    ),
                     "problems": len(deadlines.problems)
                     if deadlines and deadlines.problems
                     else "–",
