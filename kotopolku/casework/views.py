@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +23,13 @@ from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.casework import selectors, services
-from kotopolku.casework.filters import ACTION_CHOICES, WorklistFilter, worklist_options
+from kotopolku.casework.filters import (
+    ACTION_CHOICES,
+    WorklistFilter,
+    case_workers,
+    worklist_options,
+    worklist_organisations,
+)
 from kotopolku.casework.forms import (
     AssessmentForm,
     ContactForm,
@@ -83,10 +90,14 @@ def _render_form(request, form, *, title, client=None, back=None, extra=None, st
     return render(request, "casework/form.html", context, status=status)
 
 
-def _worklist_filters(request) -> tuple[WorklistFilter, dict, list[str]]:
-    """The page's filter form (`q` is the search), its cleaned values and the messages of the
-    values it dropped; an invalid value is dropped, the rest still apply."""
+def _worklist_filters(request) -> tuple[dict, list[str], Any, list[tuple[int, str]]]:
+    """The cleaned values of the page's filter form (`q` is the search), the messages of the
+    values it dropped (an invalid value is dropped, the rest still apply), the organisations
+    and the case workers the form offers. Without any parameter (the page as first opened) the
+    values are the defaults: no form is built or validated."""
     data = {k: request.GET.get(k, "") for k in WORKLIST_PARAMS if request.GET.get(k)}
+    if not data:
+        return {}, [], worklist_organisations(request), case_workers(request.user)
     if "q" in data:
         data["search"] = data.pop("q")[:100]
     filterset = WorklistFilter(data, queryset=None, request=request)
@@ -99,7 +110,8 @@ def _worklist_filters(request) -> tuple[WorklistFilter, dict, list[str]]:
         filterset = WorklistFilter(data, queryset=None, request=request)
         filterset.workers = workers  # already read once
         filterset.form.is_valid()
-    return filterset, filterset.form.cleaned_data, dropped
+    form = filterset.form
+    return form.cleaned_data, dropped, form.fields["organisation"].queryset, filterset.workers()
 
 
 def _query(params: dict, **changes) -> str:
@@ -177,7 +189,7 @@ def _worklist_shown(rows: list) -> list[tuple]:
 
 @requires(perms.WORKLIST)
 def worklist(request):
-    filterset, cleaned, dropped = _worklist_filters(request)
+    cleaned, dropped, organisations, workers = _worklist_filters(request)
     options = worklist_options(cleaned)
     today = timezone.localdate()
     rows = selectors.worklist(user=request.user, on=today, options=options)
@@ -205,10 +217,10 @@ def worklist(request):
         {
             "page": page,
             "search": options.search,
-            "filters": filterset.form,
+            "organisations": organisations,
             "options": options,
             "action_choices": ACTION_CHOICES,
-            "worker_choices": [(str(pk), name) for pk, name in filterset.workers()],
+            "worker_choices": [(str(pk), name) for pk, name in workers],
             "filter_errors": dropped,
             "today": today,
             "columns": columns,
