@@ -113,23 +113,49 @@ def referral_condition(org_ids: frozenset[int], on: date) -> Q:
     )
 
 
+@dataclass(frozen=True)
+class ScopeKey:
+    """Everything the scope of a user is built from: the organisations they see clients of as
+    responsible (`own`) and through referrals and consents (`shared`), and the day."""
+
+    own: frozenset[int]
+    shared: frozenset[int]
+    on: date
+
+
+def client_scope_key(user: Any, on: date | None = None) -> ScopeKey | None:
+    """What `client_scope(user, on)` is made of (None: a user who sees nobody). The scope is
+    built from this key alone (`scope_parts`), so equal keys give the same parts and the same
+    SQL: a caller may keep what it built from the parts under the key (the worklist keeps its
+    compiled query). Who sees which client is still decided by the database on every read."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return ScopeKey(
+        own=own_organisation_ids(user),
+        shared=shared_organisation_ids(user),
+        on=on or timezone.localdate(),
+    )
+
+
 def client_scope(user: Any, on: date | None = None) -> list[ScopePart]:
     """The clients `user` may see on `on`, as named parts whose union is the scope.
 
     Callers that need one filter use `visible_clients`; the worklist unions the parts it calls
     its caseload (own organisation and referrals), which keeps each part index-friendly.
     """
-    if not user.is_authenticated or not user.is_active:
+    return scope_parts(client_scope_key(user, on))
+
+
+def scope_parts(key: ScopeKey | None) -> list[ScopePart]:
+    """The parts of the scope of `key` (`client_scope_key`)."""
+    if key is None:
         return []
-    on = on or timezone.localdate()
     parts = []
-    own = own_organisation_ids(user)
-    if own:
-        parts.append(ScopePart(Reason.OWN_ORGANISATION, Q(responsible_organisation_id__in=own)))
-    shared = shared_organisation_ids(user)
-    if shared:
-        parts.append(ScopePart(Reason.REFERRAL, referral_condition(shared, on)))
-        parts.append(ScopePart(Reason.CONSENT, consent_condition(shared, on)))
+    if key.own:
+        parts.append(ScopePart(Reason.OWN_ORGANISATION, Q(responsible_organisation_id__in=key.own)))
+    if key.shared:
+        parts.append(ScopePart(Reason.REFERRAL, referral_condition(key.shared, key.on)))
+        parts.append(ScopePart(Reason.CONSENT, consent_condition(key.shared, key.on)))
     return parts
 
 

@@ -113,10 +113,21 @@ class WorklistForm(forms.Form):
         return value
 
 
-def _organisations(request):
+def worklist_organisations(request=None):
+    """The organisations the worklist's organisation filter offers (by name)."""
     from kotopolku.organisations.models import Organisation
 
     return Organisation.objects.order_by("name")
+
+
+def case_workers(user) -> list[tuple[int, str]]:
+    """(id, name) of the case workers of the user's casework organisations: the named workers
+    the worklist's worker filter offers and accepts (one query)."""
+    from kotopolku.access.casework import casework_organisation_ids
+    from kotopolku.clients.selectors import responsible_workers, worker_name
+
+    ids = casework_organisation_ids(user) if user is not None else frozenset()
+    return [(u.pk, worker_name(u)) for u in responsible_workers(organisation_ids=ids)]
 
 
 class WorklistFilter(django_filters.FilterSet):
@@ -142,7 +153,7 @@ class WorklistFilter(django_filters.FilterSet):
         help_text=_("Only clients whose next deadline has passed."),
     )
     organisation = django_filters.ModelChoiceFilter(
-        queryset=_organisations,
+        queryset=worklist_organisations,
         method="as_of",
         label=_("Responsible organisation"),
     )
@@ -181,14 +192,7 @@ class WorklistFilter(django_filters.FilterSet):
         """(id, name) of the case workers of the user's casework organisations: the named
         workers the filter offers and accepts (one query, once)."""
         if self._workers is None:
-            from kotopolku.access.casework import casework_organisation_ids
-            from kotopolku.clients.selectors import responsible_workers, worker_name
-
-            user = getattr(self.request, "user", None)
-            ids = casework_organisation_ids(user) if user is not None else frozenset()
-            self._workers = [
-                (u.pk, worker_name(u)) for u in responsible_workers(organisation_ids=ids)
-            ]
+            self._workers = case_workers(getattr(self.request, "user", None))
         return self._workers
 
     @property

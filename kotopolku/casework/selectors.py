@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
-    CharField,
-    DateField,
     ExpressionWrapper,
     F,
-    IntegerField,
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kotopolku.access.privacy import without_restricted
@@ -48,8 +44,12 @@ from kotopolku.casework.models import (
     SavedWorklistFilter,
 )
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
+from kotopolku.common.lookups import in_ids_param, in_ids_sql
 from kotopolku.rules.periods import living_in
 from kotopolku.rules.selectors import RuleMissing
+
+if TYPE_CHECKING:
+    from kotopolku.access.clients import ScopeKey
 
 CASE_PREFETCH = (
     Prefetch("assessments", queryset=Assessment.objects.order_by("started", "id")),
@@ -220,57 +220,103 @@ def caseload(*, user: Any, on: date | None = None) -> QuerySet[Client]:
     )
 
 
-_SERVICE, _REVIEW, _EXTENSION = 1, 2, 3
+# The kinds of row of `_case_rows_sql`.
+_ASSESSMENT, _SERVICE, _REVIEW, _EXTENSION, _PLAN = 0, 1, 2, 3, 4
+_CASE_ROWS: dict[str, str] = {}
 
 
-def _plan_rows(plan_ids: list[int]):
-    """The services, reviews and extensions of the plans in one query (UNION ALL), as rows of
-    (kind, plan id, day 1, day 2, months, reason, note): one round trip instead of three."""
-    # Typed NULLs: PostgreSQL would type an untyped NULL of the first two parts as text.
-    no_day = Cast(Value(None), DateField())
-    no_months = Cast(Value(None), IntegerField())
-    no_text = Value("", output_field=CharField())
-    fields = ("kind", "plan_id", "day_1", "day_2", "n_months", "why", "text")
-    service_rows = (
-        PlanService.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .annotate(
-            kind=Value(_SERVICE),
-            day_1=F("referred"),
-            day_2=F("started"),
-            n_months=no_months,
-            why=no_text,
-            text=no_text,
+def _case_rows_sql(vendor: str) -> str:
+    """One statement for the case data of a list of clients, their ids given as one parameter
+    (five times): the assessments, the plans and the plans' services, reviews and extensions,
+    as rows of (kind, client id, plan id, row id, day 1, day 2, day 3, flag, months, reason,
+    note); the assessments and the plans in the order `compute_deadlines` reads them (by their
+    day, then id). Built once per database vendor from the models' tables and columns, so a
+    request pays neither the ORM's building nor its compiling (bench/README.md, worklist)."""
+    sql = _CASE_ROWS.get(vendor)
+    if sql is not None:
+        return sql
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+
+    def column(model: Any, alias: str, field: str) -> str:
+        return f"{alias}.{qn(model._meta.get_field(field).column)}"
+
+    def table(model: Any, alias: str) -> str:
+        return f"{qn(model._meta.db_table)} {alias}"
+
+    client = column(IntegrationPlan, "p", "client")
+    plans = table(IntegrationPlan, "p")
+    # PostgreSQL types a UNION's columns by its first part: its NULLs are cast.
+    parts = [
+        f"SELECT {_ASSESSMENT} AS kind, {column(Assessment, 'a', 'client')} AS client_id, "  # noqa: S608
+        f"CAST(NULL AS bigint) AS plan_id, {column(Assessment, 'a', 'id')} AS row_id, "
+        f"{column(Assessment, 'a', 'started')} AS day_1, "
+        f"{column(Assessment, 'a', 'completed')} AS day_2, CAST(NULL AS date) AS day_3, "
+        f"{column(Assessment, 'a', 'plan_needed')} AS flag, CAST(NULL AS integer) AS months, "
+        f"CAST(NULL AS text) AS reason, CAST(NULL AS text) AS note "
+        f"FROM {table(Assessment, 'a')} "
+        f"WHERE {in_ids_sql(column(Assessment, 'a', 'client'), vendor)}",
+        f"SELECT {_PLAN}, {client}, {column(IntegrationPlan, 'p', 'id')}, "  # noqa: S608
+        f"{column(IntegrationPlan, 'p', 'id')}, {column(IntegrationPlan, 'p', 'start')}, "
+        f"{column(IntegrationPlan, 'p', 'end')}, {column(IntegrationPlan, 'p', 'closed_on')}, "
+        f"NULL, NULL, NULL, NULL FROM {plans} WHERE {in_ids_sql(client, vendor)}",
+    ]
+    for kind, model, alias, days, texts in (
+        (_SERVICE, PlanService, "s", ("referred", "started"), ()),
+        (_REVIEW, PlanReview, "r", ("day",), ()),
+        (_EXTENSION, PlanExtension, "e", (), ("months", "reason", "note")),
+    ):
+        values = [column(model, alias, name) for name in days] + ["NULL"] * (3 - len(days))
+        values.append("NULL")
+        values += [column(model, alias, name) for name in texts] or ["NULL"] * 3
+        plan = column(model, alias, "plan")
+        parts.append(
+            f"SELECT {kind}, {client}, {plan}, {column(model, alias, 'id')}, {', '.join(values)} "  # noqa: S608
+            f"FROM {table(model, alias)} JOIN {plans} ON {column(IntegrationPlan, 'p', 'id')} = "
+            f"{plan} WHERE {in_ids_sql(client, vendor)}"
         )
-        .values_list(*fields)
+    # SQLite orders a compound SELECT by its columns only: the expression goes outside.
+    sql = (
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) case_rows "  # noqa: S608
+        f"ORDER BY kind, CASE WHEN kind IN ({_ASSESSMENT}, {_PLAN}) THEN day_1 END, row_id"
     )
-    review_rows = (
-        PlanReview.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .annotate(
-            kind=Value(_REVIEW),
-            day_1=F("day"),
-            day_2=no_day,
-            n_months=no_months,
-            why=no_text,
-            text=no_text,
+    _CASE_ROWS[vendor] = sql
+    return sql
+
+
+def _case_rows(client_ids: list[int]) -> list[tuple]:
+    """The rows of `_case_rows_sql` for the clients, with days as dates and the flag a bool
+    (SQLite gives days as text and booleans as 0/1)."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    param = in_ids_param(client_ids, vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(_case_rows_sql(vendor), [param] * 5)
+        rows = cursor.fetchall()
+    if vendor != "sqlite":
+        return rows
+
+    def day(value: Any) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    return [
+        (
+            kind,
+            client_id,
+            plan_id,
+            row_id,
+            day(day_1),
+            day(day_2),
+            day(day_3),
+            None if flag is None else bool(flag),
+            months,
+            reason,
+            note,
         )
-        .values_list(*fields)
-    )
-    extension_rows = (
-        PlanExtension.objects.filter(plan_id__in_ids=plan_ids)
-        .order_by()
-        .annotate(
-            kind=Value(_EXTENSION),
-            day_1=no_day,
-            day_2=no_day,
-            n_months=F("months"),
-            why=F("reason"),
-            text=F("note"),
-        )
-        .values_list(*fields)
-    )
-    return service_rows.union(review_rows, extension_rows, all=True)
+        for kind, client_id, plan_id, row_id, day_1, day_2, day_3, flag, months, reason, note in rows
+    ]
 
 
 WORKLIST_FIELDS = (
@@ -305,14 +351,123 @@ SORTS = {
 }
 
 
+def _caseload_parts(
+    scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+) -> list[QuerySet[Client]]:
+    """The caseload's parts (own organisation, referrals) of the scope `scope`
+    (`access.clients.client_scope_key`) with the search and the filters on the client's
+    organisation and worker (`mine`: the user's id for the "mine" filter), before any filter on
+    deadlines. Built from its arguments alone, so equal arguments give the same query."""
+    from kotopolku.access.clients import CASELOAD, scope_parts
+
+    # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS
+    # on the restriction table's client index in every part, so no extra query.
+    open_clients = without_restricted(Client.objects.filter(closed_at__isnull=True, archived=False))
+    if options.search:
+        open_clients = open_clients.filter(
+            Q(last_name__icontains=options.search)
+            | Q(first_names__icontains=options.search)
+            | Q(external_id__iexact=options.search)
+        )
+    if options.organisation is not None:
+        open_clients = open_clients.filter(responsible_organisation_id=options.organisation)
+    if options.worker == "none":
+        open_clients = open_clients.filter(responsible_worker__isnull=True)
+    elif options.worker == "mine":
+        open_clients = open_clients.filter(responsible_worker_id=mine)
+    elif options.worker.isdigit():
+        open_clients = open_clients.filter(responsible_worker_id=int(options.worker))
+    # The worklist is the caseload ∩ the scope: the scope's own-organisation and referral
+    # parts, joined by UNION rather than one OR, which PostgreSQL can only answer by
+    # scanning every client. Each part leaves out the clients of the parts before it, so
+    # the parts are disjoint and UNION ALL needs no duplicate removal over the caseload
+    # (A ∪ B = A + (B − A): the same clients).
+    parts, earlier = [], Q(pk__in=[])
+    for part in scope_parts(scope):
+        if part.reason in CASELOAD:
+            parts.append(open_clients.filter(part.condition).exclude(earlier).order_by())
+            earlier |= part.condition
+    return parts
+
+
+def _deadline_limits(
+    parts: list[QuerySet[Client]], options: WorklistOptions, on: date, key: Any
+) -> list[QuerySet[Client]]:
+    """`parts` narrowed to the clients whose next deadline (`key`) is overdue on `on` or on or
+    before `options.due_by`, as the options ask."""
+    if not (options.overdue or options.due_by is not None):
+        return parts
+    limits = Q()
+    if options.overdue:
+        limits &= Q(next_due_key__lt=on)
+    if options.due_by is not None:
+        limits &= Q(next_due_key__lte=options.due_by)
+    return [p.alias(next_due_key=key).filter(limits) for p in parts]
+
+
+def _union(parts: list[QuerySet]) -> QuerySet:
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+
+
+def _count_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters of `Worklist.key`'s pass over the caseload (`_caseload_parts`,
+    before any filter on deadlines): its size and its clients without a stored key. None for
+    an empty caseload. A function of its arguments alone (`_kept_count_statement`)."""
+    parts = _caseload_parts(scope, options, mine)
+    if not parts:
+        return None
+    rows = _union([p.annotate(stored=F("due__client_id")).values("id", "stored") for p in parts])
+    sql, params = rows.query.sql_with_params()
+    statement = f"SELECT COUNT(*), COUNT(*) - COUNT(stored) FROM ({sql}) caseload"  # noqa: S608
+    return statement, tuple(params)
+
+
+def _heads_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters of `Worklist.heads` when every key is stored and no kind of
+    action is asked for: the caseload's parts narrowed by the deadline filters, with their
+    stored keys, in the list's order; its LIMIT and OFFSET are the last two parameters, given
+    by the caller. None for an empty caseload. A function of its arguments alone
+    (`_kept_heads_statement`)."""
+    from kotopolku.casework.next_due import stored_key
+
+    parts = _caseload_parts(scope, options, mine)
+    if not parts or scope is None:
+        return None
+    key = stored_key(on=scope.on)
+    rows = _union(
+        [
+            p.annotate(next_due_key=key).values(*WORKLIST_FIELDS, "next_due_key")
+            for p in _deadline_limits(parts, options, scope.on, key)
+        ]
+    ).order_by(*SORTS.get(options.sort, SORTS["due"]))
+    sql, params = rows.query.sql_with_params()
+    return f"{sql} LIMIT %s OFFSET %s", tuple(params)
+
+
+# The worklist's statements of the recent scopes and options, kept per process (a search is
+# never kept: names stay out of the process's memory). Building and compiling the caseload's
+# query through the ORM cost more than running it at 300 clients (bench/README.md, worklist);
+# its text and parameters depend only on the arguments, so each is built once per key. The key
+# holds everything the query is built from: the database, the scope (`client_scope_key`: the
+# user's organisations by role and the day), the options and the user's id for the "mine"
+# filter. Which clients the query returns is decided by the database on every read.
+_kept_count_statement = lru_cache(maxsize=512)(_count_statement)
+_kept_heads_statement = lru_cache(maxsize=512)(_heads_statement)
+
+
 class Worklist:
     """The user's caseload ordered and paged in SQL by the next deadline (`next_due.py`), the
     detailed deadlines computed in Python only for the rows asked for.
 
     It behaves like a sequence for `Paginator` and DRF's pagination: `count()` is one COUNT
-    over the caseload, a slice is one query for the page's clients plus the case data of those
-    clients only (assessments, plans, the plans' services, reviews and extensions in one UNION
-    ALL). The rule book is the request's (`RuleBook.load()`).
+    over the caseload, a slice is one query for the page's clients plus one for the case data
+    of those clients only (`_case_rows_sql`). Both statements are built once per scope and
+    options (`_kept_count_statement`, `_kept_heads_statement`). The rule book is the
+    request's (`RuleBook.load()`).
     """
 
     def __init__(self, *, user: Any, on: date, options: WorklistOptions, rules: RuleBook):
@@ -322,6 +477,8 @@ class Worklist:
         self.rules = rules
         self._count: int | None = None
         self._key: Any = None
+        self._stored = False  # every key of the caseload is stored (`key`)
+        self._scope_key: ScopeKey | None = None
         self._scoped_parts: list[QuerySet[Client]] | None = None
 
     def key(self) -> Any:
@@ -345,28 +502,21 @@ class Worklist:
 
             # One pass over the caseload counts it and the clients without a stored key; the
             # count is the list's when no deadline filter narrows it.
-            parts = [
-                p.annotate(stored=F("due__client_id")).values("id", "stored")
-                for p in self._scoped()
-            ]
-            total = lacking = 0
-            if parts:
-                rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-                sql, params = rows.query.sql_with_params()
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT COUNT(*), COUNT(*) - COUNT(stored) FROM ({sql}) caseload",  # noqa: S608
-                        params,
-                    )
-                    total, lacking = cursor.fetchone()
             options = self.options
+            build = _count_statement if options.search else _kept_count_statement
+            caseload = replace(options, action="", overdue=False, due_by=None, sort="due")
+            compiled = build(connection.vendor, self._scope(), caseload, self._mine())
+            total = lacking = 0
+            if compiled is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*compiled)
+                    total, lacking = cursor.fetchone()
             if not (options.action or options.overdue or options.due_by is not None):
                 self._count = total
             missing: list[int] = []
             if lacking:
-                ids = [p.filter(due__isnull=True).values("id") for p in self._scoped()]
-                lacking_rows = ids[0] if len(ids) == 1 else ids[0].union(*ids[1:], all=True)
-                missing = [r["id"] for r in lacking_rows[: STORE_BATCH + 1]]
+                ids = _union([p.filter(due__isnull=True).values("id") for p in self._scoped()])
+                missing = [r["id"] for r in ids[: STORE_BATCH + 1]]
             if missing:
                 store_missing(
                     Client.objects.filter(pk__in_ids=missing[:STORE_BATCH]), rules=self.rules
@@ -375,49 +525,26 @@ class Worklist:
                 self._key = next_due_key(on=self.on, rules=self.rules)
             else:
                 self._key = stored_key(on=self.on)
+                self._stored = True
         return self._key
+
+    def _scope(self) -> ScopeKey | None:
+        from kotopolku.access.clients import client_scope_key
+
+        if self._scope_key is None:
+            self._scope_key = client_scope_key(self.user, self.on)
+        return self._scope_key
 
     def _scoped(self) -> list[QuerySet[Client]]:
         """The caseload's parts (own organisation, referrals) with the search and the
         organisation filter, before any filter on deadlines (built once per worklist)."""
         if self._scoped_parts is None:
-            self._scoped_parts = self._build_scoped()
+            self._scoped_parts = _caseload_parts(self._scope(), self.options, self._mine())
         return self._scoped_parts
 
-    def _build_scoped(self) -> list[QuerySet[Client]]:
-        from kotopolku.access.clients import CASELOAD, client_scope
-
-        # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS
-        # on the restriction table's client index in every part, so no extra query.
-        open_clients = without_restricted(
-            Client.objects.filter(closed_at__isnull=True, archived=False)
-        )
-        options = self.options
-        if options.search:
-            open_clients = open_clients.filter(
-                Q(last_name__icontains=options.search)
-                | Q(first_names__icontains=options.search)
-                | Q(external_id__iexact=options.search)
-            )
-        if options.organisation is not None:
-            open_clients = open_clients.filter(responsible_organisation_id=options.organisation)
-        if options.worker == "none":
-            open_clients = open_clients.filter(responsible_worker__isnull=True)
-        elif options.worker == "mine":
-            open_clients = open_clients.filter(responsible_worker_id=self.user.pk)
-        elif options.worker.isdigit():
-            open_clients = open_clients.filter(responsible_worker_id=int(options.worker))
-        # The worklist is the caseload ∩ the scope: the scope's own-organisation and referral
-        # parts, joined by UNION rather than one OR, which PostgreSQL can only answer by
-        # scanning every client. Each part leaves out the clients of the parts before it, so
-        # the parts are disjoint and UNION ALL needs no duplicate removal over the caseload
-        # (A ∪ B = A + (B − A): the same clients).
-        parts, earlier = [], Q(pk__in=[])
-        for part in client_scope(self.user, self.on):
-            if part.reason in CASELOAD:
-                parts.append(open_clients.filter(part.condition).exclude(earlier).order_by())
-                earlier |= part.condition
-        return parts
+    def _mine(self) -> int | None:
+        """The user's id when the list is narrowed to their own clients (the "mine" filter)."""
+        return self.user.pk if self.options.worker == "mine" else None
 
     def _parts(self) -> list[QuerySet[Client]]:
         """The caseload's parts narrowed by the deadline filters."""
@@ -430,25 +557,13 @@ class Worklist:
             column = ACTION_COLUMNS[options.action]
             day = next_due_annotations(on=self.on, rules=self.rules)[column]
             parts = [p.alias(**{column: day}).filter(**{f"{column}__isnull": False}) for p in parts]
-        if options.overdue or options.due_by is not None:
-            limits = Q()
-            if options.overdue:
-                limits &= Q(next_due_key__lt=self.on)
-            if options.due_by is not None:
-                limits &= Q(next_due_key__lte=options.due_by)
-            parts = [p.alias(next_due_key=self.key()).filter(limits) for p in parts]
-        return parts
+        return _deadline_limits(parts, options, self.on, self.key())
 
     def count(self) -> int:
         self.key()  # counts the caseload on the way when no deadline filter narrows it
         if self._count is None:
             parts = [p.values("id") for p in self._parts()]
-            if not parts:
-                self._count = 0
-            elif len(parts) == 1:
-                self._count = parts[0].count()
-            else:
-                self._count = parts[0].union(*parts[1:], all=True).count()
+            self._count = _union(parts).count() if parts else 0
         return self._count
 
     def __len__(self) -> int:
@@ -467,15 +582,38 @@ class Worklist:
         if stop is not None and stop <= start:
             return []
         day = self.key()
+        options = self.options
+        if stop is not None and self._stored and not options.action:
+            return self._kept_heads(start, stop)
         parts = [
             p.annotate(next_due_key=day).values(*WORKLIST_FIELDS, "next_due_key")
             for p in self._parts()
         ]
         if not parts:
             return []
-        rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-        rows = rows.order_by(*SORTS.get(self.options.sort, SORTS["due"]))
+        rows = _union(parts).order_by(*SORTS.get(options.sort, SORTS["due"]))
         return list(rows[start:stop])
+
+    def _kept_heads(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """`heads` by the kept statement (`_kept_heads_statement`), as the ORM would give them."""
+        from django.db import connection
+
+        build = _heads_statement if self.options.search else _kept_heads_statement
+        compiled = build(connection.vendor, self._scope(), self.options, self._mine())
+        if compiled is None:
+            return []
+        sql, params = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, stop - start, start])
+            fetched = cursor.fetchall()
+        names = (*WORKLIST_FIELDS, "next_due_key")
+        heads = [dict(zip(names, row, strict=True)) for row in fetched]
+        if connection.vendor == "sqlite":  # SQLite gives days as text
+            for head in heads:
+                for name in ("first_permit_date", "client_since", "next_due_key"):
+                    if isinstance(head[name], str):
+                        head[name] = date.fromisoformat(head[name])
+        return heads
 
     def rows(self, start: int, stop: int | None) -> list[WorklistRow]:
         heads = self.heads(start, stop)
@@ -524,34 +662,37 @@ def worklist_counts(*, user: Any, on: date, soon: date) -> WorklistCounts:
 
 def worklist_rows(heads: list[dict[str, Any]], *, on: date, rules: RuleBook) -> list[WorklistRow]:
     """The detailed deadlines of the given clients (dicts of `WorklistClient`'s fields), in
-    their order. Four queries whatever the number of clients (assessments, plans, the plans'
-    services, reviews and extensions in one); the case data is read as plain values (no model
-    instances, no per-object prefetch machinery), into the snapshots `case_snapshot` builds."""
+    their order. One query whatever the number of clients (assessments, plans, the plans'
+    services, reviews and extensions: `_case_rows_sql`); the case data is read as plain values
+    (no model instances, no per-object prefetch machinery), into the snapshots `case_snapshot`
+    builds."""
     if not heads:
         return []
     # A list of ids, not a subquery: both databases then use the foreign-key indexes. It is
     # sent as one parameter (`in_ids`): binding hundreds of ids one by one cost more than the query.
-    ids = [h["pk"] for h in heads]
     assessments: dict[int, list[AssessmentSnapshot]] = {}
-    for client_id, started, completed, plan_needed in (
-        Assessment.objects.filter(client_id__in_ids=ids)
-        .order_by("started", "id")
-        .values_list("client_id", "started", "completed", "plan_needed")
-    ):
-        assessments.setdefault(client_id, []).append(
-            AssessmentSnapshot(started, completed, plan_needed)
-        )
-    plan_rows = list(
-        IntegrationPlan.objects.filter(client_id__in_ids=ids)
-        .order_by("start", "id")
-        .values_list("id", "client_id", "start", "end", "closed_on")
-    )
-    plan_ids = [row[0] for row in plan_rows]
+    plan_rows: list[tuple] = []
     services: dict[int, list[ServiceSnapshot]] = {}
     reviews: dict[int, list[date]] = {}
     extensions: dict[int, list[ExtensionSnapshot]] = {}
-    for kind, plan_id, day_1, day_2, months, reason, note in _plan_rows(plan_ids):
-        if kind == _SERVICE:
+    for (
+        kind,
+        client_id,
+        plan_id,
+        _row,
+        day_1,
+        day_2,
+        day_3,
+        flag,
+        months,
+        reason,
+        note,
+    ) in _case_rows([h["pk"] for h in heads]):
+        if kind == _ASSESSMENT:
+            assessments.setdefault(client_id, []).append(AssessmentSnapshot(day_1, day_2, flag))
+        elif kind == _PLAN:
+            plan_rows.append((plan_id, client_id, day_1, day_2, day_3))
+        elif kind == _SERVICE:
             services.setdefault(plan_id, []).append(ServiceSnapshot(day_1, day_2))
         elif kind == _REVIEW:
             reviews.setdefault(plan_id, []).append(day_1)

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +23,13 @@ from kotopolku.audit.labels import audit_summary
 from kotopolku.audit.models import AuditEvent
 from kotopolku.audit.services import audit_client_reads, audit_record
 from kotopolku.casework import selectors, services
-from kotopolku.casework.filters import ACTION_CHOICES, WorklistFilter, worklist_options
+from kotopolku.casework.filters import (
+    ACTION_CHOICES,
+    WorklistFilter,
+    case_workers,
+    worklist_options,
+    worklist_organisations,
+)
 from kotopolku.casework.forms import (
     AssessmentForm,
     ContactForm,
@@ -81,10 +90,14 @@ def _render_form(request, form, *, title, client=None, back=None, extra=None, st
     return render(request, "casework/form.html", context, status=status)
 
 
-def _worklist_filters(request) -> tuple[WorklistFilter, dict, list[str]]:
-    """The page's filter form (`q` is the search), its cleaned values and the messages of the
-    values it dropped; an invalid value is dropped, the rest still apply."""
+def _worklist_filters(request) -> tuple[dict, list[str], Any, list[tuple[int, str]]]:
+    """The cleaned values of the page's filter form (`q` is the search), the messages of the
+    values it dropped (an invalid value is dropped, the rest still apply), the organisations
+    and the case workers the form offers. Without any parameter (the page as first opened) the
+    values are the defaults: no form is built or validated."""
     data = {k: request.GET.get(k, "") for k in WORKLIST_PARAMS if request.GET.get(k)}
+    if not data:
+        return {}, [], worklist_organisations(request), case_workers(request.user)
     if "q" in data:
         data["search"] = data.pop("q")[:100]
     filterset = WorklistFilter(data, queryset=None, request=request)
@@ -97,7 +110,8 @@ def _worklist_filters(request) -> tuple[WorklistFilter, dict, list[str]]:
         filterset = WorklistFilter(data, queryset=None, request=request)
         filterset.workers = workers  # already read once
         filterset.form.is_valid()
-    return filterset, filterset.form.cleaned_data, dropped
+    form = filterset.form
+    return form.cleaned_data, dropped, form.fields["organisation"].queryset, filterset.workers()
 
 
 def _query(params: dict, **changes) -> str:
@@ -109,15 +123,24 @@ def _query(params: dict, **changes) -> str:
 
 
 def _worklist_shown(rows: list) -> list[tuple]:
-    """Each row of the page with what its table row shows, made here once: the labels, the
-    days in the language's short format, the link and the overdue flag. The template's
-    variable lookups and date filters, per row and action, cost more than the rest of the
-    page (bench/README.md, the worklist)."""
+    """Each row of the page with its table cells, made here once as escaped HTML: the link and
+    the client's number, the next deadline (or that rule data is missing) with the overdue
+    mark, the actions with their days in the language's short format, the problems. Variable
+    lookups, tags and date filters per row and action cost more in the template than the rest
+    of the page (bench/README.md, the worklist); the markup is the template's as it was."""
     labels = {code: str(label) for code, label in ACTION_LABELS.items()}
     short_format = get_format("SHORT_DATE_FORMAT")
+    overdue_mark = format_html(' <strong class="overdue-mark">{}</strong>', _("overdue"))
+    missing_text = _("rule data missing")
+    days: dict = {}
 
     def day(value) -> str:
-        return date_format(value, short_format) if value is not None else "–"
+        if value is None:
+            return "–"
+        text = days.get(value)
+        if text is None:
+            text = days[value] = date_format(value, short_format)
+        return text
 
     # One reverse per page: the link of client 987654321 with each client's number in its place.
     case_url = reverse("casework:case", kwargs={"pk": 987654321})
@@ -125,19 +148,36 @@ def _worklist_shown(rows: list) -> list[tuple]:
     for row in rows:
         deadlines = row.deadlines
         actions = deadlines.actions if deadlines else ()
+        overdue = any(a.overdue for a in actions)
+        if deadlines is None:
+            due = conditional_escape(missing_text)
+        else:
+            due = format_html("{}{}", day(row.next_due), overdue_mark if overdue else "")
         shown.append(
             (
                 row,
                 {
-                    "url": case_url.replace("987654321", str(row.client.pk)),
-                    "name": f"{row.client.last_name}, {row.client.first_names}",
-                    "external_id": row.client.external_id,
-                    "missing": deadlines is None,
-                    "next_due": day(row.next_due),
-                    "overdue": any(a.overdue for a in actions),
-                    "actions": [
-                        (labels.get(a.code, a.code), day(a.due), a.overdue) for a in actions
-                    ],
+                    "overdue": overdue,
+                    "client": format_html(
+                        '<a href="{}">{}, {}</a><br><small>{}</small>',
+                        case_url.replace("987654321", str(row.client.pk)),
+                        row.client.last_name,
+                        row.client.first_names,
+                        row.client.external_id,
+                    ),
+                    "due": due,
+                    "actions": format_html_join(
+                        "",
+                        "<li{}>{} {}</li>",
+                        (
+                            (
+                                mark_safe(' class="overdue"') if a.overdue else "",  # noqa: S308
+                                labels.get(a.code, a.code),
+                                day(a.due),
+                            )
+                            for a in actions
+                        ),
+                    ),
                     "problems": len(deadlines.problems)
                     if deadlines and deadlines.problems
                     else "–",
@@ -149,7 +189,7 @@ def _worklist_shown(rows: list) -> list[tuple]:
 
 @requires(perms.WORKLIST)
 def worklist(request):
-    filterset, cleaned, dropped = _worklist_filters(request)
+    cleaned, dropped, organisations, workers = _worklist_filters(request)
     options = worklist_options(cleaned)
     today = timezone.localdate()
     rows = selectors.worklist(user=request.user, on=today, options=options)
@@ -177,10 +217,10 @@ def worklist(request):
         {
             "page": page,
             "search": options.search,
-            "filters": filterset.form,
+            "organisations": organisations,
             "options": options,
             "action_choices": ACTION_CHOICES,
-            "worker_choices": [(str(pk), name) for pk, name in filterset.workers()],
+            "worker_choices": [(str(pk), name) for pk, name in workers],
             "filter_errors": dropped,
             "today": today,
             "columns": columns,

@@ -132,3 +132,34 @@ def test_clients_of_municipality_take_the_home_municipality_rules_periods_choose
     assert among("091", date(2025, 1, 1)) is True  # Järvenpää ended: Helsinki again (open end)
     assert among("186", date(2025, 1, 1)) is False
     assert among("858", date(2023, 1, 1)) is True  # the responsible organisation, on any day
+
+
+def test_kept_worklist_statements_follow_the_scope_and_keep_no_search(demo):
+    """The worklist's statements are kept per scope key (`access.clients.client_scope_key`) and
+    options: a change of the user's organisations changes the key, so the list follows it on
+    the next read; a search is built afresh and never kept."""
+    from kotopolku.access.clients import client_scope, client_scope_key, scope_parts
+    from kotopolku.clients.models import Client
+    from kotopolku.organisations.models import Membership
+
+    make_case("KEPT-1")
+    user = caseworker()
+    today = timezone.localdate()
+    # The scope is built from the key alone: the same parts, the same SQL.
+    key = client_scope_key(user, today)
+    assert key is not None
+
+    def sql(parts):
+        return [str(Client.objects.filter(p.condition).query) for p in parts]
+
+    assert sql(client_scope(user, today)) == sql(scope_parts(key))
+    assert _worklist_ids("caseworker-jarvenpaa") == {"KEPT-1"}
+
+    kept = selectors._kept_heads_statement.cache_info().currsize
+    rows = selectors.worklist(user=caseworker(), on=today, search="KEPT-1")
+    assert [row.client.external_id for row in rows] == ["KEPT-1"]
+    assert selectors._kept_heads_statement.cache_info().currsize == kept
+
+    Membership.objects.filter(user=user).delete()
+    assert client_scope_key(caseworker(), today) != key
+    assert _worklist_ids("caseworker-jarvenpaa") == set()

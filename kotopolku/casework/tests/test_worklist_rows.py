@@ -1,6 +1,6 @@
-"""The worklist reads the case data in its own few queries (plain values, one UNION ALL for the
-services, reviews and extensions of the plans); its deadlines must be those of the client page,
-which reads the same case through the models."""
+"""The worklist reads the case data in one query of its own (plain values, one UNION ALL of the
+assessments, the plans and the plans' services, reviews and extensions); its deadlines must be
+those of the client page, which reads the same case through the models."""
 
 from datetime import date
 
@@ -41,13 +41,20 @@ def test_worklist_deadlines_equal_the_client_pages(demo):
         assert [p.code for p in got.problems] == [p.code for p in expected.problems]
 
     # The one query brings every kind of row, with its values in the right places.
-    rows_of_plan = sorted(selectors._plan_rows([plan.pk]), key=lambda r: r[0])
-    assert [r[0] for r in rows_of_plan] == [
+    kinds = {r[0]: r for r in selectors._case_rows([client.pk])}
+    assert sorted(kinds) == [
+        selectors._ASSESSMENT,
         selectors._SERVICE,
         selectors._REVIEW,
         selectors._EXTENSION,
+        selectors._PLAN,
     ]
-    kinds = {r[0]: r for r in rows_of_plan}
-    assert kinds[selectors._SERVICE][2:4] == (date(2025, 5, 20), date(2025, 6, 2))
-    assert kinds[selectors._REVIEW][2] == date(2025, 10, 1)
-    assert kinds[selectors._EXTENSION][4:] == (8, "literacy", "Lukutaito")
+    assert kinds[selectors._SERVICE][2] == plan.pk
+    assert kinds[selectors._SERVICE][4:6] == (date(2025, 5, 20), date(2025, 6, 2))
+    assert kinds[selectors._REVIEW][4] == date(2025, 10, 1)
+    assert kinds[selectors._EXTENSION][8:] == (8, "literacy", "Lukutaito")
+    assert kinds[selectors._PLAN][2:7] == (plan.pk, plan.pk, plan.start, plan.end, plan.closed_on)
+    assessment = kinds[selectors._ASSESSMENT]
+    assert assessment[1] == client.pk
+    assert isinstance(assessment[4], date)
+    assert assessment[7] in (True, False, None)
