@@ -194,12 +194,19 @@ def seed_demo_for_tests():
 _seed_demo = seed_demo_for_tests
 
 
+def snapshot_dir(request) -> Path | None:
+    """Where the xdist workers of this run share their demo snapshots (None without xdist)."""
+    if xdist_worker(request.config) is None:
+        return None
+    return worker_run_dir(request.getfixturevalue("tmp_path_factory"))
+
+
 @pytest.fixture(scope="session")
-def _demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo region's rows, seeded once per worker by the real seed and rolled back."""
+def _demo_snapshot(request, django_db_setup, django_db_blocker):
+    """The demo region's rows, seeded once per run by the real seed and rolled back."""
     with django_db_blocker.unblock():
         try:
-            return DemoSnapshot.take(_seed_demo)
+            return DemoSnapshot.shared(_seed_demo, run_dir=snapshot_dir(request), name="demo")
         except SnapshotUnsupported as why:
             warnings.warn(
                 f"demo fixture falls back to seeding for every test ({why})", stacklevel=1

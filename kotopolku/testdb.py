@@ -21,6 +21,7 @@ import copy
 import fcntl
 import json
 import os
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -200,6 +201,43 @@ class DemoSnapshot:
                     captured.append(TableRows(table, columns, added))
             transaction.set_rollback(True, using=using)
         return cls(result=result, tables=captured)
+
+    @classmethod
+    def shared(cls, seed: Callable[[], Any], *, run_dir: Path | None, name: str) -> DemoSnapshot:
+        """`take`, once per test run instead of once per xdist worker: the first worker takes
+        the snapshot and leaves it in the run's folder, the others read it from there. Every
+        worker's database is a clone of one template, so the rows (ids included) are the same
+        for all. Without xdist (`run_dir` None) it is simply taken."""
+        if run_dir is None:
+            return cls.take(seed)
+        path = run_dir / f"{name}.pickle"
+        with _locked(run_dir, name):
+            if path.exists():
+                snapshot = pickle.loads(path.read_bytes())  # noqa: S301 (this run's own file)
+                snapshot._advance_sequences()
+                return snapshot
+            snapshot = cls.take(seed)
+            path.write_bytes(pickle.dumps(snapshot))
+            return snapshot
+
+    def _advance_sequences(self, *, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Move PostgreSQL's id sequences past the snapshot's ids, as taking it did on the worker
+        that took it (a sequence is not rolled back), so that rows a test adds later do not
+        collide with the snapshot's. The rows are loaded and rolled back; the sequences stay.
+        SQLite keeps its counters in a table, which the load itself moves."""
+        connection = connections[using]
+        if _is_sqlite(connection):
+            return
+        from django.core.management.color import no_style
+
+        with transaction.atomic(using=using):
+            self.load(using=using)
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(
+                    no_style(), apps.get_models(include_auto_created=True)
+                ):
+                    cursor.execute(statement)
+            transaction.set_rollback(True, using=using)
 
     @property
     def row_count(self) -> int:

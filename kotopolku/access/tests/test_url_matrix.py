@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import kotopolku
 from kotopolku.access.matrix import ROLES, Expect
-from kotopolku.conftest import seed_demo_for_tests
+from kotopolku.conftest import seed_demo_for_tests, snapshot_dir
 from kotopolku.testdb import DemoSnapshot
 
 # Django's admin has its own hundreds of patterns; its door (admin:index) is in the matrix
@@ -74,11 +74,13 @@ def _seed_with_objects():
 
 
 @pytest.fixture(scope="session")
-def _matrix_snapshot(django_db_setup, django_db_blocker):
-    """The demo and every entry's objects, made once per worker (not once per URL and role:
+def _matrix_snapshot(request, django_db_setup, django_db_blocker):
+    """The demo and every entry's objects, made once per run (not once per URL and role:
     ~1,600 tests) and inserted into each test's transaction like the plain demo."""
     with django_db_blocker.unblock():
-        return DemoSnapshot.take(_seed_with_objects)
+        return DemoSnapshot.shared(
+            _seed_with_objects, run_dir=snapshot_dir(request), name="url-matrix"
+        )
 
 
 @pytest.fixture
