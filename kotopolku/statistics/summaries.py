@@ -307,19 +307,7 @@ def tables(
             if table is None:
                 table, figures, seconds = _record(function, filters, by)
                 new_rows.append(
-                    IndicatorSummary(
-                        filter_key=key,
-                        period=filters.period.label,
-                        table=_name(function),
-                        by=by,
-                        as_of=as_of,
-                        data_version=version,
-                        format=FORMAT,
-                        figures=figures,
-                        computed_at=now,
-                        compute_seconds=round(seconds, 3),
-                        read_at=now,
-                    )
+                    _summary_row(key, filters, function, by, as_of, version, figures, seconds, now)
                 )
                 state.add(now, current=True, stored=False)
                 if minimum is not None:
@@ -377,6 +365,25 @@ def standard_views(today: Any = None) -> list[tuple[Filters, list[tuple[TableFun
 # ---------------------------------------------------------------- the scheduled refresh
 
 
+def _summary_row(
+    key, filters: Filters, function, by: str, as_of, version, figures, seconds: float, now
+) -> IndicatorSummary:
+    """A table's stored row, as computed at `now` from the data at `version`."""
+    return IndicatorSummary(
+        filter_key=key,
+        period=filters.period.label,
+        table=_name(function),
+        by=by,
+        as_of=as_of,
+        data_version=version,
+        format=FORMAT,
+        figures=figures,
+        computed_at=now,
+        compute_seconds=round(seconds, 3),
+        read_at=now,
+    )
+
+
 def _compute(filters: Filters, wanted: list[tuple[TableFunction, str]]) -> int:
     """Compute and store the tables now (whatever is stored); the number computed."""
     now = timezone.now()
@@ -388,19 +395,7 @@ def _compute(filters: Filters, wanted: list[tuple[TableFunction, str]]) -> int:
         for function, by in wanted:
             _table, figures, seconds = _record(function, filters, by)
             rows.append(
-                IndicatorSummary(
-                    filter_key=key,
-                    period=filters.period.label,
-                    table=_name(function),
-                    by=by,
-                    as_of=as_of,
-                    data_version=version,
-                    format=FORMAT,
-                    figures=figures,
-                    computed_at=now,
-                    compute_seconds=round(seconds, 3),
-                    read_at=now,
-                )
+                _summary_row(key, filters, function, by, as_of, version, figures, seconds, now)
             )
         _store(filters, rows)
     return len(rows)
