@@ -273,8 +273,11 @@ def locked(directory: Path, name: str) -> AbstractContextManager[None]:
 
 
 def worker_run_dir(tmp_path_factory) -> Path:
-    """A folder shared by the xdist workers of one run (and only by them)."""
-    return Path(tmp_path_factory.getbasetemp()).parent
+    """A folder of this run only, shared by its xdist workers: the controller's base folder,
+    whose sub-folders are the workers' own. Without xdist, the run's own base folder (its
+    parent holds earlier runs' folders, so nothing may be shared there)."""
+    basetemp = Path(tmp_path_factory.getbasetemp())
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
 
 
 def xdist_worker(config) -> tuple[str, int] | None:

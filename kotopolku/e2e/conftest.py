@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 
 from kotopolku.e2e.template import demo_template, server_env
-from kotopolku.testdb import worker_run_dir
+from kotopolku.testdb import locked, worker_run_dir
 
 ROOT = Path(settings.BASE_DIR)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -296,19 +296,40 @@ def _document_problems(page, language: str) -> list[str]:
     return problems
 
 
-# Pages whose other two languages this worker has checked: (server, user, path with its ids as
+# Pages whose other two languages have been checked in this run: (user, path with its ids as
 # "*"). The same page of the same user in another language is the same template with other
-# strings, so it is checked once per run; the page as it is (its data, its state, its own
-# language) is checked at every call. KOTOPOLKU_AXE_ALL=1 checks every language at every call.
-_LANGUAGES_CHECKED: set[tuple[str, str, str]] = set()
+# strings, so it is checked once per run, by whichever worker meets it first (the workers share
+# a list in the run's folder); the page as it is (its data, its state, its own language) is
+# checked at every call. KOTOPOLKU_AXE_ALL=1 checks every language at every call.
+_LANGUAGES_CHECKED: set[tuple[str, str]] = set()
 AXE_ALL = os.environ.get("KOTOPOLKU_AXE_ALL", "") not in ("", "0")
 _ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f-]{27})$")
 
 
-def _page_kind(page) -> tuple[str, str, str]:
+def _page_kind(page) -> tuple[str, str]:
     parts = urllib.parse.urlsplit(page.url)
     path = "/".join("*" if _ID_SEGMENT.match(seg) else seg for seg in parts.path.split("/"))
-    return (parts.netloc, getattr(page.context, "kotopolku_user", ""), path)
+    return (getattr(page.context, "kotopolku_user", ""), path)
+
+
+def _claim_languages_check(kind: tuple[str, str]) -> bool:
+    """Whether this call is the run's first to check `kind`'s other languages (and now claims
+    it), on this worker and, through the run's folder, on the others."""
+    if kind in _LANGUAGES_CHECKED:
+        return False
+    _LANGUAGES_CHECKED.add(kind)
+    run_dir = _TEMPLATE.get("path")
+    if run_dir is None:
+        return True
+    run_dir = run_dir.parent
+    checked = run_dir / "e2e-languages-checked.txt"
+    line = "\t".join(kind)
+    with locked(run_dir, "e2e-languages-checked"):
+        if checked.exists() and line in checked.read_text().splitlines():
+            return False
+        with checked.open("a") as out:
+            out.write(line + "\n")
+    return True
 
 
 def assert_accessible(page, *, languages: bool = True) -> None:
@@ -326,11 +347,9 @@ def assert_accessible(page, *, languages: bool = True) -> None:
     current = cookie["value"] if cookie and cookie["value"] in UI_LANGUAGES else None
     current = current or settings.LANGUAGE_CODE
     problems = _problems(page, current)
-    kind = _page_kind(page)
-    if languages and not AXE_ALL and kind in _LANGUAGES_CHECKED:
-        languages = False
+    if languages and not AXE_ALL and url.startswith("http"):
+        languages = _claim_languages_check(_page_kind(page))
     if languages and url.startswith("http"):
-        _LANGUAGES_CHECKED.add(kind)
         context = page.context
         # The site's root, so that the cookie replaces Django's (host only, path /).
         root = "{0.scheme}://{0.netloc}/".format(urllib.parse.urlsplit(url))
