@@ -68,3 +68,5 @@ class FragmentStore:
 
 
 TABLES = FragmentStore()
+# The filter form of the statistics pages (`views._filters_html`): a few kilobytes each.
+FORMS = FragmentStore(max_chars=2_000_000)

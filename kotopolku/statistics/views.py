@@ -104,6 +104,27 @@ def _table_html(table, key: Hashable | None, query: str, *, owner: object) -> Sa
     )
 
 
+def _filters_html(form: FilterForm) -> SafeString:
+    """The filter form. Its HTML is a function of the language, the data it was bound to, its
+    errors and every field's choices (the organisations' names and ids as they are now: read
+    here, as rendering would read them), so it is kept in the process under exactly those.
+    Rendering its selects option by option is about a third of the page otherwise."""
+    key = (
+        "filters",
+        get_language(),
+        tuple(sorted((name, tuple(values)) for name, values in form.data.lists())),
+        form.errors.as_json(),
+        tuple(
+            (name, tuple((str(value), str(label)) for value, label in choices))
+            for name, field in form.fields.items()
+            if (choices := getattr(field.widget, "choices", None)) is not None
+        ),
+    )
+    return fragments.FORMS.get_or_render(
+        key, None, lambda: render_to_string("statistics/_filters.html", {"form": form})
+    )
+
+
 def _views(tables, keys, query: str):
     return [
         {"table": t, "export_key": t.key, "html": _table_html(t, key, query, owner=t)}
@@ -135,6 +156,7 @@ def dashboard(request):
             "filters": filters,
             "by": by,
             "breakdowns": BREAKDOWNS,
+            "filters_html": _filters_html(form),
             "views": _views(tables, computed.keys, query),
             "computed": computed,
             "raw": raw,
@@ -168,6 +190,7 @@ def overview(request):
         {
             "form": form,
             "filters": filters,
+            "filters_html": _filters_html(form),
             "view": view,
             "computed": computed,
             "minimum": small_cell_minimum(filters.period.end),

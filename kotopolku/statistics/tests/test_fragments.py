@@ -1,5 +1,6 @@
-"""The rendered tables kept in the process (`statistics.fragments`): a kept fragment is the HTML
-rendered afresh, and it is never served to another suppression, scope, language or query."""
+"""The rendered tables and filter forms kept in the process (`statistics.fragments`): a kept
+fragment is the HTML rendered afresh, and it is never served to another suppression, scope,
+language, query or form data."""
 
 import re
 
@@ -11,11 +12,18 @@ from kotopolku.statistics.tests.factories import build_year, municipality
 
 YEAR = Filters(Period.parse("2025"))
 SECTION = re.compile(r'<section class="stat-table".*?</section>', re.S)
+FORM = re.compile(r'<form method="get" class="filters".*?</form>', re.S)
 
 
 def sections(response) -> list[str]:
     assert response.status_code == 200
     return SECTION.findall(response.content.decode())
+
+
+def form(response) -> str:
+    assert response.status_code == 200
+    (found,) = FORM.findall(response.content.decode())
+    return found
 
 
 def test_a_kept_fragment_is_the_html_rendered_afresh(demo, client_for):
@@ -24,13 +32,18 @@ def test_a_kept_fragment_is_the_html_rendered_afresh(demo, client_for):
     for path in ("/statistics/?period=2025", "/statistics/overview/?period=2025"):
         viewer.get(path)  # computed live and stored
         fragments.TABLES.clear()
+        fragments.FORMS.clear()
         summaries._REPLAYED.clear()
-        fresh = sections(viewer.get(path))  # read from the summary, rendered
-        hits = fragments.TABLES.hits
-        kept = sections(viewer.get(path))  # read from the summary, the kept fragments
+        first = viewer.get(path)  # read from the summary, rendered
+        fresh = sections(first)
+        hits, form_hits = fragments.TABLES.hits, fragments.FORMS.hits
+        second = viewer.get(path)  # read from the summary, the kept fragments
+        kept = sections(second)
         assert fragments.TABLES.hits > hits
+        assert fragments.FORMS.hits == form_hits + 1
         assert fresh
         assert kept == fresh
+        assert form(second) == form(first)
         assert all("<caption>" in s and '<th scope="col"' in s for s in kept if "<table" in s)
 
 
@@ -87,3 +100,21 @@ def test_the_fragment_key_names_the_language_and_the_query(demo):
     assert finnish != english
     assert "by=gender" in other_query
     assert "by=gender" not in english
+
+
+def test_the_kept_filter_form_follows_the_data_and_the_errors(demo, client_for):
+    viewer = client_for("viewer")
+    fragments.FORMS.clear()
+    plain = form(viewer.get("/statistics/?period=2025"))
+    by_gender = form(viewer.get("/statistics/?period=2025&gender=female"))
+    assert by_gender != plain
+    assert '<option value="female" selected>' in by_gender
+    assert '<option value="female" selected>' not in plain
+    bad = viewer.get("/statistics/?period=2025&language=1")
+    assert bad.context["form"].errors
+    assert "hds-text-input--invalid" in form(bad)
+    assert form(viewer.get("/statistics/?period=2025")) == plain
+    with translation.override("en"):
+        fragments.FORMS.clear()
+        english = views._filters_html(viewer.get("/statistics/?period=2025").context["form"])
+    assert english != plain
