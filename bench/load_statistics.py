@@ -23,6 +23,10 @@ the target of issue #17: the dashboard's p95 ≤ 300 ms under 20 users.
     bench/load_statistics.py [--clients 10000] [--sqlite-file PATH | --postgres SERVER_URL]
         [--users 20] [--seconds 30] [--rounds 2] [--workers 2] [--write RESULT.json]
 
+With `--before DIR` (e.g. `git archive OLD | tar -x -C DIR`, with the untracked vendor files
+and compiled catalogues copied in) a second server runs that checkout on the same database, and
+every page takes turns on both ("dashboard@before").
+
 A PostgreSQL database (`--postgres postgres://postgres@127.0.0.1:5432/postgres`) is the run's
 own and always dropped; `--sqlite-file PATH` is kept and reused when it exists. Only
 127.0.0.1 is contacted.
@@ -36,6 +40,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -324,6 +329,12 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (Procfile)")
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
     parser.add_argument(
+        "--before",
+        default="",
+        help="a second checkout (e.g. `git archive` of an older commit) served beside this one "
+        "on the same database; the two take turns on every page",
+    )
+    parser.add_argument(
         "--code",
         default=str(ROOT),
         help="the checkout the server runs (e.g. an exported older commit, for a before/after)",
@@ -354,20 +365,29 @@ def main() -> int:
         manage(env, "shell", "-v", "0", "-c", REFRESH)  # as the scheduled refresh leaves them
         server = Server(url, args.workers, args.worker_class, Path(args.code).resolve())
         stack.callback(server.stop)
+        servers = {"": server}
+        if args.before:
+            # The same database and secret key: the sessions are valid on both servers.
+            before = Server(url, args.workers, args.worker_class, Path(args.before).resolve())
+            stack.callback(before.stop)
+            servers["@before"] = before
         sessions = [login(server.base, args.user) for _ in range(args.users)]
         print(
-            f"   gunicorn {args.workers} {args.worker_class} workers on {server.base}; "
+            f"   gunicorn {args.workers} {args.worker_class} workers on {server.base}"
+            f"{f' and, running {args.before}, on {before.base}' if args.before else ''}; "
             f"{args.users} users as {args.user}; {args.procs} generator processes",
             flush=True,
         )
         phases = []
+        turns = [(page, side) for page in pages for side in servers]
         for round_ in range(args.rounds):
-            order = pages if round_ % 2 == 0 else pages[::-1]
-            for page in order:
-                phase = run_phase(args, server, page, sessions)
+            order = turns if round_ % 2 == 0 else turns[::-1]
+            for page, side in order:
+                phase = run_phase(args, servers[side], page, sessions)
+                phase["page"] = label = page + side
                 phases.append(phase)
                 print(
-                    f"   round {round_ + 1} {page:9} {phase['requests']:6d} requests "
+                    f"   round {round_ + 1} {label:17} {phase['requests']:6d} requests "
                     f"{phase['per_second']:6.1f}/s  errors {phase['errors']}  "
                     f"p50 {phase['p50_ms']:.0f} ms  p95 {phase['p95_ms']:.0f} ms  "
                     f"p99 {phase['p99_ms']:.0f} ms  server CPU "
@@ -376,14 +396,15 @@ def main() -> int:
                     flush=True,
                 )
 
-    summary = {page: merged(phases, page, args.seconds) for page in pages}
+    labels = list(dict.fromkeys(p["page"] for p in phases))
+    summary = {label: merged(phases, label, args.seconds) for label in labels}
     print(
         f"\nstatistics under {args.users} closed-loop users, {backend}, {args.clients} clients, "
         f"gunicorn {args.workers} {args.worker_class} workers; {_timing.conditions_text()}"
     )
     for page, s in summary.items():
         print(
-            f"  {page:9} {s['requests']:6d} requests {s['per_second']:6.1f}/s errors "
+            f"  {page:17} {s['requests']:6d} requests {s['per_second']:6.1f}/s errors "
             f"{s['errors']}  p50 {s['p50_ms']:.0f} ms  p95 {s['p95_ms']:.0f} ms (per round "
             f"{', '.join(f'{x:.0f}' for x in s['p95_per_round'])})  p99 {s['p99_ms']:.0f} ms  "
             f"server CPU ms/request {s['server_cpu_ms_per_request']}"
@@ -400,8 +421,14 @@ def main() -> int:
             f"statistics {page} under {args.users} users ({backend}, {args.clients} clients): "
             f"p95 ≤ {P95_TARGET_MS:.0f} ms",
             f"p95 {s['p95_ms']:.0f} ms, p50 {s['p50_ms']:.0f} ms, {s['per_second']}/s, "
-            f"{s['errors']} errors",
-            f"/healthz p95 {floor['p95_ms']:.0f} ms, {floor['per_second']}/s" if floor else "–",
+            f"{s['errors']} errors, server CPU "
+            f"{statistics.median(s['server_cpu_ms_per_request']):.1f} ms/request",
+            (
+                f"/healthz p95 {floor['p95_ms']:.0f} ms, {floor['per_second']}/s, server CPU "
+                f"{statistics.median(floor['server_cpu_ms_per_request']):.1f} ms/request"
+            )
+            if floor
+            else "–",
             page_ok,
         )
     for phase in phases:
