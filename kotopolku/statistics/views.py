@@ -108,7 +108,7 @@ def _filters_html(form: FilterForm) -> SafeString:
     """The filter form. Its HTML is a function of the language, the data it was bound to, its
     errors and every field's choices (the organisations' names and ids as they are now: read
     here, as rendering would read them), so it is kept in the process under exactly those.
-    Rendering its selects option by option is about a third of the page otherwise."""
+    Rendering its selects option by option was nearly half of the page otherwise."""
     key = (
         "filters",
         get_language(),
