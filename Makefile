@@ -113,12 +113,17 @@ bench: install ## Run the benchmarks in bench/ at small sizes; each target with 
 clean: ## Remove the virtualenv, node_modules and built files (keeps var/db.sqlite3)
 	rm -rf $(VENV) node_modules kotopolku/static/vendor var/static
 
-.PHONY: fuzz load fault drill
+.PHONY: fuzz load load-statistics fault drill
 fuzz: install ## schemathesis against the running API as every role (temp SQLite, not in make test)
 	ops/fuzz
 
 load: install ## Load test against gunicorn + PostgreSQL (ops/load; LOAD_STEP_SECONDS=60)
 	ops/load
+
+# e.g. make load-statistics LOAD_STATISTICS="--clients 100000 --seconds 60"
+LOAD_STATISTICS ?=
+load-statistics: install ## Statistics pages under 20 closed-loop users on gunicorn + PostgreSQL, /healthz as the floor
+	$(PY) bench/load_statistics.py --postgres postgres://postgres@127.0.0.1:5432/postgres $(LOAD_STATISTICS)
 
 fault: install ## Restart PostgreSQL under load; check clean 503s, recovery and no lost writes
 	ops/fault

@@ -23,7 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -163,6 +163,10 @@ class SummaryState:
     current: bool = True
     from_summary: int = 0
     computed_live: int = 0
+    # Per table, in the order asked for: the key of the process's copy of a table read from
+    # the summary (the stored row, its version, the language, the day and the suppression;
+    # `fragments` keys its rendered HTML by it), or None for a table computed in the request.
+    keys: list[tuple | None] = field(default_factory=list)
 
     def add(self, computed_at: datetime, *, current: bool, stored: bool) -> None:
         if self.computed_at is None or computed_at < self.computed_at:
@@ -201,15 +205,31 @@ def _cached(key: tuple, build: Callable[[], StatTable]) -> StatTable:
     return table
 
 
+def _replay_key(row: IndicatorSummary, minimum: int | None) -> tuple:
+    """What a table read from a stored row is built from: the row (and with it the filter set,
+    the table and the breakdown), its version, the reader's language and day, and the
+    suppression (None: raw)."""
+    return (
+        row.pk,
+        row.computed_at,
+        row.data_version,
+        get_language(),
+        timezone.localdate(),
+        minimum,
+    )
+
+
 def _replay(
     function: TableFunction,
     filters: Filters,
     by: str,
     row: IndicatorSummary,
     minimum: int | None,
-) -> StatTable:
-    """The table of a stored row; suppressed with `minimum` unless it is None."""
-    key = (row.pk, row.computed_at, row.data_version, get_language(), timezone.localdate())
+) -> tuple[StatTable, tuple]:
+    """The table of a stored row, suppressed with `minimum` unless it is None, and its key
+    (`_replay_key`)."""
+    full = _replay_key(row, minimum)
+    key = full[:-1]
 
     def build() -> StatTable:
         tape = selectors.Tape(replay=_decode(row.figures))
@@ -220,8 +240,8 @@ def _replay(
 
     raw = _cached((*key, None), build)
     if minimum is None:
-        return raw
-    return _cached((*key, minimum), lambda: suppress(raw, minimum=minimum))
+        return raw, full
+    return _cached((*key, minimum), lambda: suppress(raw, minimum=minimum)), full
 
 
 def _record(function: TableFunction, filters: Filters, by: str) -> tuple[StatTable, list, float]:
@@ -297,11 +317,12 @@ def tables(
                 current = row.data_version == version
                 if current or (accept_stale and now - row.computed_at <= STALE_SERVED):
                     try:
-                        table = _replay(function, filters, by, row, minimum)
+                        table, replay_key = _replay(function, filters, by, row, minimum)
                     except (selectors.TapeMismatch, KeyError, IndexError, TypeError):
                         table = None
                     else:
                         state.add(row.computed_at, current=current, stored=True)
+                        state.keys.append(replay_key)
                         if now - row.read_at > READ_STAMP_EVERY:
                             touched.append(row.pk)
             if table is None:
@@ -310,6 +331,7 @@ def tables(
                     _summary_row(key, filters, function, by, as_of, version, figures, seconds, now)
                 )
                 state.add(now, current=True, stored=False)
+                state.keys.append(None)
                 if minimum is not None:
                     table = suppress(table, minimum=minimum)
             out.append(table)

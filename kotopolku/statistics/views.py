@@ -1,4 +1,5 @@
 import re
+from collections.abc import Hashable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -7,8 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,7 +25,7 @@ from kotopolku.documents import render as docs
 from kotopolku.jobs.services import AuditAs, job_start
 from kotopolku.organisations.models import Organisation
 from kotopolku.programme import selectors as programme_selectors
-from kotopolku.statistics import reports, selectors, services, summaries
+from kotopolku.statistics import fragments, reports, selectors, services, summaries
 from kotopolku.statistics.filters import Filters, Period
 from kotopolku.statistics.forms import BREAKDOWNS, FilterForm
 from kotopolku.statistics.jobs import STATISTICS_DOCUMENT
@@ -78,10 +81,54 @@ def _rows(table):
     ]
 
 
-def _views(tables):
+def _table_html(table, key: Hashable | None, query: str, *, owner: object) -> SafeString:
+    """The section of one table (chart, table, download links). Kept in the process when the
+    table was read from the summary (`key`, from `SummaryState.keys`, names the stored row and
+    so the filter set and scope, its version, the language, the day and the suppression), with
+    what the template adds: the language, the script prefix and the links' query string; and
+    only for the same `owner` (the process's table object it was rendered from)."""
+
+    def render() -> SafeString:
+        view = {
+            "table": table,
+            "rows": _rows(table),
+            "chart": reports.chart_for(table),
+            "export_key": table.key,
+        }
+        return render_to_string("statistics/_table.html", {"view": view, "query": query})
+
+    if key is None:
+        return render()
+    return fragments.TABLES.get_or_render(
+        ("table", key, get_language(), get_script_prefix(), query), owner, render
+    )
+
+
+def _filters_html(form: FilterForm) -> SafeString:
+    """The filter form. Its HTML is a function of the language, the data it was bound to, its
+    errors and every field's choices (the organisations' names and ids as they are now: read
+    here, as rendering would read them), so it is kept in the process under exactly those.
+    Rendering its selects option by option was nearly half of the page otherwise."""
+    key = (
+        "filters",
+        get_language(),
+        tuple(sorted((name, tuple(values)) for name, values in form.data.lists())),
+        form.errors.as_json(),
+        tuple(
+            (name, tuple((str(value), str(label)) for value, label in choices))
+            for name, field in form.fields.items()
+            if (choices := getattr(field.widget, "choices", None)) is not None
+        ),
+    )
+    return fragments.FORMS.get_or_render(
+        key, None, lambda: render_to_string("statistics/_filters.html", {"form": form})
+    )
+
+
+def _views(tables, keys, query: str):
     return [
-        {"table": t, "rows": _rows(t), "chart": reports.chart_for(t), "export_key": t.key}
-        for t in tables
+        {"table": t, "export_key": t.key, "html": _table_html(t, key, query, owner=t)}
+        for t, key in zip(tables, keys, strict=True)
     ]
 
 
@@ -90,6 +137,7 @@ def dashboard(request):
     form, filters, by, forced = _form(request)
     raw = perms.may_see_unsuppressed(request.user, organisation_id=filters.organisation_id)
     tables, computed = reports.dashboard_view(filters, by=by, raw_allowed=raw)
+    query = request.GET.urlencode()
     if raw:
         # Unsuppressed figures are inside the personal-data boundary: the look is logged.
         audit_record(
@@ -108,12 +156,13 @@ def dashboard(request):
             "filters": filters,
             "by": by,
             "breakdowns": BREAKDOWNS,
-            "views": _views(tables),
+            "filters_html": _filters_html(form),
+            "views": _views(tables, computed.keys, query),
             "computed": computed,
             "raw": raw,
             "role_view": _role_view(request.user, forced),
             "minimum": small_cell_minimum(filters.period.end),
-            "query": request.GET.urlencode(),
+            "query": query,
             "can_compute": perms.MONITORING_COMPUTE.roles & roles_of(request.user),
             # Programme indicators beside national statistics: aggregate figures only.
             "national": programme_selectors.indicators_with_context()[:50],
@@ -126,16 +175,26 @@ def overview(request):
     form, filters, _by, forced = _form(request)
     # The overview compares municipalities: always protected.
     table, computed = reports.overview_view(filters)
+    query = request.GET.urlencode()
+    # The overview is built anew in each request from its source tables alone (pure Python):
+    # its fragment is kept under the keys of all of them, while every one was read stored.
+    key = None if None in computed.keys else ("overview", *computed.keys)
+    view = {
+        "table": table,
+        "export_key": table.key,
+        "html": _table_html(table, key, query, owner=None),
+    }
     return render(
         request,
         "statistics/overview.html",
         {
             "form": form,
             "filters": filters,
-            "view": _views([table])[0],
+            "filters_html": _filters_html(form),
+            "view": view,
             "computed": computed,
             "minimum": small_cell_minimum(filters.period.end),
-            "query": request.GET.urlencode(),
+            "query": query,
         },
     )
 
