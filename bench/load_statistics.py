@@ -18,7 +18,7 @@ spell of the shared machine falls on each of them alike. The users are spread ov
 load-generator processes (threads in each), so the generator's own GIL is not one queue.
 Prints per page the requests, errors, requests/s, p50/p95/p99 (nearest rank), the server's CPU
 per request (gunicorn's processes, from /proc) and the load average, and one PASS/FAIL line for
-the target of issue #17: the dashboard's p95 ≤ 300 ms under 20 users.
+the target (bench/README.md, "Statistics"): the dashboard's p95 ≤ 300 ms under 20 users.
 
     bench/load_statistics.py [--clients 10000] [--sqlite-file PATH | --postgres SERVER_URL]
         [--users 20] [--seconds 30] [--rounds 2] [--workers 2] [--write RESULT.json]
