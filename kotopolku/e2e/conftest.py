@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from kotopolku.e2e.template import demo_template, server_env
+from kotopolku.e2e.template import demo_template, manage, server_env
 from kotopolku.testdb import locked, worker_run_dir
 
 ROOT = Path(settings.BASE_DIR)
@@ -48,18 +48,7 @@ _LIVE_DATABASES: dict[str, Path] = {}  # server URL → its database file
 def live_shell(live_url: str, code: str) -> str:
     """Run Python in a `manage.py shell` against the database of the server at `live_url` (to
     give a test data of its own, so that it does not depend on what earlier tests changed)."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        cwd=ROOT,
-        env=server_env(_LIVE_DATABASES[live_url]),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"shell on the e2e database failed:\n{done.stderr[-3000:]}")
-    return done.stdout
+    return manage(server_env(_LIVE_DATABASES[live_url]), "shell", "-c", code, timeout=300)
 
 
 def _demo_database(tmp_path_factory) -> Path:
@@ -76,7 +65,7 @@ def live_url(tmp_path_factory):
     shutil.copyfile(_demo_database(tmp_path_factory), database)
     env = server_env(database)
     port = _free_port()
-    manage = [sys.executable, str(ROOT / "manage.py")]
+    manage_py = [sys.executable, str(ROOT / "manage.py")]
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(workdir / "server.log", "w")  # noqa: SIM115 (closed at teardown)
     server = subprocess.Popen(
@@ -99,7 +88,7 @@ def live_url(tmp_path_factory):
     )
     # A task worker, as `make run` starts one: documents are made in the background.
     worker = subprocess.Popen(
-        [*manage, "db_worker", "--interval", "0.3", "--no-reload", "--no-startup-delay"],
+        [*manage_py, "db_worker", "--interval", "0.3", "--no-reload", "--no-startup-delay"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -40,6 +40,22 @@ def server_env(database: Path) -> dict[str, str]:
     return env
 
 
+def manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
+    """Run `manage.py` with `args` in `env`; its output, or an error with the end of its log."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
 def demo_template(run_dir: Path) -> Path:
     """The run's migrated and seeded demo database file, built if no one has built it yet."""
     template = run_dir / NAME
@@ -53,19 +69,8 @@ def _build(database: Path, template: Path) -> None:
     for suffix in ("", "-wal", "-shm"):  # what a build that was stopped half-way left
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     env = server_env(database)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--clients", "30"]):
-        done = subprocess.run(
-            [*manage, *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"{args[0]} failed for the e2e server:\n{done.stderr[-3000:]}")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "seed_demo", "--clients", "30")
     with sqlite3.connect(database) as db:  # fold the write-ahead log into the file
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

@@ -21,6 +21,8 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
+from kotopolku.e2e.template import manage
+
 ROOT = Path(settings.BASE_DIR)
 PASSWORD = "kotopolku-demo"
 REDIS_DB = "14"  # a Redis database of its own, flushed before use
@@ -78,21 +80,6 @@ def _base_env(database_url: str) -> dict[str, str]:
         }
     )
     return env
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
-    return done.stdout
 
 
 def prepare_database(workdir: Path) -> tuple[str, dict]:
