@@ -297,12 +297,12 @@ def run(args, *, backend: str) -> dict:
     from django.core.management import call_command
 
     from kotopolku.common.collector import collector_paused
-    from kotopolku.compensation.computation import candidates
     from kotopolku.compensation.selectors import forecast as forecast_under
-    from kotopolku.compensation.selectors import forecast_compute, people_for
+    from kotopolku.compensation.selectors import forecast_compute
     from kotopolku.demo.seed import seed_demo
     from kotopolku.rules import whatif
     from kotopolku.rules.book import RuleBook, parse_draft
+    from kotopolku.rules.previews import people_under_either
 
     call_command("migrate", verbosity=0)
     seed_demo(with_users=False, clients=0)
@@ -339,14 +339,7 @@ def run(args, *, backend: str) -> dict:
         # As `rules.previews.whatif_compute`: the candidates of either table, read once, and
         # one pause of the cyclic collector over the whole.
         with collector_paused():
-            people = people_for(
-                municipality_code=HOME,
-                first_day=date(YEAR, 1, 1),
-                last_day=date(YEAR, 12, 31),
-                candidates=candidates(year=YEAR, rules=live).merged(
-                    candidates(year=YEAR, rules=draft)
-                ),
-            )
+            people = people_under_either(HOME, YEAR, live, draft)
             return whatif.compare_forecasts(
                 forecast_under(HOME, YEAR, book=live, people=people),
                 forecast_under(HOME, YEAR, book=draft, people=people),

@@ -37,6 +37,17 @@ class WhatIfResult:
     clients_compared: int = 0
 
 
+def people_under_either(code: str, year: int, live: RuleBook, draft: RuleBook) -> list:
+    """The people of municipality `code` who can count or be unresolved in `year` under either
+    rule book (C1 first, in SQL), read once for both forecasts of a preview."""
+    return people_for(
+        municipality_code=code,
+        first_day=date(year, 1, 1),
+        last_day=date(year, 12, 31),
+        candidates=candidates(year=year, rules=live).merged(candidates(year=year, rules=draft)),
+    )
+
+
 def whatif_compute(
     *,
     municipality_codes: list[str],
@@ -65,15 +76,7 @@ def whatif_compute(
         # not one each (its pass over what they built then runs once, `common.collector`).
         with collector_paused():
             # The same people under both books: read the registry once.
-            # Only those who can count or be unresolved under either table (C1 first, in SQL).
-            people = people_for(
-                municipality_code=code,
-                first_day=date(year, 1, 1),
-                last_day=date(year, 12, 31),
-                candidates=candidates(year=year, rules=live).merged(
-                    candidates(year=year, rules=draft)
-                ),
-            )
+            people = people_under_either(code, year, live, draft)
             counted += len(people)
             forecasts = (
                 forecast(code, year, book=live, people=people),
