@@ -93,6 +93,7 @@ FREE_TEXT = re.compile(r"^plans\[\d+\]\.extensions\[\d+\]\.note$")
 _CONTROL = re.compile(r"[\x00-\x1f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SUSPECT = re.compile(r"[\x00-\x1f\ud800-\udfff]")  # what _CONTROL or _SURROGATE may find
 XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # a zip bomb is refused before anything is parsed
 
 
@@ -377,8 +378,25 @@ def _show(text: Any) -> str:
     return text if text.isprintable() else ascii(text)
 
 
+def _suspect(value: Any) -> bool:
+    """Whether any text of `value` (keys too) has a character `_characters` may name: a quick
+    pass without the paths, so that a clean record, nearly every one, is walked once."""
+    if isinstance(value, str):
+        return _SUSPECT.search(value) is not None
+    if isinstance(value, dict):
+        return any(
+            (isinstance(key, str) and _SUSPECT.search(key) is not None) or _suspect(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return any(_suspect(item) for item in value)
+    return False
+
+
 def _characters(value: Any, path: str, problems: Problems) -> None:
     """Control characters and lone surrogates, wherever they are in the record."""
+    if not path and not _suspect(value):
+        return
     if isinstance(value, str):
         if match := _SURROGATE.search(value):
             problems.add(path, f"lone surrogate U+{ord(match.group()):04X}")

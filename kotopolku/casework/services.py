@@ -613,17 +613,37 @@ def plan_service_update(*, actor: Any, row: PlanService, **values: Any) -> PlanS
 def _set_plan_service(row: PlanService, **values: Any) -> None:
     for key, value in values.items():
         setattr(row, key, value)
+    _check_plan_service(
+        service=row.service,
+        category_id=row.category_id,
+        status=row.status,
+        referred=row.referred,
+        started=row.started,
+        ended=row.ended,
+    )
+
+
+def _check_plan_service(
+    *,
+    service: Any,
+    category_id: Any,
+    status: str,
+    referred: date | None,
+    started: date | None,
+    ended: date | None,
+) -> None:
+    """The invariants of a plan's service row, for a form, the API and an import alike."""
     errors: dict[str, list[str]] = {}
-    status = PlanService.Status
-    if row.service is not None and row.service.category_id != row.category_id:
+    choices = PlanService.Status
+    if service is not None and service.category_id != category_id:
         errors["service"] = [_("The service belongs to another category.")]
-    if row.status in (status.REFERRED,) and row.referred is None:
+    if status in (choices.REFERRED,) and referred is None:
         errors["referred"] = [_("Give the day of the referral.")]
-    if row.status in (status.STARTED, status.COMPLETED) and row.started is None:
+    if status in (choices.STARTED, choices.COMPLETED) and started is None:
         errors["started"] = [_("Give the day the service started.")]
-    if row.status in (status.COMPLETED, status.INTERRUPTED) and row.ended is None:
+    if status in (choices.COMPLETED, choices.INTERRUPTED) and ended is None:
         errors["ended"] = [_("Give the day the service ended.")]
-    if row.started and row.ended and row.ended < row.started:
+    if started and ended and ended < started:
         errors["ended"] = [_("The end cannot be before the start.")]
     if errors:
         raise ValidationError(errors)
@@ -1075,9 +1095,13 @@ def case_history_store(
     )
     old_assessment_clients: list[int] = []
     old_plans: list[int] = []
-    new_assessments: list[Assessment] = []
+    # Child rows go to `insert_rows` as dicts of values (a model instance per row was most
+    # of an import's time); plans are instances, since their children need their keys.
+    new_assessments: list[dict[str, Any]] = []
     new_plans: list[tuple[IntegrationPlan, PlanInput]] = []
     notes: list[str] = []
+    actor_id = getattr(actor, "pk", None)
+    stamps = {"created_by_id": actor_id, "modified_by_id": actor_id}
     for client, case in histories:
         note = []
         organisation = client.responsible_organisation
@@ -1089,19 +1113,18 @@ def case_history_store(
                 old_assessment_clients.append(client.pk)
             for a in case.assessments:
                 new_assessments.append(
-                    Assessment(
-                        client=client,
-                        organisation=organisation,
-                        started=a.started,
-                        completed=a.completed,
-                        status=Assessment.Status.COMPLETED
+                    {
+                        "client_id": client.pk,
+                        "organisation_id": client.responsible_organisation_id,
+                        "started": a.started,
+                        "completed": a.completed,
+                        "status": Assessment.Status.COMPLETED
                         if a.completed
                         else Assessment.Status.STARTED,
-                        multi_agency=a.multi_agency,
-                        plan_needed=a.plan_needed,
-                        created_by=actor,
-                        modified_by=actor,
-                    )
+                        "multi_agency": a.multi_agency,
+                        "plan_needed": a.plan_needed,
+                        **stamps,
+                    }
                 )
         stored = stored_plans.get(client.pk, [])
         if case.plans is not None and [_plan_key(p) for p in case.plans] != [
@@ -1137,37 +1160,46 @@ def case_history_store(
         rows_written.send(sender=IntegrationPlan)
     insert_rows(Assessment, new_assessments)
     insert_objects(IntegrationPlan, [plan for plan, _ in new_plans])
-    services, reviews, extensions = [], [], []
+    services: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    extensions: list[dict[str, Any]] = []
+    status = PlanService.Status
     for plan, p in new_plans:
         for s in p.services:
-            row = PlanService(plan=plan, created_by=actor, modified_by=actor)
-            status = PlanService.Status
-            _set_plan_service(  # the same invariants as plan_service_add
-                row,
-                category=categories[s.category],
-                status=status.STARTED
+            row = {
+                "plan_id": plan.pk,
+                "category_id": categories[s.category].pk,
+                "status": status.STARTED
                 if s.started
                 else status.REFERRED
                 if s.referred
                 else status.PLANNED,
+                "referred": s.referred,
+                "started": s.started,
+                **stamps,
+            }
+            _check_plan_service(  # the same invariants as plan_service_add
+                service=None,
+                category_id=row["category_id"],
+                status=row["status"],
                 referred=s.referred,
                 started=s.started,
+                ended=None,
             )
             services.append(row)
         for day in p.reviews:
             if day < plan.start:  # P5: a review cannot come before its plan
                 raise ValidationError({"day": [_("A review cannot be before the plan starts.")]})
-            reviews.append(PlanReview(plan=plan, day=day, created_by=actor, modified_by=actor))
+            reviews.append({"plan_id": plan.pk, "day": day, **stamps})
         for e in p.extensions:
             extensions.append(
-                PlanExtension(
-                    plan=plan,
-                    months=e.months,
-                    reason=e.reason,
-                    note=e.note,
-                    created_by=actor,
-                    modified_by=actor,
-                )
+                {
+                    "plan_id": plan.pk,
+                    "months": e.months,
+                    "reason": e.reason,
+                    "note": e.note,
+                    **stamps,
+                }
             )
     insert_rows(PlanService, services)
     insert_rows(PlanReview, reviews)

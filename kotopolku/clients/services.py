@@ -260,14 +260,16 @@ def _store_hetu(client: Client, code: str, digest: str) -> None:
 def _set_languages(client: Client, languages: Iterable[Mapping[str, Any]], *, actor: Any) -> None:
     rows = _language_rows(client, languages, actor=actor)
     client.languages.all().delete()
-    ClientLanguage.objects.bulk_create(rows)
+    ClientLanguage.objects.bulk_create([ClientLanguage(**row) for row in rows])
     rows_written.send(sender=ClientLanguage)
 
 
 def _language_rows(
     client: Client, languages: Iterable[Mapping[str, Any]], *, actor: Any
-) -> list[ClientLanguage]:
+) -> list[dict[str, Any]]:
+    """The checked language rows of `client` as values by attribute name (`insert_rows`)."""
     rows = []
+    actor_id = getattr(actor, "pk", None)
     seen = set()
     for entry in languages:
         code = (entry.get("code") or "").strip().lower()
@@ -286,14 +288,14 @@ def _language_rows(
             )
         seen.add(code)
         rows.append(
-            ClientLanguage(
-                client=client,
-                code=code,
-                level=level,
-                mother_tongue=bool(entry.get("mother_tongue")),
-                created_by=actor,
-                modified_by=actor,
-            )
+            {
+                "client_id": client.pk,
+                "code": code,
+                "level": level,
+                "mother_tongue": bool(entry.get("mother_tongue")),
+                "created_by_id": actor_id,
+                "modified_by_id": actor_id,
+            }
         )
     return rows
 
@@ -1098,7 +1100,7 @@ def clients_store(
         ClientLanguage.objects.filter(
             client__in=[by_id[i.external_id] for i in with_languages]
         ).delete()
-        language_rows: list[ClientLanguage] = []
+        language_rows: list[dict[str, Any]] = []
         for item in with_languages:
             language_rows += _language_rows(
                 by_id[item.external_id], item.languages or (), actor=actor
