@@ -625,11 +625,29 @@ class ClientDue(models.Model):
     due_running = models.DateField(_("next deadline while the plan runs"))
     due_after = models.DateField(_("next deadline after the plan"))
     plan_ended_on = models.DateField(_("latest plan ended on"), null=True, blank=True)
+    # The worklist reads these through one index, in its order (docs/adr/0009): the client's
+    # responsible organisation when stored (a trigger deletes the row when it changes), and the
+    # next deadline on the days when the plan has ended (`plan_over`) or not: `due_after` or
+    # `due_running`. `next_due.refresh_forms(on)` turns the rows whose plan ended (or, for a day
+    # in the past, had not yet ended) to the form of `on` before a read.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("responsible organisation"),
+    )
+    plan_over = models.BooleanField(_("the latest plan has ended"), default=False)
+    next_due = models.DateField(_("next deadline"))
 
     class Meta:
         verbose_name = _("client's next deadline")
         verbose_name_plural = _("clients' next deadlines")
-        indexes = [models.Index(fields=["due_running"], name="client_due_running_idx")]
+        indexes = [
+            models.Index(fields=["due_running"], name="client_due_running_idx"),
+            models.Index(fields=["organisation", "next_due"], name="client_due_order_idx"),
+            models.Index(fields=["plan_over", "plan_ended_on"], name="client_due_form_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.due_running}"

@@ -205,25 +205,69 @@ def stored_key(*, on: date) -> Case:
 
 
 STORE_BATCH = 5000
+ANALYZE_AFTER = 1000  # stored rows after which PostgreSQL's statistics of the table are renewed
 
 
-def store_missing(clients: Any, *, rules: RuleBook, batch: int = STORE_BATCH) -> None:
+def store_missing(clients: Any, *, rules: RuleBook, on: date, batch: int = STORE_BATCH) -> None:
     """Store the order key of up to `batch` clients of the queryset that have none: one INSERT …
-    SELECT, whatever the number."""
+    SELECT, whatever the number. `next_due` is stored in the form of `on` (`refresh_forms`)."""
     from django.db import connection
 
     missing = (
         clients.filter(due__isnull=True)
         .order_by()
         .annotate(**stored_annotations(rules=rules))
-        .values("pk", "due_running", "due_after", "plan_ended_on")[:batch]
+        .values("pk", "due_running", "due_after", "plan_ended_on", "responsible_organisation_id")[
+            :batch
+        ]
     )
     sql, params = missing.query.sql_with_params()
-    columns = "client_id, due_running, due_after, plan_ended_on"
-    select = f"SELECT pk, due_running, due_after, plan_ended_on FROM ({sql}) missing"  # noqa: S608
+    columns = (
+        "client_id, due_running, due_after, plan_ended_on, organisation_id, plan_over, next_due"
+    )
+    over = "(plan_ended_on IS NOT NULL AND plan_ended_on < %s)"
+    select = (
+        "SELECT pk, due_running, due_after, plan_ended_on, responsible_organisation_id, "  # noqa: S608
+        f"{over}, CASE WHEN {over} THEN due_after ELSE due_running END FROM ({sql}) missing"
+    )
+    day = connection.ops.adapt_datefield_value(on)
     if connection.vendor == "sqlite":
         statement = f"INSERT OR IGNORE INTO casework_clientdue ({columns}) {select}"
     else:
         statement = f"INSERT INTO casework_clientdue ({columns}) {select} ON CONFLICT (client_id) DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [day, day, *params])
+        if connection.vendor == "postgresql" and cursor.rowcount >= ANALYZE_AFTER:
+            # After a large fill (a first read, or after a rule change) the planner would
+            # still take the table for nearly empty and sort a whole caseload instead of
+            # reading it by the index, until autovacuum's next look (bench/README.md).
+            cursor.execute("ANALYZE casework_clientdue")
+
+
+# The stored rows whose form is not that of a day (`ClientDue.plan_over`): the plan has ended by
+# then but the row holds the running form, or (a day in the past) the other way round. Each is
+# one range of the index on (plan_over, plan_ended_on).
+STALE_FORMS = (
+    "EXISTS (SELECT 1 FROM casework_clientdue WHERE plan_over = FALSE AND plan_ended_on < %s)"
+    " OR EXISTS (SELECT 1 FROM casework_clientdue WHERE plan_over = TRUE AND plan_ended_on >= %s)"
+)
+
+
+def refresh_forms(on: date) -> None:
+    """Turn every stored row to the form of `on`: `next_due` is `due_after` once the latest plan
+    has ended before `on`, `due_running` otherwise. Two UPDATEs over the index; in daily use
+    the rows of the plans that ended yesterday."""
+    from django.db import connection
+
+    day = connection.ops.adapt_datefield_value(on)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE casework_clientdue SET plan_over = TRUE, next_due = due_after "
+            "WHERE plan_over = FALSE AND plan_ended_on < %s",
+            [day],
+        )
+        cursor.execute(
+            "UPDATE casework_clientdue SET plan_over = FALSE, next_due = due_running "
+            "WHERE plan_over = TRUE AND plan_ended_on >= %s",
+            [day],
+        )

@@ -352,17 +352,25 @@ SORTS = {
 
 
 def _caseload_parts(
-    scope: ScopeKey | None, options: WorklistOptions, mine: int | None
+    scope: ScopeKey | None,
+    options: WorklistOptions,
+    mine: int | None,
+    *,
+    restricted: bool = False,
 ) -> list[QuerySet[Client]]:
     """The caseload's parts (own organisation, referrals) of the scope `scope`
     (`access.clients.client_scope_key`) with the search and the filters on the client's
     organisation and worker (`mine`: the user's id for the "mine" filter), before any filter on
-    deadlines. Built from its arguments alone, so equal arguments give the same query."""
+    deadlines. Built from its arguments alone, so equal arguments give the same query.
+    `restricted=True` keeps the restricted clients in (to store their order keys, never to
+    show them)."""
     from kotopolku.access.clients import CASELOAD, scope_parts
 
     # A restricted client (privacy, GDPR art. 18) is left out of every list; a NOT EXISTS
     # on the restriction table's client index in every part, so no extra query.
-    open_clients = without_restricted(Client.objects.filter(closed_at__isnull=True, archived=False))
+    open_clients = Client.objects.filter(closed_at__isnull=True, archived=False)
+    if not restricted:
+        open_clients = without_restricted(open_clients)
     if options.search:
         open_clients = open_clients.filter(
             Q(last_name__icontains=options.search)
@@ -415,13 +423,192 @@ def _count_statement(
     """The SQL and parameters of `Worklist.key`'s pass over the caseload (`_caseload_parts`,
     before any filter on deadlines): its size and its clients without a stored key. None for
     an empty caseload. A function of its arguments alone (`_kept_count_statement`)."""
+    from kotopolku.casework.next_due import STALE_FORMS
+
     parts = _caseload_parts(scope, options, mine)
-    if not parts:
+    if not parts or scope is None:
         return None
     rows = _union([p.annotate(stored=F("due__client_id")).values("id", "stored") for p in parts])
     sql, params = rows.query.sql_with_params()
-    statement = f"SELECT COUNT(*), COUNT(*) - COUNT(stored) FROM ({sql}) caseload"  # noqa: S608
-    return statement, tuple(params)
+    statement = (
+        f"SELECT COUNT(*), COUNT(*) - COUNT(stored), CASE WHEN {STALE_FORMS} THEN 1 ELSE 0 END "  # noqa: S608
+        f"FROM ({sql}) caseload"
+    )
+    return statement, (*_days(vendor, scope.on, 2), *params)
+
+
+def _days(vendor: str, on: date, n: int) -> tuple[Any, ...]:
+    """`on` as a query parameter, `n` times."""
+    day: Any = on.isoformat() if vendor == "sqlite" else on
+    return (day,) * n
+
+
+def _in_order(options: WorklistOptions) -> bool:
+    """Whether the list can be read in its order from the stored keys' index (`_ordered_heads_
+    statement`): ordered by the next deadline, with no search and no filter by kind of action
+    or by worker (the other filters are ranges or parts of that index)."""
+    return (
+        not options.search
+        and not options.action
+        and not options.worker
+        and options.sort in ("due", "-due")
+    )
+
+
+def _index_organisations(scope: ScopeKey, options: WorklistOptions) -> tuple[int, ...]:
+    """The organisations whose stored keys the own-organisation part reads by the index: the
+    scope's own, narrowed by the organisation filter."""
+    own = scope.own
+    if options.organisation is not None:
+        own = own & {options.organisation}
+    return tuple(sorted(own))
+
+
+def _own_and_shared(
+    scope: ScopeKey, options: WorklistOptions, *, restricted: bool = False
+) -> tuple[QuerySet[Client] | None, list[QuerySet[Client]]]:
+    """The caseload's own-organisation part (None when the user has none) and the other parts."""
+    from kotopolku.access.clients import CASELOAD, Reason, scope_parts
+
+    reasons = [part.reason for part in scope_parts(scope) if part.reason in CASELOAD]
+    parts = _caseload_parts(scope, options, None, restricted=restricted)
+    if reasons and reasons[0] == Reason.OWN_ORGANISATION:
+        # The organisation filter may name an organisation that is not the user's own (one
+        # of their referred clients'): the own part is then empty.
+        return (parts[0] if _index_organisations(scope, options) else None), parts[1:]
+    return None, parts
+
+
+def _ordered_count_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions
+) -> tuple[str, tuple[Any, ...]] | None:
+    """`Worklist.key`'s pass over the caseload when it can be read in order (`_in_order`),
+    without reading every client: the open clients of the own organisations (restricted ones
+    too) and those restricted, counted from the clients' index, and the stored keys of those
+    organisations from the keys' index (a stored row is deleted when its client closes, is
+    archived or moves, so the difference is the clients lacking one); the other parts (referrals)
+    counted as in `_count_statement`; and whether any stored row is in another day's form. None
+    for an empty caseload. A function of its arguments alone (`_kept_ordered_count_statement`)."""
+    from kotopolku.access.privacy import active_restriction_q
+    from kotopolku.casework.models import ClientDue
+    from kotopolku.casework.next_due import STALE_FORMS
+
+    if scope is None:
+        return None
+    own, shared = _own_and_shared(scope, options, restricted=True)
+    if own is None and not shared:
+        return None
+    columns: list[str] = []
+    params: list[Any] = []
+
+    def count(qs: QuerySet, expression: str = "COUNT(*)") -> None:
+        sql, values = qs.query.sql_with_params()
+        columns.append(f"(SELECT {expression} FROM ({sql}) part)")  # noqa: S608 (ORM-built)
+        params.extend(values)
+
+    if own is not None:
+        count(own.order_by().values("id"))
+        count(own.filter(active_restriction_q()).order_by().values("id"))
+        count(
+            ClientDue.objects.filter(organisation_id__in=_index_organisations(scope, options))
+            .order_by()
+            .values("client_id")
+        )
+    else:
+        columns += ["0", "0", "0"]
+    if shared:
+        rows = _union(
+            [
+                without_restricted(p).annotate(stored=F("due__client_id")).values("id", "stored")
+                for p in shared
+            ]
+        )
+        count(rows)
+        count(rows, "COUNT(*) - COUNT(stored)")
+    else:
+        columns += ["0", "0"]
+    columns.append(f"CASE WHEN {STALE_FORMS} THEN 1 ELSE 0 END")
+    params.extend(_days(vendor, scope.on, 2))
+    return f"SELECT {', '.join(columns)}", tuple(params)
+
+
+def _ordered_parts(
+    vendor: str,
+    scope: ScopeKey,
+    options: WorklistOptions,
+    fields: tuple[str, ...],
+    *,
+    ordered: bool = True,
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The SQL of each caseload part with its stored key (`ClientDue.next_due`, in the form of
+    the day), narrowed by the deadline filters, in the list's order. The own-organisation part
+    is read through the keys' index on (organisation, next deadline): besides the scope's own
+    condition on the client, its stored row's organisation is one of the scope's (the same
+    organisation while the row exists), and on SQLite the join starts from the stored rows
+    (CROSS JOIN fixes SQLite's join order), so the first rows of a caseload of thousands are
+    read without reading the rest."""
+    own, shared = _own_and_shared(scope, options)
+    key = F("due__next_due")
+    order = SORTS[options.sort]
+    out = []
+    if own is not None:
+        own = own.filter(due__organisation_id__in=_index_organisations(scope, options))
+    for i, part in enumerate([p for p in (own, *shared) if p is not None]):
+        (narrowed,) = _deadline_limits([part], options, scope.on, key)
+        rows = narrowed.annotate(next_due_key=key).values(*fields)
+        rows = rows.order_by(*order) if ordered else rows.order_by()
+        sql, params = rows.query.sql_with_params()
+        if i == 0 and own is not None and vendor == "sqlite":
+            inner = 'FROM "clients_client" INNER JOIN "casework_clientdue" ON '
+            if inner not in sql:
+                raise RuntimeError("The worklist's ordered read lost its join: " + sql[:200])
+            sql = sql.replace(inner, 'FROM "casework_clientdue" CROSS JOIN "clients_client" ON ', 1)
+        out.append((sql, tuple(params)))
+    return out
+
+
+def _ordered_heads_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL of `Worklist.heads` read in order (`_in_order`): each part's first rows (its
+    LIMIT the page's end), merged in the list's order; LIMIT and OFFSET of the page are the last
+    two parameters, and each part's LIMIT is a parameter before them, given by the caller (see
+    `Worklist._ordered_heads`). None for an empty caseload."""
+    if scope is None:
+        return None
+    names = (*WORKLIST_FIELDS, "next_due_key")
+    parts = _ordered_parts(vendor, scope, options, names)
+    if not parts:
+        return None
+    positions = []
+    for name in SORTS[options.sort]:
+        column = name.lstrip("-")
+        direction = "DESC" if name.startswith("-") else "ASC"
+        positions.append(f"{names.index(column) + 1} {direction}")
+    selects = [
+        f"SELECT * FROM ({sql} LIMIT %s) part{i}"  # noqa: S608 (ORM-built SQL, no input)
+        for i, (sql, _) in enumerate(parts)
+    ]
+    statement = f"{' UNION ALL '.join(selects)} ORDER BY {', '.join(positions)} LIMIT %s OFFSET %s"
+    return statement, tuple(values for _, values in parts)
+
+
+def _ordered_count_filtered_statement(
+    vendor: str, scope: ScopeKey | None, options: WorklistOptions
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The size of a list read in order and narrowed by a deadline filter: the parts' rows
+    within the filter's range of the keys' index, counted."""
+    if scope is None:
+        return None
+    parts = _ordered_parts(vendor, scope, options, ("id",), ordered=False)
+    if not parts:
+        return None
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) part{i}"  # noqa: S608 (ORM-built SQL, no input)
+        for i, (sql, _) in enumerate(parts)
+    )
+    params = tuple(v for _, values in parts for v in values)
+    return f"SELECT COUNT(*) FROM ({union}) caseload", params  # noqa: S608
 
 
 def _heads_statement(
@@ -457,6 +644,9 @@ def _heads_statement(
 # filter. Which clients the query returns is decided by the database on every read.
 _kept_count_statement = lru_cache(maxsize=512)(_count_statement)
 _kept_heads_statement = lru_cache(maxsize=512)(_heads_statement)
+_kept_ordered_count_statement = lru_cache(maxsize=512)(_ordered_count_statement)
+_kept_ordered_heads_statement = lru_cache(maxsize=512)(_ordered_heads_statement)
+_kept_ordered_count_filtered_statement = lru_cache(maxsize=512)(_ordered_count_filtered_statement)
 
 
 class Worklist:
@@ -478,17 +668,21 @@ class Worklist:
         self._count: int | None = None
         self._key: Any = None
         self._stored = False  # every key of the caseload is stored (`key`)
+        self._in_order = False  # and the list is read through the keys' index (`_in_order`)
         self._scope_key: ScopeKey | None = None
         self._scoped_parts: list[QuerySet[Client]] | None = None
 
     def key(self) -> Any:
         """The order key expression, after storing the keys the caseload lacks.
 
-        One query finds up to `STORE_BATCH` caseload clients without a stored key (after a
-        write to their case rows, or when new); only then is the key computed for them (one
-        INSERT … SELECT) and, when more than a batch were missing, the rest computed in the
-        page's query. So the steady state reads stored keys, and the large expression of the
-        rules is built only when a key is missing.
+        One query counts the caseload, finds whether clients lack a stored key (after a write
+        to their case rows, or when new) and whether stored rows are in another day's form;
+        only then are the forms turned (`next_due.refresh_forms`) and the keys computed for up
+        to `STORE_BATCH` clients (one INSERT … SELECT); when more were missing, the rest is
+        computed in the page's query. So the steady state reads stored keys, and the large
+        expression of the rules is built only when a key is missing. A list that can be read
+        in order (`_in_order`) is counted from the indexes (`_ordered_count_statement`) and
+        paged through the keys' index (`_ordered_heads_statement`).
         """
         if self._key is None:
             from django.db import connection
@@ -496,36 +690,60 @@ class Worklist:
             from kotopolku.casework.next_due import (
                 STORE_BATCH,
                 next_due_key,
+                refresh_forms,
                 store_missing,
                 stored_key,
             )
 
-            # One pass over the caseload counts it and the clients without a stored key; the
-            # count is the list's when no deadline filter narrows it.
             options = self.options
-            build = _count_statement if options.search else _kept_count_statement
-            caseload = replace(options, action="", overdue=False, due_by=None, sort="due")
-            compiled = build(connection.vendor, self._scope(), caseload, self._mine())
-            total = lacking = 0
-            if compiled is not None:
-                with connection.cursor() as cursor:
-                    cursor.execute(*compiled)
-                    total, lacking = cursor.fetchone()
+            vendor = connection.vendor
+            scope = self._scope()
+            total = lacking = stale = 0
+            in_order = _in_order(options) and vendor in ("sqlite", "postgresql")
+            if in_order:
+                compiled = _kept_ordered_count_statement(
+                    vendor, scope, replace(options, overdue=False, due_by=None)
+                )
+                if compiled is not None:
+                    with connection.cursor() as cursor:
+                        cursor.execute(*compiled)
+                        own, restricted, stored, shared, shared_lacking, stale = cursor.fetchone()
+                    total = own - restricted + shared
+                    lacking = own - stored + shared_lacking
+                    # More stored rows than clients: a write between the counts; read it as
+                    # the clients are, this time.
+                    in_order = own >= stored
+            if not in_order:
+                # One pass over the caseload counts it and the clients without a stored key;
+                # the count is the list's when no deadline filter narrows it.
+                build = _count_statement if options.search else _kept_count_statement
+                caseload = replace(options, action="", overdue=False, due_by=None, sort="due")
+                compiled = build(vendor, scope, caseload, self._mine())
+                if compiled is not None:
+                    with connection.cursor() as cursor:
+                        cursor.execute(*compiled)
+                        total, lacking, stale = cursor.fetchone()
             if not (options.action or options.overdue or options.due_by is not None):
                 self._count = total
+            if stale:
+                refresh_forms(self.on)
             missing: list[int] = []
             if lacking:
-                ids = _union([p.filter(due__isnull=True).values("id") for p in self._scoped()])
+                parts = _caseload_parts(scope, options, self._mine(), restricted=True)
+                ids = _union([p.filter(due__isnull=True).values("id") for p in parts])
                 missing = [r["id"] for r in ids[: STORE_BATCH + 1]]
             if missing:
                 store_missing(
-                    Client.objects.filter(pk__in_ids=missing[:STORE_BATCH]), rules=self.rules
+                    Client.objects.filter(pk__in_ids=missing[:STORE_BATCH]),
+                    rules=self.rules,
+                    on=self.on,
                 )
             if len(missing) > STORE_BATCH:
                 self._key = next_due_key(on=self.on, rules=self.rules)
             else:
                 self._key = stored_key(on=self.on)
                 self._stored = True
+                self._in_order = in_order
         return self._key
 
     def _scope(self) -> ScopeKey | None:
@@ -561,6 +779,17 @@ class Worklist:
 
     def count(self) -> int:
         self.key()  # counts the caseload on the way when no deadline filter narrows it
+        if self._count is None and self._in_order:
+            from django.db import connection
+
+            compiled = _kept_ordered_count_filtered_statement(
+                connection.vendor, self._scope(), self.options
+            )
+            self._count = 0
+            if compiled is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*compiled)
+                    (self._count,) = cursor.fetchone()
         if self._count is None:
             parts = [p.values("id") for p in self._parts()]
             self._count = _union(parts).count() if parts else 0
@@ -583,6 +812,8 @@ class Worklist:
             return []
         day = self.key()
         options = self.options
+        if stop is not None and self._in_order:
+            return self._ordered_heads(start, stop)
         if stop is not None and self._stored and not options.action:
             return self._kept_heads(start, stop)
         parts = [
@@ -594,6 +825,18 @@ class Worklist:
         rows = _union(parts).order_by(*SORTS.get(options.sort, SORTS["due"]))
         return list(rows[start:stop])
 
+    def _ordered_heads(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """`heads` through the keys' index (`_ordered_heads_statement`): each part's first
+        `stop` rows, merged."""
+        from django.db import connection
+
+        compiled = _kept_ordered_heads_statement(connection.vendor, self._scope(), self.options)
+        if compiled is None:
+            return []
+        sql, parts = compiled
+        params = [value for values in parts for value in (*values, stop)]
+        return self._fetch_heads(sql, [*params, stop - start, start])
+
     def _kept_heads(self, start: int, stop: int) -> list[dict[str, Any]]:
         """`heads` by the kept statement (`_kept_heads_statement`), as the ORM would give them."""
         from django.db import connection
@@ -603,8 +846,13 @@ class Worklist:
         if compiled is None:
             return []
         sql, params = compiled
+        return self._fetch_heads(sql, [*params, stop - start, start])
+
+    def _fetch_heads(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        from django.db import connection
+
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, stop - start, start])
+            cursor.execute(sql, params)
             fetched = cursor.fetchall()
         names = (*WORKLIST_FIELDS, "next_due_key")
         heads = [dict(zip(names, row, strict=True)) for row in fetched]
@@ -651,7 +899,9 @@ def worklist_counts(*, user: Any, on: date, soon: date) -> WorklistCounts:
 
     def count(**options: Any) -> int:
         worklist = Worklist(user=user, on=on, options=WorklistOptions(**options), rules=rules)
-        worklist._key = key  # the keys were stored (or not) once for all three
+        # The keys were stored (or not) once for all three.
+        worklist._key, worklist._stored = key, every._stored
+        worklist._in_order = every._in_order and _in_order(worklist.options)
         return worklist.count()
 
     overdue = count(overdue=True)

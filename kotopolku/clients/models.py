@@ -158,7 +158,11 @@ class Client(TrackedModel):
         ordering = ["last_name", "first_names", "id"]
         indexes = [
             models.Index(fields=["last_name", "first_names"], name="client_name_idx"),
-            models.Index(fields=["responsible_organisation", "closed_at"], name="client_resp_idx"),
+            # The caseload of an organisation, counted from the index alone (the worklist).
+            models.Index(
+                fields=["responsible_organisation", "closed_at", "archived"],
+                name="client_open_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
