@@ -10,7 +10,9 @@ its next GET as soon as the last one is answered, no pause) against each page in
 
 - `healthz`: `/healthz`, the floor: the server, the sockets and the load generator alone;
 - `dashboard`: `/statistics/?period=2025` (the synthetic data is of 2023–2025);
-- `overview`: `/statistics/overview/?period=2025`.
+- `overview`: `/statistics/overview/?period=2025`;
+- `worklist`: `/casework/` as Järvenpää's case worker (not in the default `--pages`; its target
+  is a share of `/healthz`'s requests per second, `WORKLIST_SHARE`).
 
 The pages take turns (round 1 healthz, dashboard, overview; round 2 the other way round; …),
 each for `--seconds` after a warm-up of `--warmup` seconds that is not counted, so that a busy
@@ -62,11 +64,15 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PASSWORD = "kotopolku-demo"  # noqa: S105 - the documented demo password
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 P95_TARGET_MS = 300.0
-PAGES = {
-    "healthz": ("/healthz", ""),
-    "dashboard": ("/statistics/?period=2025", 'class="stat-table"'),
-    "overview": ("/statistics/overview/?period=2025", 'class="stat-table"'),
+PAGES = {  # name: (path, a text the answer must hold, the user who asks: None for --user)
+    "healthz": ("/healthz", "", None),
+    "dashboard": ("/statistics/?period=2025", 'class="stat-table"', None),
+    "overview": ("/statistics/overview/?period=2025", 'class="stat-table"', None),
+    # The case worker's worklist (every row of the page audited), read by Järvenpää's case
+    # worker: the target is a share of the /healthz floor's throughput (WORKLIST_SHARE).
+    "worklist": ("/casework/", "data-table worklist", "caseworker-jarvenpaa"),
 }
+WORKLIST_SHARE = 0.15
 PREPARE = """
 from kotopolku.demo.seed import seed_demo
 seed_demo(with_users=True, clients=0)
@@ -260,7 +266,7 @@ def _generator(base: str, path: str, marker: str, sessions: list, start: float, 
 
 
 def run_phase(args, server: Server, page: str, sessions: list[dict]) -> dict:
-    path, marker = PAGES[page]
+    path, marker, _user = PAGES[page]
     now = time.monotonic()
     start = now + 1.0 + args.warmup  # the processes start within the first second
     until = start + args.seconds
@@ -371,11 +377,12 @@ def main() -> int:
             before = Server(url, args.workers, args.worker_class, Path(args.before).resolve())
             stack.callback(before.stop)
             servers["@before"] = before
-        sessions = [login(server.base, args.user) for _ in range(args.users)]
+        users = {PAGES[page][2] or args.user for page in pages}
+        sessions = {u: [login(server.base, u) for _ in range(args.users)] for u in sorted(users)}
         print(
             f"   gunicorn {args.workers} {args.worker_class} workers on {server.base}"
             f"{f' and, running {args.before}, on {before.base}' if args.before else ''}; "
-            f"{args.users} users as {args.user}; {args.procs} generator processes",
+            f"{args.users} users as {', '.join(sorted(users))}; {args.procs} generator processes",
             flush=True,
         )
         phases = []
@@ -383,7 +390,7 @@ def main() -> int:
         for round_ in range(args.rounds):
             order = turns if round_ % 2 == 0 else turns[::-1]
             for page, side in order:
-                phase = run_phase(args, servers[side], page, sessions)
+                phase = run_phase(args, servers[side], page, sessions[PAGES[page][2] or args.user])
                 phase["page"] = label = page + side
                 phases.append(phase)
                 print(
@@ -429,6 +436,20 @@ def main() -> int:
             )
             if floor
             else "–",
+            page_ok,
+        )
+    if "worklist" in summary:
+        s, floor = summary["worklist"], summary.get("healthz")
+        share = s["per_second"] / floor["per_second"] if floor and floor["per_second"] else 0.0
+        page_ok = bool(floor) and share >= WORKLIST_SHARE and s["errors"] == 0
+        ok = ok and page_ok
+        _timing.verdict(
+            f"worklist under {args.users} users ({backend}, {args.clients} clients): "
+            f"≥ {WORKLIST_SHARE} of the /healthz floor's requests per second",
+            f"{s['per_second']}/s, {share:.2f} of the floor, p50 {s['p50_ms']:.0f} ms, p95 "
+            f"{s['p95_ms']:.0f} ms, {s['errors']} errors, server CPU "
+            f"{statistics.median(s['server_cpu_ms_per_request']):.1f} ms/request",
+            f"/healthz {floor['per_second']}/s" if floor else "– (add healthz to --pages)",
             page_ok,
         )
     for phase in phases:
