@@ -244,12 +244,14 @@ def store_missing(clients: Any, *, rules: RuleBook, on: date, batch: int = STORE
             cursor.execute("ANALYZE casework_clientdue")
 
 
-# The stored rows whose form is not that of a day (`ClientDue.plan_over`): the plan has ended by
-# then but the row holds the running form, or (a day in the past) the other way round. Each is
-# one range of the index on (plan_over, plan_ended_on).
+# Whether some stored row's form is not that of a day (`ClientDue.plan_over`): the plan has
+# ended by then but the row holds the running form, or (a day in the past) the other way round.
+# The earliest and the latest end are each one end of the index on (plan_over, plan_ended_on),
+# which both databases read directly, whatever their statistics say (an EXISTS over the range
+# was planned as a scan of the table when PostgreSQL expected many rows).
 STALE_FORMS = (
-    "EXISTS (SELECT 1 FROM casework_clientdue WHERE plan_over = FALSE AND plan_ended_on < %s)"
-    " OR EXISTS (SELECT 1 FROM casework_clientdue WHERE plan_over = TRUE AND plan_ended_on >= %s)"
+    "(SELECT MIN(plan_ended_on) FROM casework_clientdue WHERE plan_over = FALSE) < %s"
+    " OR (SELECT MAX(plan_ended_on) FROM casework_clientdue WHERE plan_over = TRUE) >= %s"
 )
 
 
