@@ -125,10 +125,15 @@ def one_rate_window(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; ids repeat across tests, so start each clean."""
+    """Rate-limit counters live in the cache, and the bulk-read check's counted reads in the
+    process; ids repeat across tests, so start each clean."""
+    from kotopolku.security.services import forget_counted_reads
+
     cache.clear()
+    forget_counted_reads()
     yield
     cache.clear()
+    forget_counted_reads()
 
 
 @pytest.fixture(scope="session")

@@ -34,36 +34,40 @@ CLIENT_READS = frozenset(
 # Subscribers told, after the reading transaction commits, that a user has read clients.
 # Higher apps (security's bulk-read detector) register in their AppConfig.ready; audit is a leaf
 # and imports none of them.
-_client_read_subscribers: list[Callable[[int], None]] = []
+_client_read_subscribers: list[Callable[[int, frozenset[int]], None]] = []
 
 
-def subscribe_client_reads(callback: Callable[[int], None]) -> None:
-    """Call `callback(user_id)` after each transaction in which `user_id` read a client."""
+def subscribe_client_reads(callback: Callable[[int, frozenset[int]], None]) -> None:
+    """Call `callback(user_id, client_ids)` after each transaction in which `user_id` read
+    clients (`client_ids`: the clients that transaction's rows name)."""
     if callback not in _client_read_subscribers:
         _client_read_subscribers.append(callback)
 
 
 class _ClientReadHook:
-    """The on-commit callback; carries the user id so one transaction schedules it once."""
+    """The on-commit callback; carries the user id so one transaction schedules it once, and
+    the clients its reads named."""
 
-    def __init__(self, user_id: int):
+    def __init__(self, user_id: int, client_ids: Iterable[int]):
         self.client_read_user_id = user_id
+        self.client_ids = set(client_ids)
 
     def __call__(self) -> None:
         for callback in list(_client_read_subscribers):
-            callback(self.client_read_user_id)
+            callback(self.client_read_user_id, frozenset(self.client_ids))
 
 
-def _client_read(user_id: int) -> None:
+def _client_read(user_id: int, client_ids: Iterable[int]) -> None:
     if not _client_read_subscribers:
         return
-    if connection.in_atomic_block and any(
-        getattr(entry[1], "client_read_user_id", None) == user_id
-        for entry in connection.run_on_commit
-    ):
-        return
+    if connection.in_atomic_block:
+        for entry in connection.run_on_commit:
+            hook = entry[1]
+            if isinstance(hook, _ClientReadHook) and hook.client_read_user_id == user_id:
+                hook.client_ids.update(client_ids)
+                return
     # robust: a failing subscriber never breaks the read that triggered it.
-    transaction.on_commit(_ClientReadHook(user_id), robust=True)
+    transaction.on_commit(_ClientReadHook(user_id, client_ids), robust=True)
 
 
 def _english(details: dict[str, Any] | None, reason: str) -> str:
@@ -134,7 +138,7 @@ def audit_record(
     )
     event.save(force_insert=True)
     if action in CLIENT_READS and client_id is not None and user is not None and success:
-        _client_read(user.pk)
+        _client_read(user.pk, [int(client_id)])
     return event
 
 
@@ -190,5 +194,5 @@ def audit_client_reads(
         batch_size=500,
     )
     if action in CLIENT_READS and user is not None:
-        _client_read(user.pk)
+        _client_read(user.pk, ids)
     return len(ids)

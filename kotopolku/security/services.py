@@ -1,12 +1,14 @@
 """Writes made by the security features: SSO users and memberships, bulk-read alerts."""
 
 import logging
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from kotopolku.access.oidc import grants_from_claims
@@ -76,25 +78,67 @@ def memberships_sync_from_claims(*, user: Any, claims: dict[str, Any]) -> tuple[
     return added, removed
 
 
-def on_client_read(user_id: int) -> None:
+def on_client_read(user_id: int, client_ids: frozenset[int] = frozenset()) -> None:
     """Subscriber of audit's on-commit client-read hook (registered in SecurityConfig.ready)."""
-    bulk_read_alert_check(user_id=user_id)
+    bulk_read_alert_check(user_id=user_id, client_ids=client_ids)
+
+
+# Per process: for each of the recent users, the clients their last full count found read in
+# the past hour, with the time of the latest read of each. A read of clients all in there adds
+# no client to the hour's distinct set, so it cannot cross the limit the last count did not:
+# the count is not repeated (a case worker paging back and forth, a refreshed worklist). Any
+# other read counts afresh from the audit table, which all processes write, so a client first
+# read through another process is counted by that process's check. Memory only: a restart
+# loses nothing but a skipped count, and the hourly `security_checks` counts everyone again.
+_COUNTED_USERS = 1000
+_counted: OrderedDict[int, dict[int, Any]] = OrderedDict()
+_counted_lock = threading.Lock()
+
+
+def _already_counted(user_id: int, client_ids: frozenset[int], since: Any) -> bool:
+    with _counted_lock:
+        seen = _counted.get(user_id)
+        return (
+            bool(client_ids)
+            and seen is not None
+            and all(seen.get(pk) is not None and seen[pk] >= since for pk in client_ids)
+        )
+
+
+def forget_counted_reads() -> None:
+    """Empty this process's memory of counted reads (tests; the next checks count afresh)."""
+    with _counted_lock:
+        _counted.clear()
+
+
+def _remember_counted(user_id: int, last_reads: dict[int, Any]) -> None:
+    with _counted_lock:
+        _counted[user_id] = last_reads
+        _counted.move_to_end(user_id)
+        while len(_counted) > _COUNTED_USERS:
+            _counted.popitem(last=False)
 
 
 # Object types of client reads that the system pushes to a user (not the user's own reading).
 PUSHED_READS = ("DeadlineDigest",)
 
 
-def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
+def bulk_read_alert_check(
+    *, user_id: int, client_ids: frozenset[int] = frozenset()
+) -> AuditEvent | None:
     """Alert when one user has read more distinct clients in the past hour than the rule allows.
 
     Writes one `alert` audit row per user per hour and e-mails the administrators. The limit is
     rule data (`bulk_read_alert_per_hour`), so a municipality can tune it without a release.
+    `client_ids` are the clients just read: when this process's last count found each of them
+    read within the hour, the distinct set has not grown and the count is skipped (`_counted`).
     """
     now = timezone.now()
     since = now - timedelta(hours=1)
+    if _already_counted(user_id, client_ids, since):
+        return None
     limit = rule_value("bulk_read_alert_per_hour", on=timezone.localdate())
-    reads = (
+    rows = (
         AuditEvent.objects.filter(
             actor_id=user_id,
             action__in=CLIENT_READS,
@@ -106,9 +150,12 @@ def bulk_read_alert_check(*, user_id: int) -> AuditEvent | None:
         .exclude(object_type__in=PUSHED_READS)
         .order_by()
         .values("client_id")
-        .distinct()
-        .count()
+        .annotate(last=Max("at"))
+        .values_list("client_id", "last")
     )
+    last_reads = {int(client_id): last for client_id, last in rows if client_id is not None}
+    _remember_counted(user_id, last_reads)
+    reads = len(last_reads)
     if reads <= limit:
         return None
     with transaction.atomic():

@@ -257,3 +257,29 @@ def test_session_lost_to_a_database_outage_is_a_503_not_a_400(user_for):
         response = client.get(reverse("home"))
     connection.errors_occurred = False
     assert response.status_code == 503
+
+
+def test_rereading_counted_clients_skips_the_count_but_a_new_client_is_counted(
+    user_for, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A page of clients already counted within the hour cannot cross the limit, so its check
+    reads nothing; one new client makes the check count the hour again, and alert."""
+    StatutoryRule.objects.filter(key="bulk_read_alert_per_hour").update(value=3)
+    reader = user_for("caseworker")
+    with django_capture_on_commit_callbacks(execute=True):
+        read_clients(reader, 3)  # the check after the transaction counts 3 distinct clients
+    assert not AuditEvent.objects.filter(action=ALERT).exists()
+    with django_assert_num_queries(0):
+        assert bulk_read_alert_check(user_id=reader.pk, client_ids=frozenset({1, 2, 3})) is None
+    read_clients(reader, 4)  # client 4 is new: counted, 4 > 3
+    alert = bulk_read_alert_check(user_id=reader.pk, client_ids=frozenset({1, 2, 3, 4}))
+    assert alert is not None
+    assert "4 clients" in alert.reason
+    # Without the clients just read (the hourly check), it always counts (and finds the
+    # hour's alert written).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as counted:
+        assert bulk_read_alert_check(user_id=reader.pk) is None
+    assert any("audit_auditevent" in q["sql"] for q in counted.captured_queries)
