@@ -93,7 +93,7 @@ BENCH_STATISTICS ?= --clients 20000 --runs 5
 BENCH_COMPENSATION ?= --clients 25000 --eligible 10000 --runs 5
 BENCH_IMPORT ?= --records 2000 --runs 3
 BENCH_PROGRAMME_DOCUMENT ?= --runs 3
-BENCH_WORKLIST ?= --clients 5000
+BENCH_WORKLIST ?= --clients 20000
 bench: install ## Run the benchmarks in bench/ at small sizes; each target with its figure, floor, PASS/FAIL
 	@set -o pipefail; log=$$(mktemp); status=0; \
 	for name in statistics compensation import programme_document worklist; do \
