@@ -438,9 +438,10 @@ def _count_statement(
 
 
 def _days(vendor: str, on: date, n: int) -> tuple[Any, ...]:
-    """`on` as a query parameter, `n` times."""
-    day: Any = on.isoformat() if vendor == "sqlite" else on
-    return (day,) * n
+    """`on` as a query parameter (the backend's own date adaptation), `n` times."""
+    from django.db import connection  # the worklist's (its `vendor` is this connection's)
+
+    return (connection.ops.adapt_datefield_value(on),) * n
 
 
 def _in_order(options: WorklistOptions) -> bool:
