@@ -22,7 +22,8 @@ Prints per page the requests, errors, requests/s, p50/p95/p99 (nearest rank), th
 per request (gunicorn's processes, from /proc) and the load average, and one PASS/FAIL line for
 the target (bench/README.md, "Statistics"): the dashboard's p95 ≤ 300 ms under 20 users.
 
-    bench/load_statistics.py [--clients 10000] [--sqlite-file PATH | --postgres SERVER_URL]
+    bench/load_statistics.py [--clients 10000] [--sqlite-file PATH | --postgres SERVER_URL
+        | --database DATABASE_URL]
         [--users 20] [--seconds 30] [--rounds 2] [--workers 2] [--write RESULT.json]
 
 With `--before DIR` (e.g. `git archive OLD | tar -x -C DIR`, with the untracked vendor files
@@ -30,7 +31,8 @@ and compiled catalogues copied in) a second server runs that checkout on the sam
 every page takes turns on both ("dashboard@before").
 
 A PostgreSQL database (`--postgres postgres://postgres@127.0.0.1:5432/postgres`) is the run's
-own and always dropped; `--sqlite-file PATH` is kept and reused when it exists. Only
+own and always dropped; `--database URL` names one of your own, loaded when it has no clients
+and never dropped; `--sqlite-file PATH` is kept and reused when it exists. Only
 127.0.0.1 is contacted.
 """
 
@@ -129,6 +131,17 @@ def prepare(database_url: str, clients: int) -> None:
     print(f"   loaded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def _has_clients(database_url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        found = conn.execute("SELECT to_regclass('clients_client') IS NOT NULL").fetchone()
+        if not found or not found[0]:
+            return False
+        row = conn.execute("SELECT EXISTS (SELECT 1 FROM clients_client)").fetchone()
+        return bool(row and row[0])
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU of the processes (clock ticks from /proc/PID/stat)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -151,7 +164,9 @@ def server_pids(master: int) -> list[int]:
 
 
 class Server:
-    def __init__(self, database_url: str, workers: int, worker_class: str, code: Path) -> None:
+    def __init__(
+        self, database_url: str, workers: int, worker_class: str, code: Path, threads: int = 1
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = production_env(database_url)
@@ -174,6 +189,8 @@ class Server:
                 str(workers),
                 "--worker-class",
                 worker_class,
+                "--threads",
+                str(threads),
                 "--timeout",
                 "60",
                 "--log-level",
@@ -325,6 +342,13 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--postgres", metavar="SERVER_URL", default="")
     parser.add_argument("--sqlite-file", metavar="PATH", default="")
+    parser.add_argument(
+        "--database",
+        metavar="DATABASE_URL",
+        default="",
+        help="an existing PostgreSQL database of your own: loaded when it has no clients, "
+        "reused after, never dropped (to compare worker counts on the same data)",
+    )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--user", default="viewer", help="the demo user every session logs in as")
     parser.add_argument("--seconds", type=int, default=30, help="counted seconds per turn")
@@ -333,6 +357,9 @@ def main() -> int:
     parser.add_argument("--pages", default="healthz,dashboard,overview")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (Procfile: 2)")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (Procfile)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (gthread; Procfile: 1)"
+    )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
     parser.add_argument(
         "--before",
@@ -352,7 +379,10 @@ def main() -> int:
         raise SystemExit(f"--pages: choose from {', '.join(PAGES)}")
 
     with ExitStack() as stack:
-        if args.postgres:
+        if args.database:
+            url, backend = args.database, "postgresql"
+            fresh = not _has_clients(url)
+        elif args.postgres:
             url = stack.enter_context(_timing.postgres_database(args.postgres, "kp_load_stats"))
             backend, fresh = "postgresql", True
         else:
@@ -369,18 +399,22 @@ def main() -> int:
         env = production_env(url)
         env["DEBUG"] = "true"
         manage(env, "shell", "-v", "0", "-c", REFRESH)  # as the scheduled refresh leaves them
-        server = Server(url, args.workers, args.worker_class, Path(args.code).resolve())
+        server = Server(
+            url, args.workers, args.worker_class, Path(args.code).resolve(), args.threads
+        )
         stack.callback(server.stop)
         servers = {"": server}
         if args.before:
             # The same database and secret key: the sessions are valid on both servers.
-            before = Server(url, args.workers, args.worker_class, Path(args.before).resolve())
+            before = Server(
+                url, args.workers, args.worker_class, Path(args.before).resolve(), args.threads
+            )
             stack.callback(before.stop)
             servers["@before"] = before
         users = {PAGES[page][2] or args.user for page in pages}
         sessions = {u: [login(server.base, u) for _ in range(args.users)] for u in sorted(users)}
         print(
-            f"   gunicorn {args.workers} {args.worker_class} workers on {server.base}"
+            f"   gunicorn {args.workers} {args.worker_class} workers × {args.threads} threads on {server.base}"
             f"{f' and, running {args.before}, on {before.base}' if args.before else ''}; "
             f"{args.users} users as {', '.join(sorted(users))}; {args.procs} generator processes",
             flush=True,
@@ -407,7 +441,7 @@ def main() -> int:
     summary = {label: merged(phases, label, args.seconds) for label in labels}
     print(
         f"\nstatistics under {args.users} closed-loop users, {backend}, {args.clients} clients, "
-        f"gunicorn {args.workers} {args.worker_class} workers; {_timing.conditions_text()}"
+        f"gunicorn {args.workers} {args.worker_class} workers × {args.threads} threads; {_timing.conditions_text()}"
     )
     for page, s in summary.items():
         print(
@@ -463,6 +497,7 @@ def main() -> int:
             "clients": args.clients,
             "users": args.users,
             "workers": args.workers,
+            "threads": args.threads,
             "worker_class": args.worker_class,
             "seconds": args.seconds,
             "phases": phases,

@@ -1,4 +1,6 @@
-from django.urls import reverse
+from functools import lru_cache
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from kotopolku.access import casework as casework_perms
@@ -31,6 +33,12 @@ NAVIGATION = [
 ]
 
 
+@lru_cache(maxsize=256)
+def _url(name: str, prefix: str, urlconf: str | None) -> str:
+    """The entry's URL, reversed once per script prefix and URLconf (both are part of it)."""
+    return reverse(name, urlconf=urlconf)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -38,7 +46,7 @@ def navigation(request):
     items = []
     for perm, name, label in NAVIGATION:
         if can(user, perm):
-            url = reverse(name)
+            url = _url(name, get_script_prefix(), get_urlconf())
             current = request.path == url if name == "home" else request.path.startswith(url)
             items.append({"url": url, "label": label, "current": current})
     return {"nav_items": items}

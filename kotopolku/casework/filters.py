@@ -127,7 +127,10 @@ def case_workers(user) -> list[tuple[int, str]]:
     from kotopolku.clients.selectors import responsible_workers, worker_name
 
     ids = casework_organisation_ids(user) if user is not None else frozenset()
-    return [(u.pk, worker_name(u)) for u in responsible_workers(organisation_ids=ids)]
+    workers = responsible_workers(organisation_ids=ids).only(
+        "pk", "first_name", "last_name", "username"
+    )
+    return [(u.pk, worker_name(u)) for u in workers]
 
 
 class WorklistFilter(django_filters.FilterSet):

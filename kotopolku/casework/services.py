@@ -44,7 +44,7 @@ from kotopolku.casework.models import (
 from kotopolku.casework.selectors import case_snapshot, plan_snapshot
 from kotopolku.casework.signals import referral_event
 from kotopolku.clients.models import Client
-from kotopolku.clients.services import insert_objects, insert_rows
+from kotopolku.common.bulk import insert_objects, insert_rows
 from kotopolku.common.dates import add_months, period_end
 from kotopolku.common.middleware import current_request_id
 from kotopolku.common.signals import rows_written

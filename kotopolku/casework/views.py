@@ -97,7 +97,7 @@ def _worklist_filters(request) -> tuple[dict, list[str], Any, list[tuple[int, st
     values are the defaults: no form is built or validated."""
     data = {k: request.GET.get(k, "") for k in WORKLIST_PARAMS if request.GET.get(k)}
     if not data:
-        return {}, [], worklist_organisations(request), case_workers(request.user)
+        return {}, [], _choices(worklist_organisations(request)), case_workers(request.user)
     if "q" in data:
         data["search"] = data.pop("q")[:100]
     filterset = WorklistFilter(data, queryset=None, request=request)
@@ -111,7 +111,13 @@ def _worklist_filters(request) -> tuple[dict, list[str], Any, list[tuple[int, st
         filterset.workers = workers  # already read once
         filterset.form.is_valid()
     form = filterset.form
-    return form.cleaned_data, dropped, form.fields["organisation"].queryset, filterset.workers()
+    organisations = _choices(form.fields["organisation"].queryset)
+    return form.cleaned_data, dropped, organisations, filterset.workers()
+
+
+def _choices(organisations) -> list[tuple[int, str]]:
+    """(id, name) of the organisations the filter offers: values, not model instances."""
+    return list(organisations.values_list("pk", "name"))
 
 
 def _query(params: dict, **changes) -> str:

@@ -51,7 +51,15 @@ class StatisticsConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"statistics_stale_{model}_{signal is post_save}",
                 )
-        rows_written.connect(summaries.data_changed, dispatch_uid="statistics_stale_bulk")
+        rows_written.connect(_bulk_written, dispatch_uid="statistics_stale_bulk")
+
+
+def _bulk_written(sender=None, **kwargs) -> None:
+    """`rows_written` of a model an indicator reads (an audit page's rows are not one)."""
+    from kotopolku.statistics import summaries
+
+    if sender is None or sender._meta.label in DATA_MODELS:
+        summaries.data_changed(sender=sender, **kwargs)
 
 
 # Every model an indicator counts from or reads a rule from.

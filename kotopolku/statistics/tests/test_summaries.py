@@ -309,7 +309,7 @@ def test_a_bulk_insert_of_the_imports_makes_the_summary_stale(
 ):
     """The imports write with `insert_rows` (no post_save): `rows_written` marks the figures."""
     from kotopolku.clients.models import ClientLanguage
-    from kotopolku.clients.services import insert_rows
+    from kotopolku.common.bulk import insert_rows
 
     version = summaries.current_version()
     client = committed_year["A"]
@@ -318,3 +318,26 @@ def test_a_bulk_insert_of_the_imports_makes_the_summary_stale(
     assert ClientLanguage.objects.filter(client=client, code="fi").exists()
     assert len(callbacks) == 1
     assert summaries.current_version() == version + 1
+
+
+def test_the_audit_rows_of_a_list_page_leave_the_summary_current(
+    committed_year, django_capture_on_commit_callbacks, user_for
+):
+    """A list page writes its audit rows in bulk too (`audit_client_reads` → `insert_rows`); no
+    indicator reads the audit table, so the figures stay current."""
+    from kotopolku.audit.models import AuditEvent
+    from kotopolku.audit.services import audit_client_reads
+
+    version = summaries.current_version()
+    client = committed_year["A"]
+    with django_capture_on_commit_callbacks(execute=True):
+        written = audit_client_reads(
+            actor=user_for("caseworker"),
+            action=AuditEvent.Action.VIEW,
+            object_type="Worklist",
+            client_ids=[client.pk],
+            path="/casework/",
+        )
+    assert written == 1
+    assert AuditEvent.objects.filter(client_id=client.pk, object_type="Worklist").count() == 1
+    assert summaries.current_version() == version
