@@ -45,6 +45,7 @@ from kotopolku.casework.models import (
 )
 from kotopolku.clients.models import Client, HomeMunicipalityPeriod
 from kotopolku.common.lookups import in_ids_param, in_ids_sql
+from kotopolku.common.prepared import prepared_cursor
 from kotopolku.rules.periods import living_in
 from kotopolku.rules.selectors import RuleMissing
 
@@ -292,7 +293,7 @@ def _case_rows(client_ids: list[int]) -> list[tuple]:
 
     vendor = connection.vendor
     param = in_ids_param(client_ids, vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_case_rows_sql(vendor), [param] * 5)
         rows = cursor.fetchall()
     if vendor != "sqlite":
@@ -706,7 +707,7 @@ class Worklist:
                     vendor, scope, replace(options, overdue=False, due_by=None)
                 )
                 if compiled is not None:
-                    with connection.cursor() as cursor:
+                    with prepared_cursor() as cursor:
                         cursor.execute(*compiled)
                         own, restricted, stored, shared, shared_lacking, stale = cursor.fetchone()
                     total = own - restricted + shared
@@ -721,7 +722,7 @@ class Worklist:
                 caseload = replace(options, action="", overdue=False, due_by=None, sort="due")
                 compiled = build(vendor, scope, caseload, self._mine())
                 if compiled is not None:
-                    with connection.cursor() as cursor:
+                    with prepared_cursor() as cursor:
                         cursor.execute(*compiled)
                         total, lacking, stale = cursor.fetchone()
             if not (options.action or options.overdue or options.due_by is not None):
@@ -788,7 +789,7 @@ class Worklist:
             )
             self._count = 0
             if compiled is not None:
-                with connection.cursor() as cursor:
+                with prepared_cursor() as cursor:
                     cursor.execute(*compiled)
                     (self._count,) = cursor.fetchone()
         if self._count is None:
@@ -852,7 +853,7 @@ class Worklist:
     def _fetch_heads(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         from django.db import connection
 
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         names = (*WORKLIST_FIELDS, "next_due_key")

@@ -130,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options = DATABASES["default"].setdefault("OPTIONS", {})
         given = options.get("options", "")
         options["options"] = f"{given} -c random_page_cost={page_cost}".strip()
+    # The worklist's statements prepared per connection (common/prepared.py); off behind a
+    # pooler that does not keep prepared statements. Django's own cursors bind in the client
+    # and never prepare, whatever the threshold.
+    if env.bool("DB_PREPARED", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits, and IMMEDIATE transactions take the write
     # lock up front, so two gunicorn workers never meet "database is locked" half-way.

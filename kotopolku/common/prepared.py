@@ -1,0 +1,70 @@
+"""Statements run on every page with the same text: prepared once per PostgreSQL connection.
+
+Django binds the parameters in the client (psycopg's `ClientCursor`) and never prepares, so the
+server parses and plans every statement anew. The worklist's statements are long (its kept
+statements, casework/selectors.py): at 15,000 own clients PostgreSQL spent about 2 ms of CPU a
+page planning them, a third of its work for the page (bench/README.md, "Worklist"). Through
+`prepared_cursor` they are sent with server-side binding and prepared (psycopg's
+`prepare=True`): the server plans a statement's first executions for their values and then
+keeps a plan for the text when a generic one costs no more (`plan_cache_mode = auto`).
+
+Elsewhere (SQLite) it is Django's own cursor. Django's cursor wrapper is kept on PostgreSQL as
+well: execute wrappers (the query log, `CaptureQueriesContext`), debug logging and the mapping
+of database errors.
+
+A prepared statement belongs to its connection (kept `DB_CONN_MAX_AGE` seconds): behind a
+connection pooler in transaction mode that does not keep them (PgBouncer before 1.21), set
+`DB_PREPARED=false` (settings.py then leaves psycopg's `prepare_threshold` at Django's None,
+and these statements go through Django's own cursor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+
+def _threshold() -> int | None:
+    """psycopg prepares nothing on a connection whose `prepare_threshold` is None (Django's
+    default; settings.py sets one unless `DB_PREPARED` is off)."""
+    return connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold")
+
+
+@cache
+def _preparing_cursor_class() -> type:
+    from django.db.backends.postgresql import base
+
+    server_binding: Any = base.ServerBindingCursor  # defined only with psycopg 3
+
+    class PreparingCursor(server_binding):
+        """Server-side binding; every statement prepared (a text is prepared once per
+        connection, psycopg keeps the names)."""
+
+        def execute(self, query: Any, params: Any = None, *, prepare: Any = None, **kwargs: Any):
+            return super().execute(query, params, prepare=True, **kwargs)
+
+    return PreparingCursor
+
+
+@contextmanager
+def prepared_cursor() -> Iterator[Any]:
+    """A cursor for statements that are run often with the same text: prepared on
+    PostgreSQL, Django's plain cursor on other databases or with `DB_PREPARED` off."""
+    if connection.vendor != "postgresql" or _threshold() is None:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = _preparing_cursor_class()(connection.connection)
+    # Django's own wrapping of a new cursor (thread check, query log or plain wrapper).
+    wrapper: Any = connection
+    cursor = wrapper._prepare_cursor(raw)
+    try:
+        yield cursor
+    finally:
+        cursor.close()
