@@ -853,7 +853,9 @@ class Worklist:
     def _fetch_heads(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         from django.db import connection
 
-        with prepared_cursor() as cursor:
+        # Planned for its values each time: a plan kept for the text (`prepared_cursor`) reads
+        # a small caseload as it would a large one (5.4 ms against 1 ms at 300 own clients).
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         names = (*WORKLIST_FIELDS, "next_due_key")

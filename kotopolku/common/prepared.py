@@ -1,12 +1,19 @@
-"""Statements run on every page with the same text: prepared once per PostgreSQL connection.
+"""Statements run on every page with the same text: prepared and planned once per PostgreSQL
+connection.
 
 Django binds the parameters in the client (psycopg's `ClientCursor`) and never prepares, so the
 server parses and plans every statement anew. The worklist's statements are long (its kept
 statements, casework/selectors.py): at 15,000 own clients PostgreSQL spent about 2 ms of CPU a
-page planning them, a third of its work for the page (bench/README.md, "Worklist"). Through
-`prepared_cursor` they are sent with server-side binding and prepared (psycopg's
-`prepare=True`): the server plans a statement's first executions for their values and then
-keeps a plan for the text when a generic one costs no more (`plan_cache_mode = auto`).
+page parsing and planning them, a third of its work for the page (bench/README.md,
+"Worklist"). Through `prepared_cursor` a statement is sent with server-side binding and
+prepared (psycopg's `prepare=True`), and the connection's `plan_cache_mode` is
+`force_generic_plan` (settings.py): its plan is made once, for any values.
+
+So use it only for statements whose best plan does not depend on the values: counts over an
+index, reads of given ids. The page's ordered read (`Worklist._fetch_heads`) is not one of
+them: its generic plan read a 300-client caseload as it would one of 15,000 (5.4 ms against
+1 ms), and it goes through Django's cursor. Statements of other code are never prepared, so
+the mode changes nothing for them.
 
 Elsewhere (SQLite) it is Django's own cursor. Django's cursor wrapper is kept on PostgreSQL as
 well: execute wrappers (the query log, `CaptureQueriesContext`), debug logging and the mapping

@@ -134,7 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # pooler that does not keep prepared statements. Django's own cursors bind in the client
     # and never prepare, whatever the threshold.
     if env.bool("DB_PREPARED", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["prepare_threshold"] = 5
+        # Only the statements prepared there have a plan cache: each is planned once.
+        given = options.get("options", "")
+        options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits, and IMMEDIATE transactions take the write
     # lock up front, so two gunicorn workers never meet "database is locked" half-way.
