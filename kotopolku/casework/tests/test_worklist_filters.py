@@ -67,7 +67,15 @@ def test_filters_by_deadline_type_overdue_and_organisation(demo):
     assert "F-NEW" in ids(http.get(url, {"overdue": "true"}))
     jarvenpaa = org("186").pk
     tuusula = org("858").pk
-    assert set(ids(http.get(url, {"organisation": jarvenpaa}))) == {"F-PLAN", "F-NEW"}
+    chosen = http.get(url, {"organisation": jarvenpaa})
+    assert set(ids(chosen)) == {"F-PLAN", "F-NEW"}
+    # The select offers every organisation by name, the chosen one selected, on the filtered
+    # page and on the page as first opened.
+    html = chosen.content.decode()
+    assert f'<option value="{jarvenpaa}" selected>{org("186").name}</option>' in html
+    assert f'<option value="{tuusula}">{org("858").name}</option>' in html
+    first = http.get(url).content.decode()
+    assert f'<option value="{jarvenpaa}">{org("186").name}</option>' in first
     # An organisation outside the caseload narrows to nothing; it never widens the scope.
     make_client("F-TUUSULA", municipality="858")
     assert ids(http.get(url, {"organisation": tuusula})) == []
