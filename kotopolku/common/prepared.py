@@ -54,6 +54,13 @@ def _preparing_cursor_class() -> type:
         def execute(self, query: Any, params: Any = None, *, prepare: Any = None, **kwargs: Any):
             return super().execute(query, params, prepare=True, **kwargs)
 
+        def _convert_query(self, query: Any, params: Any = None) -> Any:
+            # Kept where Django's query log reads the statement (`last_executed_query`, as
+            # psycopg's client-side cursor keeps it): the text with $1, $2 …, not the values.
+            converted = super()._convert_query(query, params)
+            self._query = converted
+            return converted
+
     return PreparingCursor
 
 

@@ -34,6 +34,8 @@ def test_the_same_rows_as_djangos_cursor_and_the_query_is_logged():
         rows = cursor.fetchall()
     assert rows == plain == [(42, "a%b", "100%")]
     assert len(queries) == 1
+    # The query log has the statement (on PostgreSQL with its placeholders, not the values).
+    assert "SELECT" in queries[0]["sql"]
 
 
 @pytest.mark.skipif(
