@@ -13,7 +13,7 @@ So use it only for statements whose best plan does not depend on the values: cou
 index, reads of given ids. The page's ordered read (`Worklist._fetch_heads`) is not one of
 them: its generic plan read a 300-client caseload as it would one of 15,000 (5.4 ms against
 1 ms), and it goes through Django's cursor. Statements of other code are never prepared, so
-the mode changes nothing for them.
+the mode changes nothing for them. docs/adr/0011-postgresql-planner-settings.md has the why.
 
 Elsewhere (SQLite) it is Django's own cursor. Django's cursor wrapper is kept on PostgreSQL as
 well: execute wrappers (the query log, `CaptureQueriesContext`), debug logging and the mapping
