@@ -7,6 +7,7 @@ the caller needs. Both announce the write with `common.signals.rows_written` (Dj
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from kotopolku.common.signals import rows_written
@@ -21,7 +22,9 @@ def insert_rows(model: Any, rows: list[Any]) -> None:
     if not rows:
         return
     connection, head, row, fields, values = _insert_statement(model, rows, timezone.now())
-    with connection.cursor() as cursor:
+    # All rows or none: SQLite's executemany is a statement per row (outside a transaction
+    # each would commit alone, as a list page's audit rows are written).
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(*_unnest(connection, head, fields, values))
         else:

@@ -122,23 +122,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # several ms of every request (bench/README.md, "Serving").
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    server_settings = []  # PostgreSQL settings of Kotopolku's connections (ADR 0011)
     # The planner's cost of a random page read. PostgreSQL's default (4) is for spinning disks;
     # on SSDs or with the data in memory it made the worklist's page a full scan of the clients'
     # primary key (12 ms against 0.5 ms) when a caseload was small (ops/README.md).
     page_cost = env.float("DB_RANDOM_PAGE_COST", default=1.1)
     if page_cost > 0:
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        given = options.get("options", "")
-        options["options"] = f"{given} -c random_page_cost={page_cost}".strip()
+        server_settings.append(f"random_page_cost={page_cost}")
     # The worklist's statements prepared per connection (common/prepared.py); off behind a
     # pooler that does not keep prepared statements. Django's own cursors bind in the client
-    # and never prepare, whatever the threshold.
+    # and never prepare, whatever the threshold; only the statements prepared there have a plan
+    # cache, and each is planned once.
     if env.bool("DB_PREPARED", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        server_settings.append("plan_cache_mode=force_generic_plan")
+    if server_settings:
         options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["prepare_threshold"] = 5
-        # Only the statements prepared there have a plan cache: each is planned once.
-        given = options.get("options", "")
-        options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
+        given = [options["options"]] if options.get("options") else []
+        options["options"] = " ".join(given + [f"-c {s}" for s in server_settings])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits, and IMMEDIATE transactions take the write
     # lock up front, so two gunicorn workers never meet "database is locked" half-way.
